@@ -1,0 +1,4 @@
+// The registry of `runsafe` sub-commands, in the order `runsafe --help` lists them.
+import type { Command } from '../command';
+
+export const commands: Command[] = [];
