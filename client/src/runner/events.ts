@@ -1,0 +1,79 @@
+// The runner's interface to whoever drives it: events out (display, transcript), prompts in (operator answers).
+// The CLI and the VS Code guarded terminal (a Pseudoterminal) both implement RunnerHost.
+
+export type StepKind = 'run' | 'manual' | 'wait' | 'sql' | 'precondition' | 'rollback';
+
+export type StepState = 'pending' | 'running' | 'passed' | 'failed' | 'skipped' | 'cancelled' | 'refused' | 'timed-out';
+
+export type RunStatus = 'passed' | 'failed' | 'aborted' | 'refused' | 'cancelled';
+
+export type GateName = 'lint' | 'approval' | 'inputs' | 'secrets' | 'lock' | 'preconditions' | 'workspace-trust';
+
+export interface SummaryRow {
+  id: string;
+  title: string;
+  kind: StepKind;
+  state: StepState;
+  attempts: number;
+  durationMs: number;
+  detail?: string;
+}
+
+/**
+ * Everything a run reports, in order. Text fields are already masked: no secret value (or
+ * an encoding of one) ever appears in an event, so every event may be shown and recorded.
+ */
+export type RunEvent =
+  | { type: 'run-started'; runbook: string; title: string; path: string; runId: string; dryRun: boolean }
+  | { type: 'gate'; gate: GateName; ok: boolean; message: string }
+  | { type: 'section'; title: string }
+  | { type: 'step-state'; stepId: string; title: string; kind: StepKind; state: StepState; attempt?: number; detail?: string }
+  | { type: 'output'; stepId: string; stream: 'stdout' | 'stderr'; text: string }
+  | { type: 'progress'; stepId: string; message: string; fraction?: number }
+  | { type: 'check'; stepId: string; check: string; ok: boolean; detail?: string }
+  | { type: 'retry'; stepId: string; attempt: number; of: number; delayMs: number }
+  | { type: 'input'; name: string; source: string; secret: boolean; value?: string }
+  | { type: 'capture'; stepId: string; into: string; secret: boolean }
+  | { type: 'confirmation'; stepId: string; ok: boolean; how: string; message?: string }
+  | { type: 'manual'; stepId: string; answer: ManualAnswer }
+  | { type: 'rollback-offer'; stepId: string; rollbacks: string[]; reason: string }
+  | { type: 'rollback-choice'; stepId: string; choice: RollbackChoice; by: 'operator' | 'policy' }
+  | { type: 'message'; level: 'info' | 'warn' | 'error'; text: string }
+  | { type: 'run-finished'; status: RunStatus; summary: SummaryRow[]; durationMs: number };
+
+export type ManualAnswer = 'done' | 'skip' | 'abort';
+export type RollbackChoice = 'run' | 'skip' | 'abort';
+
+export interface InputPrompt {
+  name: string;
+  description?: string;
+  enum?: string[];
+  default?: string;
+  /** Hide what the operator types. */
+  secret: boolean;
+}
+
+export interface ConfirmPrompt {
+  stepId: string;
+  title: string;
+  target: string;
+  why: string;
+}
+
+/**
+ * Questions for the operator. Each returns undefined when the operator cancels (Ctrl+C,
+ * closing the terminal): the runner treats that as "no".
+ */
+export interface RunnerPrompts {
+  input(req: InputPrompt): Promise<string | undefined>;
+  /** Returns the text the operator typed; the runner compares it with the target. */
+  confirmTarget(req: ConfirmPrompt): Promise<string | undefined>;
+  manual(req: { stepId: string; title: string; text: string }): Promise<ManualAnswer | undefined>;
+  rollback(req: { stepId: string; rollbacks: string[]; reason: string }): Promise<RollbackChoice | undefined>;
+}
+
+export interface RunnerHost {
+  emit(event: RunEvent): void;
+  /** Absent in a non-interactive run: confirmations fail closed, secrets come from the environment. */
+  prompts?: RunnerPrompts;
+}
