@@ -1,0 +1,96 @@
+// Read-only lookups into a trust store, and the validity of a key at a given time.
+import { fromBase64url } from './bytes';
+import { keyIdOf } from './keys';
+import { publicKeyProblem } from './ed25519';
+
+export type Role = 'approver' | 'operator' | 'emitter';
+export const ROLES: readonly Role[] = ['approver', 'operator', 'emitter'];
+
+/** One key version as stored in a trust store file (schemas/trust-store.schema.json). */
+export interface TrustKey {
+  key_id: string;
+  identity: string;
+  roles: Role[];
+  version: number;
+  public_key: string;
+  valid_from?: string;
+  valid_until?: string;
+  revoked_at?: string;
+  revocation_reason?: string;
+  added_at?: string;
+}
+
+/** A trusted key ready for verification: decoded bytes and parsed times (ms since epoch). */
+export interface ResolvedKey {
+  entry: TrustKey;
+  publicKey: Uint8Array;
+  validFrom?: number;
+  validUntil?: number;
+  revokedAt?: number;
+}
+
+export interface KeyLookup {
+  byKeyId(keyId: string): ResolvedKey | undefined;
+  byIdentityVersion(identity: string, version: string | number): ResolvedKey | undefined;
+}
+
+export type KeyStateReason = 'key_revoked' | 'key_expired' | 'key_not_yet_valid';
+
+/** Parses an RFC 3339 time; undefined when absent, an error when present but unreadable. */
+export function parseTime(value: unknown, what: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const ms = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : NaN;
+  if (Number.isNaN(ms)) throw new Error(`${what}: '${String(value)}' is not an RFC 3339 date-time`);
+  return ms;
+}
+
+/**
+ * The key's state when the record was signed (its claimed time). Revocation applies from
+ * revoked_at on; a record with no time cannot prove it predates a revocation, so it is revoked.
+ */
+export function keyStateAt(key: ResolvedKey, time: number | undefined): KeyStateReason | undefined {
+  if (key.revokedAt !== undefined && (time === undefined || time >= key.revokedAt)) return 'key_revoked';
+  if (time === undefined) return undefined;
+  if (key.validUntil !== undefined && time > key.validUntil) return 'key_expired';
+  if (key.validFrom !== undefined && time < key.validFrom) return 'key_not_yet_valid';
+  return undefined;
+}
+
+function normaliseVersion(v: string | number): string {
+  return String(v).replace(/^v/i, '');
+}
+
+/** Resolves a key entry, refusing malformed, weak, or mislabelled keys with a message naming it. */
+export function resolveKey(entry: TrustKey): ResolvedKey {
+  const where = `trust store key ${entry.key_id ?? '(no key_id)'} (${entry.identity ?? 'no identity'})`;
+  let publicKey: Uint8Array;
+  try {
+    publicKey = fromBase64url(entry.public_key);
+  } catch (err) {
+    throw new Error(`${where}: public_key ${(err as Error).message}`);
+  }
+  const problem = publicKeyProblem(publicKey);
+  if (problem) throw new Error(`${where}: public key refused: ${problem}`);
+  if (keyIdOf(publicKey) !== entry.key_id) throw new Error(`${where}: key_id does not match the public key (expected ${keyIdOf(publicKey)})`);
+  return {
+    entry,
+    publicKey,
+    validFrom: parseTime(entry.valid_from, `${where} valid_from`),
+    validUntil: parseTime(entry.valid_until, `${where} valid_until`),
+    revokedAt: parseTime(entry.revoked_at, `${where} revoked_at`),
+  };
+}
+
+export function createKeyLookup(keys: TrustKey[]): KeyLookup {
+  const byId = new Map<string, ResolvedKey>();
+  const byIdv = new Map<string, ResolvedKey>();
+  for (const k of keys) {
+    const r = resolveKey(k);
+    byId.set(k.key_id, r);
+    byIdv.set(`${k.identity}\u0000${normaliseVersion(k.version)}`, r);
+  }
+  return {
+    byKeyId: (id) => byId.get(id),
+    byIdentityVersion: (identity, version) => byIdv.get(`${identity}\u0000${normaliseVersion(version)}`),
+  };
+}

@@ -1,0 +1,292 @@
+// Streaming verifier for transcripts and audit chains: hash links, signatures, key validity.
+//
+// Feed it one line at a time (exact bytes, without the newline); memory stays flat because only
+// the previous record's hash and bounded finding lists are kept. Findings, per record:
+//   HASH_CHAIN_BREACH (critical)  the record's prev/seq does not follow the previous record, or a head is wrong
+//   SIGNATURE_BREACH  (high)      invalid_signature | unknown_key | key_revoked | key_expired | key_not_yet_valid
+//                                 | wrong_role | missing_signature   (the signature is checked before the key's state)
+//   MALFORMED_RECORD  (high)      invalid_utf8 | not_json | not_object | not_canonical | torn_tail
+// Strict mode rejects every record with a finding (handing its exact bytes to onReject);
+// non-strict mode admits it and counts it per reason. Neither drops nor re-encodes bytes.
+import { fromBase64, fromBase64url, fromHex, fromUtf8, toBase64, toBase64url, toHex, utf8 } from './bytes';
+import { canonicalize, CanonicalJsonError } from './jcs';
+import { pae } from './envelope';
+import type { CryptoProvider } from './crypto';
+import { nobleCrypto } from './crypto';
+import type { ChainMapping, Encoding } from './chain-mapping';
+import { keyStateAt, parseTime, type KeyLookup, type ResolvedKey } from './trust-index';
+
+export type FindingKind = 'HASH_CHAIN_BREACH' | 'SIGNATURE_BREACH' | 'MALFORMED_RECORD';
+export const SEVERITY: Record<FindingKind, 'critical' | 'high'> = {
+  HASH_CHAIN_BREACH: 'critical',
+  SIGNATURE_BREACH: 'high',
+  MALFORMED_RECORD: 'high',
+};
+
+export interface Finding {
+  kind: FindingKind;
+  severity: 'critical' | 'high';
+  reason: string;
+  /** 0-based index of the record (line number = index + 1). */
+  index: number;
+  /** The record's id per the mapping, when it could be read. */
+  id: string | null;
+  detail: string;
+  /** The key the record claims, when it could be read. */
+  keyId?: string;
+}
+
+export type Verdict = 'verified' | 'unterminated' | 'unsigned' | 'failed';
+
+export interface VerificationReport {
+  verdict: Verdict;
+  records: number;
+  signed: number;
+  /** Records with at least one finding; in strict mode these were rejected (quarantined). */
+  failing: number;
+  strict: boolean;
+  admitted: number;
+  rejected: number;
+  /** Count per "KIND:reason". */
+  counts: Record<string, number>;
+  firstHashChainBreach?: { index: number; id: string | null; reason: string };
+  firstSignatureBreach?: { index: number; id: string | null; reason: string };
+  /** The first findings (up to maxFindings); counts cover all. */
+  findings: Finding[];
+  findingsTruncated: boolean;
+  /** Transcripts: whether the signed head closed the run. */
+  terminated: boolean;
+  /** Hash of the last record, in the mapping's hash encoding. */
+  lastHash: string | null;
+  /** Keys that signed records that verified, with how many. */
+  signers: Record<string, number>;
+}
+
+export interface VerifierOptions {
+  mapping: ChainMapping;
+  keys: KeyLookup;
+  crypto?: CryptoProvider;
+  strict?: boolean;
+  maxFindings?: number;
+  /** Receives each rejected record's exact bytes (strict mode only). */
+  onReject?: (bytes: Uint8Array, terminated: boolean, findings: Finding[], index: number) => void;
+  /** Chains: detect truncation against an anchor recorded at export time. */
+  expectCount?: number;
+  expectHead?: string;
+}
+
+export interface ChainVerifier {
+  /** One record's exact bytes without the line terminator; `terminated` false for a final line with no newline. */
+  push(bytes: Uint8Array, terminated?: boolean): void;
+  finish(): VerificationReport;
+}
+
+function encode(bytes: Uint8Array, enc: Encoding): string {
+  return enc === 'hex' ? toHex(bytes) : enc === 'base64url' ? toBase64url(bytes) : toBase64(bytes);
+}
+
+function decode(text: string, enc: Encoding): Uint8Array {
+  return enc === 'hex' ? fromHex(text) : enc === 'base64url' ? fromBase64url(text) : fromBase64(text);
+}
+
+export function createVerifier(options: VerifierOptions): ChainVerifier {
+  const m = options.mapping;
+  const crypto = options.crypto ?? nobleCrypto;
+  const strict = options.strict ?? false;
+  const maxFindings = options.maxFindings ?? 1000;
+  const r: VerificationReport = {
+    verdict: 'failed',
+    records: 0,
+    signed: 0,
+    failing: 0,
+    strict,
+    admitted: 0,
+    rejected: 0,
+    counts: {},
+    findings: [],
+    findingsTruncated: false,
+    terminated: false,
+    lastHash: null,
+    signers: {},
+  };
+  let lastHash: string | null = null;
+  let lastSeq: number | null = null;
+  let signedMode: boolean | null = null;
+  let headIndex = -1;
+  let tornTail = false;
+  let malformedOrBreach = false;
+
+  function add(list: Finding[], f: Omit<Finding, 'severity'>): void {
+    const finding: Finding = { ...f, severity: SEVERITY[f.kind] };
+    list.push(finding);
+    const key = `${f.kind}:${f.reason}`;
+    r.counts[key] = (r.counts[key] ?? 0) + 1;
+    malformedOrBreach = true;
+    if (f.kind === 'HASH_CHAIN_BREACH' && !r.firstHashChainBreach) r.firstHashChainBreach = { index: f.index, id: f.id, reason: f.reason };
+    if (f.kind === 'SIGNATURE_BREACH' && !r.firstSignatureBreach) r.firstSignatureBreach = { index: f.index, id: f.id, reason: f.reason };
+    if (r.findings.length < maxFindings) r.findings.push(finding);
+    else r.findingsTruncated = true;
+  }
+
+  function lookup(obj: Record<string, unknown>): { key?: ResolvedKey; claimed: string } {
+    if (m.kid && typeof obj[m.kid] === 'string') {
+      const kid = obj[m.kid] as string;
+      return { key: options.keys.byKeyId(kid), claimed: kid };
+    }
+    if (m.emitter && m.keyVersion) {
+      const emitter = obj[m.emitter];
+      const version = obj[m.keyVersion];
+      if (typeof emitter === 'string' && (typeof version === 'string' || typeof version === 'number')) {
+        return { key: options.keys.byIdentityVersion(emitter, version), claimed: `${emitter}@${version}` };
+      }
+    }
+    return { claimed: '(none)' };
+  }
+
+  function checkRecord(index: number, obj: Record<string, unknown>, keys: string[], members: string[], list: Finding[]): void {
+    const idValue = obj[m.id];
+    const id = idValue === undefined || idValue === null ? null : String(idValue);
+    const base = { index, id };
+
+    // Links: prev must be the hash of the line before (or the genesis value), seq must follow.
+    const prev = obj[m.prev];
+    const expectedPrev = lastHash ?? (index === 0 ? m.genesis : undefined);
+    if (expectedPrev !== undefined && prev !== expectedPrev) {
+      add(list, {
+        ...base,
+        kind: 'HASH_CHAIN_BREACH',
+        reason: 'prev_hash_mismatch',
+        detail: index === 0 ? `the first record's ${m.prev} is not the genesis value` : `${m.prev} does not equal the SHA-256 of record ${index - 1}`,
+      });
+    } else if (m.seq) {
+      const seq = obj[m.seq];
+      const want = lastSeq === null ? 0 : lastSeq + 1;
+      if (seq !== want) add(list, { ...base, kind: 'HASH_CHAIN_BREACH', reason: 'seq_gap', detail: `${m.seq} is ${JSON.stringify(seq)}, expected ${want}` });
+    }
+    if (m.seq && typeof obj[m.seq] === 'number') lastSeq = obj[m.seq] as number;
+
+    if (m.head) {
+      if (headIndex >= 0) add(list, { ...base, kind: 'HASH_CHAIN_BREACH', reason: 'record_after_head', detail: `the run was closed by the head at record ${headIndex}` });
+      else if (obj['type'] === 'head') {
+        headIndex = index;
+        if (obj['count'] !== index || obj['head'] !== lastHash) {
+          add(list, { ...base, kind: 'HASH_CHAIN_BREACH', reason: 'head_mismatch', detail: `the head claims ${JSON.stringify(obj['count'])} records ending in ${JSON.stringify(obj['head'])}; found ${index} ending in ${lastHash}` });
+        }
+      }
+    }
+
+    // Signature first, then the key's state: a bad signature is invalid_signature whatever the key.
+    const sigValue = obj[m.sig];
+    const hasSig = sigValue !== undefined && sigValue !== null;
+    if (signedMode === null) signedMode = hasSig;
+    if (!hasSig) {
+      if (signedMode) add(list, { ...base, kind: 'SIGNATURE_BREACH', reason: 'missing_signature', detail: `no ${m.sig} field while the chain is signed` });
+      return;
+    }
+    r.signed++;
+    const { key, claimed } = lookup(obj);
+    if (!signedMode) {
+      add(list, { ...base, keyId: claimed, kind: 'SIGNATURE_BREACH', reason: 'missing_signature', detail: 'the chain started unsigned; a signed record in it proves nothing about the records before' });
+      return;
+    }
+    if (!key) {
+      add(list, { ...base, keyId: claimed, kind: 'SIGNATURE_BREACH', reason: 'unknown_key', detail: `key ${claimed} is not in the trust store` });
+      return;
+    }
+    let sig: Uint8Array | undefined;
+    try {
+      sig = typeof sigValue === 'string' ? decode(sigValue, m.signatureEncoding) : undefined;
+    } catch {
+      sig = undefined;
+    }
+    const body = utf8(`{${members.filter((_, i) => keys[i] !== m.sig).join(',')}}`);
+    const message = m.payloadType === null ? body : pae(m.payloadType, body);
+    if (!sig || !crypto.verify(sig, message, key.publicKey)) {
+      add(list, { ...base, keyId: key.entry.key_id, kind: 'SIGNATURE_BREACH', reason: 'invalid_signature', detail: `the signature does not verify with key ${key.entry.key_id} (${key.entry.identity} v${key.entry.version})` });
+      return;
+    }
+    let time: number | undefined;
+    try {
+      time = m.time ? parseTime(obj[m.time], m.time) : undefined;
+    } catch {
+      time = undefined;
+    }
+    const state = keyStateAt(key, time);
+    if (state) {
+      const when = state === 'key_revoked' ? `revoked at ${key.entry.revoked_at}` : state === 'key_expired' ? `valid until ${key.entry.valid_until}` : `valid from ${key.entry.valid_from}`;
+      add(list, { ...base, keyId: key.entry.key_id, kind: 'SIGNATURE_BREACH', reason: state, detail: `key ${key.entry.key_id} (${key.entry.identity} v${key.entry.version}) is ${when}; the record is dated ${m.time ? String(obj[m.time]) : '(no time)'}` });
+      return;
+    }
+    if (!key.entry.roles.includes(m.role)) {
+      add(list, { ...base, keyId: key.entry.key_id, kind: 'SIGNATURE_BREACH', reason: 'wrong_role', detail: `key ${key.entry.key_id} (${key.entry.identity}) lacks the ${m.role} role` });
+      return;
+    }
+    r.signers[key.entry.key_id] = (r.signers[key.entry.key_id] ?? 0) + 1;
+  }
+
+  return {
+    push(bytes, terminated = true) {
+      const index = r.records++;
+      const list: Finding[] = [];
+      const hash = encode(crypto.sha256(bytes), m.hashEncoding);
+      let text: string | undefined;
+      let obj: Record<string, unknown> | undefined;
+      let malformed: { reason: string; detail: string } | undefined;
+      try {
+        text = fromUtf8(bytes);
+        const value: unknown = JSON.parse(text);
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) malformed = { reason: 'not_object', detail: 'a record must be a JSON object' };
+        else obj = value as Record<string, unknown>;
+      } catch (err) {
+        malformed = text === undefined ? { reason: 'invalid_utf8', detail: 'the line is not valid UTF-8' } : { reason: 'not_json', detail: `not JSON: ${(err as Error).message}` };
+      }
+      if (malformed && !terminated && m.head) {
+        // A final line cut off mid-write by a killed run: the records before it still stand.
+        tornTail = true;
+        malformed = { reason: 'torn_tail', detail: 'the last line was cut off mid-write (no newline, not JSON)' };
+      }
+      if (obj && text !== undefined) {
+        const keys = Object.keys(obj).sort();
+        let members: string[] | undefined;
+        try {
+          members = keys.map((k) => `${canonicalize(k)}:${canonicalize(obj![k])}`);
+          if (`{${members.join(',')}}` !== text) malformed = { reason: 'not_canonical', detail: 'the bytes are not the RFC 8785 canonical form of the record (refused, never re-encoded)' };
+        } catch (err) {
+          malformed = { reason: 'not_canonical', detail: err instanceof CanonicalJsonError ? err.message : String(err) };
+        }
+        if (!malformed && members) checkRecord(index, obj, keys, members, list);
+      }
+      if (malformed) {
+        const idValue = obj?.[m.id];
+        add(list, { index, id: idValue === undefined || idValue === null ? null : String(idValue), kind: 'MALFORMED_RECORD', ...malformed });
+      }
+      lastHash = hash;
+      if (list.length > 0) {
+        r.failing++;
+        if (strict) {
+          r.rejected++;
+          options.onReject?.(bytes, terminated, list, index);
+        } else r.admitted++;
+      } else r.admitted++;
+    },
+
+    finish() {
+      r.lastHash = lastHash;
+      r.terminated = headIndex >= 0;
+      const findingsList: Finding[] = [];
+      if (options.expectCount !== undefined && r.records !== options.expectCount) {
+        add(findingsList, { index: Math.min(r.records, options.expectCount), id: null, kind: 'HASH_CHAIN_BREACH', reason: r.records < options.expectCount ? 'truncated' : 'extended', detail: `expected ${options.expectCount} records, found ${r.records}` });
+      } else if (options.expectHead !== undefined && lastHash !== options.expectHead) {
+        add(findingsList, { index: Math.max(0, r.records - 1), id: null, kind: 'HASH_CHAIN_BREACH', reason: 'head_mismatch', detail: `the last record's hash is ${lastHash}, expected ${options.expectHead}` });
+      }
+      if (r.records === 0) add(findingsList, { index: 0, id: null, kind: 'MALFORMED_RECORD', reason: 'empty', detail: 'no records' });
+      // A torn tail alone means a killed run, not tampering: report it as unterminated.
+      const onlyTorn = tornTail && r.failing === 1 && Object.keys(r.counts).length === 1 && r.counts['MALFORMED_RECORD:torn_tail'] === 1;
+      if (malformedOrBreach && !onlyTorn) r.verdict = 'failed';
+      else if (m.head && !r.terminated) r.verdict = 'unterminated';
+      else if (r.signed === 0) r.verdict = 'unsigned';
+      else r.verdict = 'verified';
+      return r;
+    },
+  };
+}

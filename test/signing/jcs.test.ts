@@ -1,0 +1,39 @@
+// RFC 8785: every shared vector canonicalises byte-exact, and non-canonical text is refused.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { canonicalize, canonicalBytes, parseCanonical, parseCanonicalBytes, CanonicalJsonError } from '../../client/src/signing/jcs';
+import { fromHex } from '../../client/src/signing/bytes';
+import { JCS_CASES, vectorsDir } from './vectors';
+
+test('all JCS vectors: canonical bytes equal output/ and outhex/', () => {
+  assert.ok(JCS_CASES.length >= 6);
+  for (const name of JCS_CASES) {
+    const input = JSON.parse(readFileSync(join(vectorsDir, 'jcs/input', name), 'utf8'));
+    const expected = readFileSync(join(vectorsDir, 'jcs/output', name));
+    const hex = readFileSync(join(vectorsDir, 'jcs/outhex', name.replace(/\.json$/, '.txt')), 'utf8').replace(/\s+/g, '');
+    assert.deepEqual(Buffer.from(canonicalBytes(input)), expected, name);
+    assert.deepEqual(Buffer.from(canonicalBytes(input)), Buffer.from(fromHex(hex)), `${name} (outhex)`);
+    // Canonicalise-or-reject: the canonical output parses, the pretty input does not.
+    assert.doesNotThrow(() => parseCanonicalBytes(expected), name);
+    assert.throws(() => parseCanonical(readFileSync(join(vectorsDir, 'jcs/input', name), 'utf8')), CanonicalJsonError, name);
+  }
+});
+
+test('non-canonical forms are refused, never re-encoded', () => {
+  for (const text of ['{"b":1,"a":2}', '{"a":1,"a":1}', '{"a": 1}', '{"a":1.0}', '{"a":"\\u0041"}', '[1e3]', '{"a":12345678901234567890}', ' {}', '{"a":"\\/"}']) {
+    assert.throws(() => parseCanonical(text), CanonicalJsonError, text);
+  }
+  assert.throws(() => parseCanonicalBytes(Uint8Array.from([0x22, 0xff, 0x22])), /UTF-8/);
+  assert.deepEqual(parseCanonical('{"a":[1,"x",null,true]}'), { a: [1, 'x', null, true] });
+});
+
+test('values JSON cannot carry are refused', () => {
+  assert.throws(() => canonicalize(NaN), CanonicalJsonError);
+  assert.throws(() => canonicalize(Infinity), CanonicalJsonError);
+  assert.throws(() => canonicalize({ a: 'x\uD800' }), /lone UTF-16 surrogate/);
+  assert.throws(() => canonicalize(() => 1), CanonicalJsonError);
+  assert.equal(canonicalize(-0), '0');
+  assert.equal(canonicalize({ b: undefined, a: 1 }), '{"a":1}');
+});
