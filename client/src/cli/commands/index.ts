@@ -1,4 +1,5 @@
 // The registry of `runsafe` sub-commands, in the order `runsafe --help` lists them.
 import type { Command } from '../command';
+import { lintCommand } from './lint';
 
-export const commands: Command[] = [];
+export const commands: Command[] = [lintCommand];

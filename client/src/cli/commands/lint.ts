@@ -1,0 +1,109 @@
+// `runsafe lint`: check runbooks against the format and the safety rules, in four output formats.
+import { readFileSync } from 'node:fs';
+import { relative, isAbsolute } from 'node:path';
+import { lintRunbook } from '../../../../server/src/lint';
+import { LineIndex } from '../../../../server/src/language/index';
+import { docsUrl, languageCodes } from '../../../../server/src/language/docs';
+import { findRunbooks } from '../../node/runbook-files';
+import { parse, readAll, useColor } from '../args';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from '../command';
+import { formatGithub } from '../format/github';
+import { formatJson } from '../format/json';
+import { formatSarif } from '../format/sarif';
+import { formatText } from '../format/text';
+import { counts, type CodeInfo, type FileReport, type LintReport } from '../format/report';
+import { version } from '../../../../package.json';
+
+const help = `Usage: runsafe lint [options] [paths...]
+
+Checks runbooks against the Runsafe format (schema) and the safety rules.
+Paths may be files or folders; folders are searched for *.runbook.yaml and
+*.runbook.yml (skipping node_modules, .git and build output). With no path,
+the current folder is searched. Use - to read one runbook from stdin.
+
+Options:
+  -f, --format <fmt>       text (default), json, sarif (SARIF 2.1.0) or github
+                           (GitHub Actions annotations)
+  -q, --quiet              report errors only, not warnings or infos
+      --stdin-filename <p> the path to show for a runbook read from stdin
+      --color, --no-color  force colours on or off (default: on for a TTY,
+                           off when NO_COLOR is set)
+  -h, --help               show this help
+
+Output (text): path:line:col severity code message, then the source line
+and a caret under the exact characters.
+
+Exit codes:
+  0  no error-level findings (warnings do not fail)
+  1  at least one error-level finding
+  2  usage error, or a path that does not exist or cannot be read
+
+Examples:
+  runsafe lint runbooks/
+  runsafe lint --format sarif . > runsafe.sarif
+  cat x.runbook.yaml | runsafe lint - --stdin-filename x.runbook.yaml
+`;
+
+const formats = ['text', 'json', 'sarif', 'github'] as const;
+type Format = (typeof formats)[number];
+
+function codeInfo(code: string): CodeInfo {
+  return { summary: languageCodes[code] ?? code, helpUri: docsUrl(code) };
+}
+
+export const lintCommand: Command = {
+  name: 'lint',
+  summary: 'check runbooks (schema + safety rules); text, json, sarif or github output',
+  help,
+  async run(argv, io) {
+    const { values, positionals } = parse(argv, {
+      format: { type: 'string', short: 'f', default: 'text' },
+      quiet: { type: 'boolean', short: 'q', default: false },
+      'stdin-filename': { type: 'string' },
+      color: { type: 'boolean' },
+      'no-color': { type: 'boolean' },
+    });
+    const format = values.format as Format;
+    if (!formats.includes(format)) throw new UsageError(`unknown format '${values.format}'; use one of ${formats.join(', ')}`);
+    const paths = positionals.length ? positionals : ['.'];
+    const display = (p: string) => {
+      const r = relative(io.cwd, p);
+      return r && !r.startsWith('..') && !isAbsolute(r) ? r : p;
+    };
+    const report: LintReport = { files: [], unreadable: [] };
+    const add = (path: string, bytes: Uint8Array) => {
+      const { parsed, problems } = lintRunbook(bytes);
+      const kept = values.quiet ? problems.filter((p) => p.severity === 'error') : problems;
+      const file: FileReport = { path, text: parsed.text, lines: parsed.lines ?? new LineIndex(parsed.text), problems: kept };
+      report.files.push(file);
+    };
+    if (paths.includes('-')) {
+      if (paths.length > 1) throw new UsageError("'-' (stdin) cannot be combined with other paths");
+      add((values['stdin-filename'] as string | undefined) ?? '<stdin>', await readAll(io.stdin));
+    } else {
+      const resolved = paths.map((p) => (isAbsolute(p) ? p : `${io.cwd}/${p}`));
+      const found = findRunbooks(resolved);
+      report.unreadable.push(...found.missing.map((m) => ({ path: display(m.path), reason: m.reason })));
+      for (const f of found.files) {
+        let bytes: Uint8Array;
+        try {
+          bytes = readFileSync(f);
+        } catch (err) {
+          report.unreadable.push({ path: display(f), reason: (err as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : String((err as Error).message) });
+          continue;
+        }
+        add(display(f), bytes);
+      }
+      if (found.files.length === 0 && found.missing.length === 0) {
+        io.stderr.write(`runsafe lint: no runbooks (*.runbook.yaml, *.runbook.yml) found in ${paths.join(', ')}\n`);
+      }
+    }
+    const color = useColor(io.stdout, io.env, values['no-color'] ? false : (values.color as boolean | undefined));
+    const out =
+      format === 'json' ? formatJson(report, version) : format === 'sarif' ? formatSarif(report, version, codeInfo) : format === 'github' ? formatGithub(report) : formatText(report, { color });
+    io.stdout.write(out);
+    if (format !== 'text') for (const u of report.unreadable) io.stderr.write(`runsafe lint: cannot read ${u.path}: ${u.reason}\n`);
+    if (report.unreadable.length) return EXIT_USAGE;
+    return counts(report).errors > 0 ? EXIT_FINDINGS : EXIT_OK;
+  },
+};

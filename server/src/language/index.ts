@@ -1,0 +1,41 @@
+// The language layer's public face: text or bytes -> parsed runbook (tree, model, problems).
+import { decodeRunbook } from './decode';
+import { buildModel, type Runbook } from './model';
+import { parseYaml, type ParseOptions, type ParsedYaml } from './parse';
+import { sortProblems, type Problem } from './problems';
+import { validateSchema } from './schema';
+
+export * from './positions';
+export * from './problems';
+export * from './model';
+export * from './yaml-tree';
+export * from './duration';
+export { sourceSpan, valueOffsetMap, type ScalarOffsets } from './scalar-offsets';
+export { parseYaml, defaultMaxLength, type ParseOptions, type ParsedYaml } from './parse';
+export { validateSchema, runbookSchema, runbookValidator } from './schema';
+export { decodeRunbook } from './decode';
+export { closest } from './suggest';
+
+export interface ParsedRunbook extends ParsedYaml {
+  runbook: Runbook;
+}
+
+/** Parses and schema-checks a runbook's text. Never throws; problems are sorted by position. */
+export function parseRunbook(text: string, options: ParseOptions = {}): ParsedRunbook {
+  const parsed = parseYaml(text, options);
+  const problems: Problem[] = [...parsed.problems];
+  // Schema errors on a document that did not parse would only repeat the syntax error.
+  const fatal = problems.some((p) => p.severity === 'error' && (p.code === 'file-too-large' || p.code === 'yaml-too-large'));
+  if (!fatal && !problems.some((p) => p.code === 'yaml-syntax' && p.severity === 'error')) {
+    problems.push(...validateSchema(parsed.root, parsed.data, text.length));
+  }
+  return { ...parsed, problems: sortProblems(problems), runbook: buildModel(parsed.root) };
+}
+
+/** As parseRunbook, from file bytes (strict UTF-8, BOM stripped). */
+export function parseRunbookBytes(bytes: Uint8Array, options: ParseOptions = {}): ParsedRunbook {
+  const decoded = decodeRunbook(bytes);
+  const parsed = parseRunbook(decoded.text, options);
+  if (decoded.problems.length) parsed.problems = sortProblems([...decoded.problems, ...parsed.problems]);
+  return parsed;
+}
