@@ -1,0 +1,365 @@
+// Executes a plan step by step: preconditions, confirmations, checks, captures, retries, waits, rollback offers.
+import type { RunEvent, RunnerHost, RunStatus, StepState, SummaryRow, RollbackChoice } from './events';
+import type { Plan, PlanStep } from './plan-types';
+import { Masker, UnmaskableSecretError } from './masker';
+import { runProcess, type ProcessResult } from './process';
+import { checkExpect, type CheckResult } from './expect';
+import { withRetry } from './retry';
+import { waitUntil } from './wait';
+import { confirmStep } from './confirm';
+import { formatDuration } from './duration';
+
+export interface EngineOptions {
+  host: RunnerHost;
+  cwd: string;
+  /** Resolved input values by name (secret ones included: they reach steps only as env vars). */
+  inputs: Map<string, { value: string; secret: boolean }>;
+  /** Step ids confirmed in advance with --confirm. */
+  preconfirmed?: ReadonlySet<string>;
+  /** What to do with rollbacks when nobody can be asked: 'stop' (default) skips them, 'rollback' runs them. */
+  onFailure?: 'stop' | 'rollback';
+  signal?: AbortSignal;
+  /** Masker holding the secrets known before the run; captures add to it. */
+  masker: Masker;
+  now?: () => number;
+  /** SIGTERM-to-SIGKILL grace for ended process groups. */
+  graceMs?: number;
+}
+
+export interface RunOutcome {
+  status: RunStatus;
+  summary: SummaryRow[];
+  durationMs: number;
+}
+
+interface StepRun {
+  state: StepState;
+  attempts: number;
+  detail?: string;
+}
+
+/** `$NAME` and `${NAME}` replaced by non-secret values, for text shown to people (never executed). */
+export function expandForDisplay(text: string, inputs: EngineOptions['inputs']): string {
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, a: string | undefined, b: string | undefined) => {
+    const v = inputs.get((a ?? b)!);
+    return v && !v.secret ? v.value : whole;
+  });
+}
+
+/** The text an operator types to confirm: the declared target, else the environment-like input, else the step id. */
+export function confirmTarget(step: PlanStep, inputs: EngineOptions['inputs']): string {
+  const declared = step.confirm?.target;
+  if (declared) {
+    const names = [...declared.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g)].map((m) => m[1]!);
+    // A target that would show a secret, or that names an unknown input, falls back to the step id.
+    if (names.every((n) => inputs.has(n) && !inputs.get(n)!.secret)) return expandForDisplay(declared, inputs);
+    return step.id;
+  }
+  for (const [name, v] of inputs) if (!v.secret && /(^|_)(ENV|ENVIRONMENT|STAGE|TARGET)$/i.test(name)) return v.value;
+  return step.id;
+}
+
+export class Engine {
+  private readonly masker: Masker;
+  private readonly host: RunnerHost;
+  private readonly vars = new Map<string, { value: string; secret: boolean }>();
+  private readonly results = new Map<string, StepRun & { step: PlanStep; startedAt?: number; endedAt?: number }>();
+  private readonly now: () => number;
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly o: EngineOptions,
+  ) {
+    this.masker = o.masker;
+    this.host = o.host;
+    this.now = o.now ?? Date.now;
+    for (const [k, v] of o.inputs) this.vars.set(k, v);
+  }
+
+  private emit(event: RunEvent): void {
+    this.host.emit(event);
+  }
+
+  private setState(step: PlanStep, state: StepState, extra: { attempt?: number; detail?: string } = {}): void {
+    const r = this.results.get(step.id) ?? { step, state, attempts: 0 };
+    r.state = state;
+    if (extra.attempt !== undefined) r.attempts = extra.attempt;
+    if (extra.detail !== undefined) r.detail = this.masker.mask(extra.detail);
+    if (state === 'running' && r.startedAt === undefined) r.startedAt = this.now();
+    if (state !== 'running' && state !== 'pending') r.endedAt = this.now();
+    this.results.set(step.id, r);
+    this.emit({ type: 'step-state', stepId: step.id, title: step.title, kind: step.kind, state, attempt: extra.attempt, detail: r.detail });
+  }
+
+  private envFor(step: PlanStep): Record<string, string> {
+    const env: Record<string, string> = { ...(step.env ?? {}) };
+    for (const [k, v] of this.vars) env[k] = v.value;
+    env['RUNSAFE_STEP_ID'] = step.id;
+    return env;
+  }
+
+  /** One process run of a step, its output streamed through the masker, and its checks. */
+  private async execOnce(step: PlanStep): Promise<{ result: ProcessResult; checks: CheckResult[] }> {
+    const streams = { stdout: this.masker.stream(), stderr: this.masker.stream() };
+    // A stream captured into a secret is the secret: it is never shown, not even masked.
+    const hidden = step.capture?.secret ? (step.capture.stream ?? 'stdout') : undefined;
+    const out = (stream: 'stdout' | 'stderr') => (text: string) => {
+      if (stream === hidden) return;
+      const masked = streams[stream].push(text);
+      if (masked) this.emit({ type: 'output', stepId: step.id, stream, text: masked });
+    };
+    const result = await runProcess({
+      command: step.run ?? '',
+      shell: step.shell,
+      cwd: this.o.cwd,
+      env: this.envFor(step),
+      timeoutMs: step.timeoutMs,
+      signal: this.o.signal,
+      graceMs: this.o.graceMs,
+      onStdout: out('stdout'),
+      onStderr: out('stderr'),
+    });
+    if (hidden) this.emit({ type: 'output', stepId: step.id, stream: hidden, text: `(${hidden} captured into ${step.capture!.into}: hidden)\n` });
+    for (const stream of ['stdout', 'stderr'] as const) {
+      if (stream === hidden) continue;
+      const rest = streams[stream].end();
+      if (rest) this.emit({ type: 'output', stepId: step.id, stream, text: rest });
+    }
+    let checks: CheckResult[];
+    if (result.spawnError) checks = [{ check: 'start', ok: false, detail: result.spawnError }];
+    else if (result.timedOut) checks = [{ check: 'timeout', ok: false, detail: `timed out after ${formatDuration(step.timeoutMs ?? 0)}; its process group was ended` }];
+    else if (result.cancelled) checks = [{ check: 'cancel', ok: false, detail: 'cancelled; its process group was ended' }];
+    else checks = checkExpect(step.expect, result);
+    return { result, checks };
+  }
+
+  private emitChecks(step: PlanStep, checks: CheckResult[]): void {
+    for (const c of checks) this.emit({ type: 'check', stepId: step.id, check: this.masker.mask(c.check), ok: c.ok, detail: c.detail === undefined ? undefined : this.masker.mask(c.detail) });
+  }
+
+  /** Stores a step's captured output as a variable for later steps; a secret capture joins the masker first. */
+  private capture(step: PlanStep, result: ProcessResult): string | undefined {
+    const cap = step.capture;
+    if (!cap) return undefined;
+    const value = (cap.stream === 'stderr' ? result.stderr : result.stdout).replace(/\r?\n$/, '');
+    if (cap.secret) {
+      try {
+        this.masker.add({ name: cap.into, value });
+      } catch (err) {
+        return err instanceof UnmaskableSecretError ? `capture into ${cap.into}: ${err.message}` : String(err);
+      }
+    }
+    this.vars.set(cap.into, { value, secret: cap.secret });
+    this.emit({ type: 'capture', stepId: step.id, into: cap.into, secret: cap.secret });
+    return undefined;
+  }
+
+  /** Runs a command step (run, sql, precondition, rollback) with retries; true when it passed. */
+  private async runCommand(step: PlanStep): Promise<boolean> {
+    const total = Math.max(1, step.retry?.attempts ?? 1);
+    const { last, tries } = await withRetry(
+      step.retry,
+      async (n) => {
+        this.setState(step, 'running', { attempt: n });
+        const r = await this.execOnce(step);
+        this.emitChecks(step, r.checks);
+        const final = r.result.cancelled || r.result.spawnError !== undefined;
+        return { value: r, ok: r.checks.every((c) => c.ok), final };
+      },
+      {
+        signal: this.o.signal,
+        onRetry: (n, delayMs) => this.emit({ type: 'retry', stepId: step.id, attempt: n + 1, of: total, delayMs }),
+      },
+    );
+    const { result, checks } = last.value;
+    const failedCheck = checks.find((c) => !c.ok);
+    if (result.cancelled || this.o.signal?.aborted) {
+      this.setState(step, 'cancelled', { attempt: tries, detail: 'cancelled by the operator' });
+      return false;
+    }
+    if (failedCheck) {
+      this.setState(step, result.timedOut ? 'timed-out' : 'failed', { attempt: tries, detail: `${failedCheck.check}: ${failedCheck.detail ?? 'failed'}` });
+      return false;
+    }
+    const captureProblem = this.capture(step, result);
+    if (captureProblem) {
+      this.setState(step, 'failed', { attempt: tries, detail: captureProblem });
+      return false;
+    }
+    this.setState(step, 'passed', { attempt: tries });
+    return true;
+  }
+
+  private async runWait(step: PlanStep): Promise<boolean> {
+    const wait = step.wait ?? { intervalMs: 5000, deadlineMs: 300_000 };
+    this.setState(step, 'running', { attempt: 1 });
+    let lastChecks: CheckResult[] = [];
+    let lastResult: ProcessResult | undefined;
+    const outcome = await waitUntil({
+      intervalMs: wait.intervalMs,
+      deadlineMs: wait.deadlineMs,
+      signal: this.o.signal,
+      now: this.now,
+      probe: async () => {
+        const r = await this.execOnce(step);
+        lastChecks = r.checks;
+        lastResult = r.result;
+        const failed = r.checks.find((c) => !c.ok);
+        return { ok: !failed, detail: failed ? `${failed.check}: ${failed.detail ?? ''}` : 'condition met', final: r.result.cancelled || r.result.spawnError !== undefined };
+      },
+      onProgress: (p) =>
+        this.emit({
+          type: 'progress',
+          stepId: step.id,
+          fraction: p.fraction,
+          message: this.masker.mask(`probe ${p.attempt}: ${p.detail ?? ''} (${formatDuration(p.elapsedMs)} of ${formatDuration(p.deadlineMs)})`),
+        }),
+    });
+    const r = this.results.get(step.id)!;
+    r.attempts = outcome.attempts;
+    this.emitChecks(step, lastChecks);
+    if (outcome.status === 'met') {
+      const problem = lastResult ? this.capture(step, lastResult) : undefined;
+      this.setState(step, problem ? 'failed' : 'passed', { attempt: outcome.attempts, detail: problem });
+      return !problem;
+    }
+    if (outcome.status === 'cancelled') {
+      this.setState(step, 'cancelled', { attempt: outcome.attempts, detail: 'cancelled by the operator' });
+      return false;
+    }
+    this.setState(step, outcome.status === 'deadline' ? 'timed-out' : 'failed', {
+      attempt: outcome.attempts,
+      detail: outcome.status === 'deadline' ? `condition not met within ${formatDuration(wait.deadlineMs)}; last: ${outcome.detail ?? ''}` : outcome.detail,
+    });
+    return false;
+  }
+
+  private async runManual(step: PlanStep): Promise<'done' | 'skip' | 'abort'> {
+    this.setState(step, 'running', { attempt: 1 });
+    const text = this.masker.mask(expandForDisplay(step.manual ?? step.title, this.vars));
+    let answer: 'done' | 'skip' | 'abort' | undefined;
+    if (this.o.preconfirmed?.has(step.id)) answer = 'done';
+    else if (this.host.prompts) answer = (await this.host.prompts.manual({ stepId: step.id, title: step.title, text })) ?? 'abort';
+    this.emit({ type: 'manual', stepId: step.id, answer: answer ?? 'abort' });
+    if (answer === 'done') this.setState(step, 'passed', { attempt: 1, detail: this.o.preconfirmed?.has(step.id) ? 'confirmed with --confirm' : 'done by the operator' });
+    else if (answer === 'skip') this.setState(step, 'skipped', { attempt: 1, detail: 'skipped by the operator' });
+    else this.setState(step, 'refused', { attempt: 1, detail: answer === undefined ? `manual step needs an operator; pass --confirm ${step.id} once it is done` : 'aborted by the operator' });
+    return answer ?? 'abort';
+  }
+
+  /** Asks for (or applies the policy on) each rollback; every choice and outcome is an event. */
+  private async offerRollbacks(failed: PlanStep, reason: string): Promise<void> {
+    // The failed step's own rollback first, then those of steps that passed, newest first.
+    const passed = [...this.results.values()].filter((r) => r.state === 'passed' && r.step.kind !== 'precondition').map((r) => r.step);
+    const ids: string[] = [];
+    for (const s of [failed, ...passed.reverse()]) for (const id of s.rollback) if (!ids.includes(id)) ids.push(id);
+    if (!ids.length) return;
+    const byId = new Map(this.plan.rollbacks.map((r) => [r.id, r]));
+    this.emit({ type: 'rollback-offer', stepId: failed.id, rollbacks: ids, reason: this.masker.mask(reason) });
+    for (const id of ids) {
+      const rb = byId.get(id);
+      if (!rb) continue;
+      let choice: RollbackChoice;
+      let by: 'operator' | 'policy';
+      if (this.host.prompts && !this.o.signal?.aborted) {
+        choice = (await this.host.prompts.rollback({ stepId: failed.id, rollbacks: [id], reason: this.masker.mask(reason) })) ?? 'abort';
+        by = 'operator';
+      } else {
+        choice = this.o.onFailure === 'rollback' ? 'run' : 'skip';
+        by = 'policy';
+      }
+      this.emit({ type: 'rollback-choice', stepId: id, choice, by });
+      if (choice === 'abort') break;
+      if (choice === 'skip') {
+        this.setState(rb, 'skipped', { detail: `rollback skipped (${by})` });
+        continue;
+      }
+      if (rb.confirm) {
+        const ok = await this.confirm(rb);
+        if (!ok) continue;
+      }
+      await this.runCommand(rb);
+    }
+  }
+
+  private async confirm(step: PlanStep): Promise<boolean> {
+    const req = { stepId: step.id, title: step.title, target: confirmTarget(step, this.vars), why: step.confirm?.why ?? 'dangerous step' };
+    const ask = this.host.prompts ? (r: typeof req) => this.host.prompts!.confirmTarget(r) : undefined;
+    const outcome = await confirmStep(req, this.o.preconfirmed ?? new Set(), ask);
+    this.emit({ type: 'confirmation', stepId: step.id, ok: outcome.ok, how: outcome.how, message: outcome.ok ? undefined : outcome.message });
+    if (!outcome.ok) this.setState(step, 'refused', { detail: outcome.message });
+    return outcome.ok;
+  }
+
+  /** Preconditions must all pass before anything changes. */
+  async preconditions(): Promise<boolean> {
+    for (const p of this.plan.preconditions) {
+      if (!(await this.runCommand(p))) {
+        const r = this.results.get(p.id);
+        this.emit({ type: 'gate', gate: 'preconditions', ok: false, message: `precondition ${p.id} failed: ${r?.detail ?? ''}` });
+        return false;
+      }
+    }
+    if (this.plan.preconditions.length) this.emit({ type: 'gate', gate: 'preconditions', ok: true, message: `${this.plan.preconditions.length} precondition(s) passed` });
+    return true;
+  }
+
+  /** Runs the steps in plan order; stops at the first failure and offers rollbacks. */
+  async steps(): Promise<RunStatus> {
+    let section: string | undefined;
+    for (const step of this.plan.steps) this.results.set(step.id, { step, state: 'pending', attempts: 0 });
+    for (const step of this.plan.steps) {
+      if (this.o.signal?.aborted) return 'cancelled';
+      if (step.section !== section) {
+        section = step.section;
+        if (section) this.emit({ type: 'section', title: section });
+      }
+      const unmet = step.needs.filter((n) => this.results.get(n)?.state !== 'passed');
+      if (unmet.length) {
+        this.setState(step, 'skipped', { detail: `needs ${unmet.join(', ')}, which did not pass` });
+        continue;
+      }
+      if (step.confirm && step.kind !== 'manual' && !(await this.confirm(step))) return 'refused';
+      let ok: boolean;
+      if (step.kind === 'manual') {
+        const answer = await this.runManual(step);
+        if (answer === 'abort') return this.o.preconfirmed?.has(step.id) || this.host.prompts ? 'aborted' : 'refused';
+        ok = true;
+      } else if (step.kind === 'wait') ok = await this.runWait(step);
+      else ok = await this.runCommand(step);
+      if (this.o.signal?.aborted) return 'cancelled';
+      if (!ok) {
+        await this.offerRollbacks(step, this.results.get(step.id)?.detail ?? 'step failed');
+        return 'failed';
+      }
+    }
+    return 'passed';
+  }
+
+  summary(): SummaryRow[] {
+    const rows: SummaryRow[] = [];
+    for (const r of this.results.values()) {
+      rows.push({
+        id: r.step.id,
+        title: r.step.title,
+        kind: r.step.kind,
+        state: r.state,
+        attempts: r.attempts,
+        durationMs: r.startedAt !== undefined && r.endedAt !== undefined ? r.endedAt - r.startedAt : 0,
+        detail: r.detail,
+      });
+    }
+    return rows;
+  }
+}
+
+/** Preconditions, then steps; returns the outcome (the caller emits run-finished after its own bookkeeping). */
+export async function executePlan(plan: Plan, o: EngineOptions): Promise<RunOutcome> {
+  const now = o.now ?? Date.now;
+  const start = now();
+  const engine = new Engine(plan, o);
+  let status: RunStatus;
+  if (!(await engine.preconditions())) status = o.signal?.aborted ? 'cancelled' : 'refused';
+  else status = await engine.steps();
+  return { status, summary: engine.summary(), durationMs: now() - start };
+}
