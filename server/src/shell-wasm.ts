@@ -1,0 +1,28 @@
+// Node adapter: reads the tree-sitter runtime and bash grammar wasm for the pure shell layer.
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { initShell, type ShellWasm } from './rules/shell/index';
+
+const files = {
+  treeSitter: ['web-tree-sitter.wasm', 'web-tree-sitter'],
+  bash: ['tree-sitter-bash.wasm', 'tree-sitter-bash'],
+} as const;
+
+/**
+ * Finds each wasm file beside the running bundle (scripts/build.mjs copies them there) or, when run
+ * from sources, in node_modules. Throws with the paths tried when neither exists.
+ */
+export function loadShellWasm(dir: string = __dirname): ShellWasm {
+  const read = ([file, pkg]: readonly [string, string]): Uint8Array => {
+    const tried = [join(dir, file), join(dir, '..', '..', 'node_modules', pkg, file), join(dir, '..', 'node_modules', pkg, file)];
+    const found = tried.find((p) => existsSync(p));
+    if (!found) throw new Error(`cannot find ${file}; looked in:\n  ${tried.join('\n  ')}`);
+    return readFileSync(found);
+  };
+  return { treeSitter: read(files.treeSitter), bash: read(files.bash) };
+}
+
+/** Loads the shell parser from disk once; adapters await it before their first lint. */
+export function initShellFromDisk(dir?: string): Promise<void> {
+  return initShell(loadShellWasm(dir));
+}
