@@ -4,6 +4,15 @@ import { join } from 'node:path';
 
 export const runbookPattern = /\.runbook\.ya?ml$/;
 
+/** Plain words for the errors users meet when a path is wrong. */
+export const reasons: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'not a directory',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory',
+  ELOOP: 'too many symbolic links',
+};
+
 /** Folders never worth descending into when looking for runbooks. */
 const skipped = new Set(['node_modules', '.git', '.runsafe', 'out', 'build', '.cache']);
 
@@ -44,7 +53,7 @@ export function findRunbooks(paths: string[]): FoundFiles {
       st = statSync(p);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      missing.push({ path: p, reason: code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : String(code ?? err) });
+      missing.push({ path: p, reason: reasons[code ?? ''] ?? String(code ?? err) });
       continue;
     }
     if (st.isDirectory()) walk(p, files);

@@ -27,15 +27,21 @@ const yamlCodes: Record<string, string> = {
   RESOURCE_EXHAUSTION: 'yaml-too-deep',
 };
 
-function yamlProblem(e: YAMLError, severity: 'error' | 'warning', length: number): Problem {
+function yamlProblem(e: YAMLError, severity: 'error' | 'warning', text: string): Problem {
+  const length = text.length;
   const start = Math.max(0, Math.min(e.pos[0], length));
-  const end = Math.max(start, Math.min(e.pos[1], length));
+  let end = Math.max(start, Math.min(e.pos[1], length));
+  if (e.code === 'DUPLICATE_KEY') {
+    // yaml points at the key's first character; cover the whole key.
+    const m = /^[^:\n\r]*?(?=\s*:(\s|$))/.exec(text.slice(start, start + 200));
+    if (m && m[0].length) end = start + m[0].length;
+  }
   // yaml's messages end with " at line L, column C"; positions are ours to render.
   const message = e.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
-  let text = message.charAt(0).toLowerCase() + message.slice(1);
-  if (e.code === 'TAB_AS_INDENT') text = 'tabs are not allowed for indentation in YAML; use spaces';
-  if (e.code === 'DUPLICATE_KEY') text = 'duplicate key: each key may appear once in a map';
-  return problem(yamlCodes[e.code] ?? 'yaml-syntax', severity, text, { start, end: end === start ? Math.min(length, start + 1) : end }, { yamlCode: e.code });
+  let words = message.charAt(0).toLowerCase() + message.slice(1);
+  if (e.code === 'TAB_AS_INDENT') words = 'tabs are not allowed for indentation in YAML; use spaces';
+  if (e.code === 'DUPLICATE_KEY') words = 'duplicate key: each key may appear once in a map';
+  return problem(yamlCodes[e.code] ?? 'yaml-syntax', severity, words, { start, end: end === start ? Math.min(length, start + 1) : end }, { yamlCode: e.code });
 }
 
 /** Parses YAML text into a located tree. Never throws. */
@@ -50,8 +56,8 @@ export function parseYaml(text: string, options: ParseOptions = {}): ParsedYaml 
   }
   try {
     const doc = parseDocument(text, { keepSourceTokens: true, uniqueKeys: true, prettyErrors: false, strict: true });
-    for (const e of doc.errors) problems.push(yamlProblem(e, 'error', text.length));
-    for (const w of doc.warnings) problems.push(yamlProblem(w, 'warning', text.length));
+    for (const e of doc.errors) problems.push(yamlProblem(e, 'error', text));
+    for (const w of doc.warnings) problems.push(yamlProblem(w, 'warning', text));
     const root = buildTree(doc, text, problems, options.limits ?? defaultTreeLimits);
     return { text, lines, root, data: root ? toPlain(root) : null, problems };
   } catch (err) {

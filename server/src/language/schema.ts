@@ -240,9 +240,12 @@ function humanize(errors: ErrorObject[], mapper: Mapper): Problem[] {
       case 'maximum':
         out.push(problem('schema-value', 'error', `${name} must be ${e.keyword === 'minimum' ? 'at least' : 'at most'} ${String(params.limit)}`, mapper.valueSpan(path), { path }));
         break;
-      case 'uniqueItems':
-        out.push(problem('schema-value', 'error', `${name} lists the same value twice (items ${String(params.j)} and ${String(params.i)})`, mapper.valueSpan([...path, Number(params.i)]), { path }));
+      case 'uniqueItems': {
+        // Point at the later duplicate: the first occurrence is the one to keep.
+        const [first, second] = [Number(params.i), Number(params.j)].sort((a, b) => a - b);
+        out.push(problem('schema-value', 'error', `${name} lists the same value twice (items ${first} and ${second})`, mapper.valueSpan([...path, second!]), { path }));
         break;
+      }
       case 'format':
         out.push(problem('schema-value', 'error', `${name} must be a valid ${String(params.format)}`, mapper.valueSpan(path), { path }));
         break;

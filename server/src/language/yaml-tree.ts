@@ -103,7 +103,12 @@ class TreeBuilder {
     if (isAlias(node)) {
       // Aliases are expanded (they may be used for DRY runbooks), each expansion paying
       // the node budget, so exponential alias bombs stop at the budget instead of the heap.
-      const target = node.resolve(this.doc!);
+      // resolve() scans the document, so each alias is resolved once however often expanded.
+      let target = this.aliasTargets.get(node);
+      if (target === undefined) {
+        target = node.resolve(this.doc!) ?? null;
+        this.aliasTargets.set(node, target);
+      }
       const span = this.spanOf(node, fallback);
       if (!target) {
         this.problems.push(problem('yaml-syntax', 'error', `unknown alias *${node.source}`, span));
@@ -140,6 +145,7 @@ class TreeBuilder {
   }
 
   doc?: Document;
+  private readonly aliasTargets = new Map<YamlNode, YamlNode | null>();
 
   private spanOf(node: YamlNode, fallback: Span): Span {
     const r = node.range;

@@ -4,7 +4,7 @@ import { relative, isAbsolute } from 'node:path';
 import { lintRunbook } from '../../../../server/src/lint';
 import { LineIndex } from '../../../../server/src/language/index';
 import { docsUrl, languageCodes } from '../../../../server/src/language/docs';
-import { findRunbooks } from '../../node/runbook-files';
+import { findRunbooks, reasons } from '../../node/runbook-files';
 import { parse, readAll, useColor } from '../args';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from '../command';
 import { formatGithub } from '../format/github';
@@ -89,7 +89,7 @@ export const lintCommand: Command = {
         try {
           bytes = readFileSync(f);
         } catch (err) {
-          report.unreadable.push({ path: display(f), reason: (err as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : String((err as Error).message) });
+          report.unreadable.push({ path: display(f), reason: reasons[(err as NodeJS.ErrnoException).code ?? ''] ?? String((err as Error).message) });
           continue;
         }
         add(display(f), bytes);
