@@ -5,7 +5,7 @@ import * as ed from '@noble/ed25519';
 import { verifyStrict, publicKeyFromSeed, signBytes, publicKeyProblem } from '../../client/src/signing/ed25519';
 import { fromHex, toHex, toBase64url } from '../../client/src/signing/bytes';
 import { keyIdOf, parseSeed, parsePublicKey } from '../../client/src/signing/keys';
-import { nativeCrypto, nativeVerifyOnly } from '../../client/src/node/native-crypto';
+import { nativeCrypto, nativeVerifyOnly, nativeSigner } from '../../client/src/node/native-crypto';
 import { nobleCrypto } from '../../client/src/signing/crypto';
 import { wycheproof, rfc8032 } from './vectors';
 
@@ -32,6 +32,7 @@ test('RFC 8032 vectors: public key and signature byte-exact', () => {
     const seed = fromHex(v.seed);
     assert.equal(toHex(publicKeyFromSeed(seed)), v.publicKey, v.name);
     assert.equal(toHex(signBytes(fromHex(v.message), seed)), v.signature, v.name);
+    assert.equal(toHex(nativeSigner(seed).sign(fromHex(v.message))), v.signature, `${v.name} (native signer)`);
     assert.equal(verifyStrict(fromHex(v.signature), fromHex(v.message), fromHex(v.publicKey)), true, v.name);
     const flipped = fromHex(v.signature);
     flipped[5]! ^= 1;

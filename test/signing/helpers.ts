@@ -2,11 +2,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { signerFromSeed, formatPublicKey, type Signer } from '../../client/src/signing/keys';
+import { formatPublicKey, type Signer } from '../../client/src/signing/keys';
+import { nativeSigner } from '../../client/src/node/native-crypto';
 import type { Role, TrustKey } from '../../client/src/signing/trust-index';
 
 export function signer(n: number): Signer {
-  return signerFromSeed(new Uint8Array(32).fill(n));
+  return nativeSigner(new Uint8Array(32).fill(n));
 }
 
 export function trustEntry(s: Signer, identity: string, roles: Role[], extra: Partial<TrustKey> = {}): TrustKey {

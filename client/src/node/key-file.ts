@@ -1,7 +1,8 @@
 // Private key files and environment variables: written 0600, refused when others can read them.
 import { closeSync, fstatSync, openSync, readFileSync, writeSync, fsyncSync, constants } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { formatSeed, parseSeed, signerFromSeed, type Signer } from '../signing/keys';
+import { formatSeed, parseSeed, type Signer } from '../signing/keys';
+import { nativeSigner as signerFromSeed } from './native-crypto';
 
 /** Creates a new key file holding a fresh base64url seed; refuses to overwrite. Returns the signer. */
 export function writeNewKeyFile(path: string): Signer {

@@ -5,15 +5,16 @@
 // small order, and S < L, noble accepts too; so "native valid" is trusted and every other case is
 // re-decided by noble. The result is noble's verdict, at native speed for the common valid case.
 // test/signing/native-crypto.test.ts holds this to every Wycheproof and RFC 8032 vector.
-import { createHash, createPublicKey, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import { signerFromSeed, type Signer } from '../signing/keys';
 import type { CryptoProvider } from '../signing/crypto';
 import { verifyStrict, publicKeyProblem, scalarIsReduced, encodingIsCanonicalY } from '../signing/ed25519';
-import { toBase64url } from '../signing/bytes';
 
 const keyCache = new Map<string, KeyObject | null>();
 
 function nativeKey(publicKey: Uint8Array): KeyObject | null {
-  const id = toBase64url(publicKey);
+  // Keyed by content (never by array identity), so a reused buffer can never hit another key's entry.
+  const id = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('base64url');
   let key = keyCache.get(id);
   if (key === undefined) {
     // Keys noble would refuse are never given a native object, so they always take the noble path.
@@ -50,3 +51,14 @@ export const nativeCrypto: CryptoProvider = {
     return verifyStrict(signature, message, publicKey);
   },
 };
+
+/**
+ * A Signer backed by OpenSSL. Ed25519 signing is deterministic (RFC 8032), so it produces the
+ * same bytes as noble's; test/signing/ed25519.test.ts checks that on the RFC vectors.
+ */
+export function nativeSigner(seed: Uint8Array): Signer {
+  const pure = signerFromSeed(seed);
+  const b64 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64url');
+  const key = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', d: b64(seed), x: b64(pure.publicKey) }, format: 'jwk' });
+  return { keyId: pure.keyId, publicKey: pure.publicKey, sign: (message) => new Uint8Array(nodeSign(null, message, key)) };
+}

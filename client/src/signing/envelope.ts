@@ -15,6 +15,15 @@ export const PAYLOAD_TYPES = {
  * ASCII byte counts (the DSSE v1 specification).
  */
 export function pae(payloadType: string, body: Uint8Array): Uint8Array {
+  return paeWith(paePrefix(payloadType), body);
+}
+
+/** The constant head of PAE for one payload type, so a verifier encodes it once, not per record. */
+export function paePrefix(payloadType: string): Uint8Array {
   const type = utf8(payloadType);
-  return concatBytes(utf8(`DSSEv1 ${type.length} `), type, utf8(` ${body.length} `), body);
+  return concatBytes(utf8(`DSSEv1 ${type.length} `), type);
+}
+
+export function paeWith(prefix: Uint8Array, body: Uint8Array): Uint8Array {
+  return concatBytes(prefix, utf8(` ${body.length} `), body);
 }

@@ -94,3 +94,33 @@ function firstDifference(a: string, b: string): number {
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
   return n;
 }
+
+/** True when every object's own key order is already the canonical (UTF-16 code unit) order. */
+function keysInOrder(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (Array.isArray(value)) return value.every(keysInOrder);
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    if (i > 0 && !(keys[i - 1]! < keys[i]!)) return false;
+    if (!keysInOrder((value as Record<string, unknown>)[keys[i]!])) return false;
+  }
+  return true;
+}
+
+const ESCAPED_SURROGATE = /\\u[dD][89a-fA-F]/;
+
+/**
+ * Whether `text` is exactly the canonical form of `value` (= JSON.parse(text)), and how that was
+ * established. 'native': the native JSON.stringify equals the text, every key order is canonical
+ * and no surrogate escape appears, which together imply RFC 8785 form (same number and string
+ * rules); then JSON.stringify of any sub-object is canonical too. 'full': the general serialiser
+ * was needed (integer-like keys, which JavaScript enumerates first). false: not canonical.
+ */
+export function canonicalCheck(value: unknown, text: string): 'native' | 'full' | false {
+  if (!ESCAPED_SURROGATE.test(text) && JSON.stringify(value) === text && keysInOrder(value)) return 'native';
+  try {
+    return canonicalize(value) === text ? 'full' : false;
+  } catch {
+    return false;
+  }
+}

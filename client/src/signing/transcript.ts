@@ -6,12 +6,11 @@
 //   PAE("application/vnd.runsafe.transcript-record+json", canonical bytes of the record without "sig")
 // and `kid` names the key. A run ends with a `head` record carrying the count of records before
 // it and the hash of the last one, so a truncated tail is detected.
-import { toBase64url, toHex, utf8 } from './bytes';
-import { canonicalMembers, type Json } from './jcs';
-import { pae, PAYLOAD_TYPES } from './envelope';
+import type { Json } from './jcs';
 import type { CryptoProvider } from './crypto';
-import { nobleCrypto } from './crypto';
 import type { Signer } from './keys';
+import { createChainWriter } from './chain-writer';
+import { TRANSCRIPT_MAPPING } from './chain-mapping';
 
 export const TRANSCRIPT_FORMAT = 'runsafe-transcript/1';
 export const GENESIS_HASH = '0'.repeat(64);
@@ -38,40 +37,22 @@ export interface TranscriptChain {
 }
 
 export function createTranscriptChain(options: { signer?: Signer; crypto?: CryptoProvider } = {}): TranscriptChain {
-  const crypto = options.crypto ?? nobleCrypto;
-  const signer = options.signer;
-  let seq = 0;
-  let lastHash = GENESIS_HASH;
-
-  function encode(fields: Record<string, Json | undefined>): string {
-    const record: Record<string, unknown> = { ...fields, seq, prev: lastHash };
-    if (signer) record['kid'] = signer.keyId;
-    const members = canonicalMembers(record);
-    let line = `{${members.join(',')}}`;
-    if (signer) {
-      const sig = toBase64url(signer.sign(pae(PAYLOAD_TYPES.transcriptRecord, utf8(line))));
-      line = `{${canonicalMembers({ ...record, sig }).join(',')}}`;
-    }
-    lastHash = toHex(crypto.sha256(utf8(line)));
-    seq += 1;
-    return line;
-  }
-
+  const writer = createChainWriter({ mapping: TRANSCRIPT_MAPPING, signer: options.signer, crypto: options.crypto });
   return {
     next(event, time) {
       if (typeof event?.type !== 'string' || event.type === '') throw new Error('a transcript event needs a non-empty string "type"');
       if (event.type === 'head') throw new Error('"head" is written by close(), not appended');
       for (const f of RESERVED_FIELDS) if (f in event) throw new Error(`transcript event field "${f}" is reserved for the chain`);
-      return encode({ ...event, time });
+      return writer.next({ ...event, time });
     },
     head(time) {
-      return encode({ type: 'head', count: seq, head: lastHash, time });
+      return writer.next({ type: 'head', count: writer.count, head: writer.lastHash, time });
     },
     get seq() {
-      return seq;
+      return writer.count;
     },
     get lastHash() {
-      return lastHash;
+      return writer.lastHash ?? GENESIS_HASH;
     },
   };
 }

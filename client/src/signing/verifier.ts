@@ -8,9 +8,10 @@
 //   MALFORMED_RECORD  (high)      invalid_utf8 | not_json | not_object | not_canonical | torn_tail
 // Strict mode rejects every record with a finding (handing its exact bytes to onReject);
 // non-strict mode admits it and counts it per reason. Neither drops nor re-encodes bytes.
-import { fromBase64, fromBase64url, fromHex, fromUtf8, toBase64, toBase64url, toHex, utf8 } from './bytes';
-import { canonicalize, CanonicalJsonError } from './jcs';
-import { pae } from './envelope';
+import { fromBase64, fromBase64url, fromHex, fromUtf8, utf8 } from './bytes';
+import { encodeBytes } from './chain-writer';
+import { canonicalize, canonicalCheck } from './jcs';
+import { paePrefix, paeWith } from './envelope';
 import type { CryptoProvider } from './crypto';
 import { nobleCrypto } from './crypto';
 import type { ChainMapping, Encoding } from './chain-mapping';
@@ -81,9 +82,6 @@ export interface ChainVerifier {
   finish(): VerificationReport;
 }
 
-function encode(bytes: Uint8Array, enc: Encoding): string {
-  return enc === 'hex' ? toHex(bytes) : enc === 'base64url' ? toBase64url(bytes) : toBase64(bytes);
-}
 
 function decode(text: string, enc: Encoding): Uint8Array {
   return enc === 'hex' ? fromHex(text) : enc === 'base64url' ? fromBase64url(text) : fromBase64(text);
@@ -94,6 +92,7 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
   const crypto = options.crypto ?? nobleCrypto;
   const strict = options.strict ?? false;
   const maxFindings = options.maxFindings ?? 1000;
+  const prefix = m.payloadType === null ? null : paePrefix(m.payloadType);
   const r: VerificationReport = {
     verdict: 'failed',
     records: 0,
@@ -143,7 +142,7 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
     return { claimed: '(none)' };
   }
 
-  function checkRecord(index: number, obj: Record<string, unknown>, keys: string[], members: string[], list: Finding[]): void {
+  function checkRecord(index: number, obj: Record<string, unknown>, how: 'native' | 'full', list: Finding[]): void {
     const idValue = obj[m.id];
     const id = idValue === undefined || idValue === null ? null : String(idValue);
     const base = { index, id };
@@ -199,8 +198,12 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
     } catch {
       sig = undefined;
     }
-    const body = utf8(`{${members.filter((_, i) => keys[i] !== m.sig).join(',')}}`);
-    const message = m.payloadType === null ? body : pae(m.payloadType, body);
+    // The signed bytes: the canonical record without the signature field. When the record passed
+    // the native canonical check, the native serialiser of the rest is canonical as well.
+    const rest: Record<string, unknown> = {};
+    for (const k in obj) if (k !== m.sig) rest[k] = obj[k];
+    const body = utf8(how === 'native' ? JSON.stringify(rest) : canonicalize(rest));
+    const message = prefix === null ? body : paeWith(prefix, body);
     if (!sig || !crypto.verify(sig, message, key.publicKey)) {
       add(list, { ...base, keyId: key.entry.key_id, kind: 'SIGNATURE_BREACH', reason: 'invalid_signature', detail: `the signature does not verify with key ${key.entry.key_id} (${key.entry.identity} v${key.entry.version})` });
       return;
@@ -228,7 +231,7 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
     push(bytes, terminated = true) {
       const index = r.records++;
       const list: Finding[] = [];
-      const hash = encode(crypto.sha256(bytes), m.hashEncoding);
+      const hash = encodeBytes(crypto.sha256(bytes), m.hashEncoding);
       let text: string | undefined;
       let obj: Record<string, unknown> | undefined;
       let malformed: { reason: string; detail: string } | undefined;
@@ -246,15 +249,9 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
         malformed = { reason: 'torn_tail', detail: 'the last line was cut off mid-write (no newline, not JSON)' };
       }
       if (obj && text !== undefined) {
-        const keys = Object.keys(obj).sort();
-        let members: string[] | undefined;
-        try {
-          members = keys.map((k) => `${canonicalize(k)}:${canonicalize(obj![k])}`);
-          if (`{${members.join(',')}}` !== text) malformed = { reason: 'not_canonical', detail: 'the bytes are not the RFC 8785 canonical form of the record (refused, never re-encoded)' };
-        } catch (err) {
-          malformed = { reason: 'not_canonical', detail: err instanceof CanonicalJsonError ? err.message : String(err) };
-        }
-        if (!malformed && members) checkRecord(index, obj, keys, members, list);
+        const how = canonicalCheck(obj, text);
+        if (!how) malformed = { reason: 'not_canonical', detail: 'the bytes are not the RFC 8785 canonical form of the record (refused, never re-encoded)' };
+        else checkRecord(index, obj, how, list);
       }
       if (malformed) {
         const idValue = obj?.[m.id];
