@@ -41,11 +41,11 @@ const nodeBuiltins = /^(node:)?(fs|fs\/promises|process|child_process|os|net|htt
 const rules: Rule[] = [
   { dirs: ['server/src'], forbidden: (t) => t.startsWith('client/') || t === 'client', why: 'server never imports client' },
   {
-    dirs: ['server/src/language', 'server/src/rules', 'client/src/signing'],
+    dirs: ['server/src/language', 'server/src/rules', 'server/src/service', 'client/src/signing'],
     forbidden: (t) => nodeBuiltins.test(t) || t === 'vscode' || t.startsWith('vscode-languageserver') || t.startsWith('execa'),
     why: 'pure layers get files, processes, time and editors as arguments',
   },
-  { dirs: ['server/src/language', 'server/src/rules'], forbidden: (t) => t.startsWith('server/src/lsp'), why: 'pure layers never import the LSP adapter' },
+  { dirs: ['server/src/language', 'server/src/rules', 'server/src/service'], forbidden: (t) => t.startsWith('server/src/lsp'), why: 'pure layers never import the LSP adapter' },
   { dirs: ['server/src', 'client/src/signing', 'client/src/runner', 'client/src/cli'], forbidden: (t) => t === 'vscode', why: 'only client/src/extension imports vscode' },
   {
     dirs: ['server/src/language', 'server/src/rules', 'client/src'],
@@ -72,7 +72,7 @@ test('imports flow one way (DESIGN.md §2)', () => {
 
 test('pure layers read no clock and no process globals', () => {
   const violations: string[] = [];
-  for (const dir of ['server/src/language', 'server/src/rules', 'client/src/signing']) {
+  for (const dir of ['server/src/language', 'server/src/rules', 'server/src/service', 'client/src/signing']) {
     for (const file of sources(dir)) {
       const text = readFileSync(join(root, file), 'utf8').replace(/\/\/.*$/gm, '');
       if (/\bDate\.now\(|new Date\(\s*\)/.test(text)) violations.push(`${file} reads the clock`);

@@ -1,0 +1,23 @@
+// One analysed runbook: text -> parse, model and lint problems, computed once per version and
+// shared by every feature (diagnostics, hover, completion, …).
+import { lintRunbook } from '../lint';
+import type { LineIndex, ParsedRunbook, Problem } from '../language/index';
+import type { ServiceSettings } from './settings';
+import { defaultSettings } from './settings';
+
+export interface RunbookDocument {
+  uri: string;
+  text: string;
+  lines: LineIndex;
+  parsed: ParsedRunbook;
+  /** Every problem found by parse, schema and rules, before severity overrides. */
+  problems: Problem[];
+  settings: ServiceSettings;
+}
+
+/** Analyses a runbook's text. Never throws: a failing linter becomes one located problem. */
+export function analyze(uri: string, text: string, settings: ServiceSettings = defaultSettings): RunbookDocument {
+  const options = { ...(settings.maxLength ? { maxLength: settings.maxLength } : {}), policy: settings.policy };
+  const result = lintRunbook(text, options);
+  return { uri, text, lines: result.parsed.lines, parsed: result.parsed, problems: result.problems, settings };
+}

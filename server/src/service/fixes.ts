@@ -1,0 +1,58 @@
+// Quick fixes carried by problems: the rules' own (in `data.fixes`) and the schema's
+// "did you mean" suggestions. Fixes are found from code and typed data, never from messages.
+import { nodeAt, type Problem, type Span } from '../language/index';
+import type { RunbookDocument } from './document';
+import { valueSpan } from './symbol-index';
+
+export interface FixEdit {
+  span: Span;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: FixEdit[];
+  /** The fix a fix-all applies. */
+  preferred?: boolean;
+}
+
+/**
+ * The contract for rules: `data.fixes: [{ title, edits: [{ span: {start, end}, newText }] }]`
+ * (offsets into the runbook text); `data.fix` with one such fix is accepted too.
+ */
+function ruleFixes(p: Problem): Fix[] {
+  const raw = p.data?.fixes ?? (p.data?.fix ? [p.data.fix] : []);
+  if (!Array.isArray(raw)) return [];
+  const out: Fix[] = [];
+  for (const f of raw as unknown[]) {
+    const title = (f as { title?: unknown })?.title;
+    const edits = (f as { edits?: unknown })?.edits;
+    if (typeof title !== 'string' || !Array.isArray(edits)) continue;
+    const ok = edits.every((e) => {
+      const s = (e as FixEdit)?.span;
+      return s && typeof s.start === 'number' && typeof s.end === 'number' && s.start <= s.end && typeof (e as FixEdit).newText === 'string';
+    });
+    if (ok && edits.length) out.push({ title, edits: edits as FixEdit[], preferred: (f as Fix).preferred ?? out.length === 0 });
+  }
+  return out;
+}
+
+function schemaFixes(doc: RunbookDocument, p: Problem): Fix[] {
+  const suggestion = p.data?.suggestion;
+  const path = p.data?.path;
+  if (typeof suggestion !== 'string' || !Array.isArray(path)) return [];
+  if (p.code === 'schema-unknown-key') {
+    return [{ title: `Change \`${String(p.data?.key)}\` to \`${suggestion}\``, edits: [{ span: p.span, newText: suggestion }], preferred: true }];
+  }
+  if (p.code === 'schema-value') {
+    const node = nodeAt(doc.parsed.root, path as (string | number)[]);
+    if (node?.kind !== 'scalar') return [];
+    return [{ title: `Change to \`${suggestion}\``, edits: [{ span: valueSpan(node), newText: suggestion }], preferred: true }];
+  }
+  return [];
+}
+
+/** Every fix a problem offers, best first. */
+export function fixesFor(doc: RunbookDocument, p: Problem): Fix[] {
+  return [...ruleFixes(p), ...schemaFixes(doc, p)];
+}

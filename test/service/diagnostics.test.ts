@@ -1,0 +1,50 @@
+// Diagnostics: codes, docs links, severity overrides, related information; settings files.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze, diagnostics, mergeSettings, readWorkspaceConfig } from '../../server/src/service/index';
+import { fixture, uri } from './helpers';
+
+const base = fixture('rotation.runbook.yaml');
+const broken = base.replace('    title: Run the integrity checker', '    tilte: Run the integrity checker');
+
+test('schema problems become diagnostics with code, docs link, source and data', () => {
+  const [d] = diagnostics(analyze(uri, broken));
+  assert.deepEqual(d, {
+    range: { start: { line: 38, character: 4 }, end: { line: 38, character: 9 } },
+    severity: 1,
+    code: 'schema-unknown-key',
+    codeDescription: { href: 'https://github.com/runsafe/runsafe/blob/main/docs/problems.md#schema-unknown-key' },
+    source: 'runsafe',
+    message: 'unknown key `tilte` in step `integrity-check`; did you mean `title`?',
+    data: { path: ['steps', 1, 'tilte'], key: 'tilte', suggestion: 'title' },
+  });
+  assert.deepEqual(diagnostics(analyze(uri, base)), []);
+});
+
+test('severity overrides from settings: change and off', () => {
+  const warn = analyze(uri, broken, mergeSettings(undefined, { severity: { 'schema-unknown-key': 'warning' } }));
+  assert.equal(diagnostics(warn)[0]!.severity, 2);
+  const off = analyze(uri, broken, mergeSettings(readWorkspaceConfig('severity:\n  schema-unknown-key: off\n'), {}));
+  assert.deepEqual(diagnostics(off), []);
+  // The editor's setting wins over the workspace file.
+  const both = analyze(uri, broken, mergeSettings(readWorkspaceConfig('severity:\n  schema-unknown-key: off\n'), { severity: { 'schema-unknown-key': 'info' } }));
+  assert.equal(diagnostics(both)[0]!.severity, 3);
+});
+
+test('related information: the declaration of the variable a rule names, and explicit related spans', () => {
+  const doc = analyze(uri, base);
+  const at = base.indexOf('$NEW_SEED');
+  doc.problems.push({ code: 'secret-echo', severity: 'warning', message: 'm', span: { start: at, end: at + 9 }, data: { variable: 'NEW_SEED' } });
+  doc.problems.push({ code: 'broken-reference', severity: 'error', message: 'm', span: { start: 0, end: 1 }, data: { related: [{ span: { start: at, end: at + 1 }, message: 'first defined here' }] } });
+  const ds = diagnostics(doc);
+  assert.deepEqual(ds[0]!.relatedInformation, [{ location: { uri, range: { start: { line: 29, character: 16 }, end: { line: 29, character: 24 } } }, message: '`NEW_SEED` is captured here' }]);
+  assert.equal(ds[1]!.relatedInformation![0]!.message, 'first defined here');
+});
+
+test('.runsafe.yaml: bad YAML or shapes are ignored, never thrown', () => {
+  assert.deepEqual(readWorkspaceConfig('::: [\n'), { severity: {}, policy: {} });
+  assert.deepEqual(readWorkspaceConfig('severity: [1]\npolicy: 3\n'), { severity: {}, policy: {} });
+  const c = readWorkspaceConfig('policy:\n  append_only_tables: [ledger]\n  severity:\n    secret-echo: error\n');
+  assert.deepEqual(c.severity, { 'secret-echo': 'error' });
+  assert.deepEqual(c.policy.append_only_tables, ['ledger']);
+});
