@@ -6,18 +6,21 @@ import { resolveInputs, validateInput, parseInputFlags } from '../../client/src/
 import { confirmStep } from '../../client/src/runner/confirm';
 import { withRetry } from '../../client/src/runner/retry';
 import { waitUntil } from '../../client/src/runner/wait';
-import { parseDuration } from '../../client/src/runner/duration';
 
 const failed = (rs: { check: string; ok: boolean }[]) => rs.filter((r) => !r.ok).map((r) => r.check);
 
-test('expect: exit codes, stream patterns (text and /regex/), JSON fields', () => {
+test('expect: exit codes, text checks (contains, matches, empty, negations), JSON field comparisons', () => {
   const observed = { exitCode: 0, stdout: '{"status":"pass","items":[{"id":"k2"}],"count":3}\n', stderr: 'warn: slow\n' };
-  assert.deepEqual(failed(checkExpect({ exit: 0, stdout: '"status":"pass"', stderr: '/warn: \\w+/', json: { status: 'pass', 'items.0.id': 'k2', count: 3 } }, observed)), []);
+  assert.deepEqual(
+    failed(checkExpect({ exit: [0], stdout: { contains: '"status":"pass"' }, stderr: { matches: '^warn: \\w+$' }, json: { status: 'pass', 'items.0.id': 'k2', count: { gte: 3, lt: 4, in: [1, 3] } } }, observed)),
+    [],
+  );
   assert.deepEqual(failed(checkExpect({ exit: [1, 2] }, observed)), ['exit 1 or 2']);
-  assert.deepEqual(failed(checkExpect({ stdout: 'status=pass' }, observed)), ['stdout contains "status=pass"']);
-  assert.deepEqual(failed(checkExpect({ stderr_not: 'warn' }, observed)), ['stderr never contains "warn"']);
-  const json = checkExpect({ json: { status: 'fail', 'items.5.id': 'x', count: '/^3$/' } }, observed).filter((r) => !r.ok);
-  assert.deepEqual(json.map((r) => r.detail), ['status was "pass"', 'items.5.id is missing', 'count was 3']);
+  assert.deepEqual(failed(checkExpect({ stdout: { contains: 'status=pass' } }, observed)), ['stdout contains "status=pass"']);
+  assert.deepEqual(failed(checkExpect({ stderr: { not_contains: 'warn', empty: true } }, observed)), ['stderr does not contain "warn"', 'stderr is empty']);
+  assert.deepEqual(failed(checkExpect({ stdout: { not_matches: 'count', matches: '(' } }, observed)), ['stdout matches /(/', 'stdout does not match /count/']);
+  const json = checkExpect({ json: { status: 'fail', 'items.5.id': { exists: true }, count: { gt: 3, matches: '^3$' }, gone: { exists: false }, 'items.0.id': { not: 'k1' } } }, observed).filter((r) => !r.ok);
+  assert.deepEqual(json.map((r) => `${r.check} | ${r.detail}`), ['json status = "fail" | status was "pass"', 'json items.5.id exists | items.5.id was missing', 'json count > 3 | count was 3', 'json count matches /^3$/ | count was 3']);
   assert.match(checkExpect({ json: { a: 1 } }, { exitCode: 0, stdout: 'not json', stderr: '' })[1]!.detail!, /not JSON/);
   // No spec: success means exit 0; a killed process never passes.
   assert.deepEqual(failed(checkExpect(undefined, { exitCode: undefined, stdout: '', stderr: '' })), ['exit 0']);
@@ -84,8 +87,4 @@ test('wait: polls until met, or reports the deadline, with progress after every 
   const ac = new AbortController();
   ac.abort();
   assert.equal((await waitUntil({ probe: async () => ({ ok: true }), intervalMs: 1, deadlineMs: 10, signal: ac.signal })).status, 'cancelled');
-});
-
-test('durations', () => {
-  assert.deepEqual(['500ms', '30s', '5m', '1h30m', 10, 'soon', '5x'].map(parseDuration), [500, 30000, 300000, 5400000, 10000, undefined, undefined]);
 });

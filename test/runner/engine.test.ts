@@ -16,7 +16,7 @@ function step(id: string, fields: Partial<PlanStep> = {}): PlanStep {
 }
 
 function plan(steps: PlanStep[], extra: Partial<Plan> = {}): Plan {
-  return { runbook: { id: 't', title: 'T', path: 't.runbook.yaml', sha256: '0'.repeat(64) }, inputs: [], preconditions: [], steps, rollbacks: [], allowShortSecrets: false, problems: [], ...extra };
+  return { runbook: { id: 't', title: 'T', path: 't.runbook.yaml', sha256: '0'.repeat(64) }, inputs: [], preconditions: [], steps, rollbacks: [], problems: [], ...extra };
 }
 
 function recorder(prompts?: Partial<RunnerPrompts>) {
@@ -32,7 +32,7 @@ const inputs = (o: Record<string, string>, secret: string[] = []) => new Map(Obj
 test('success: steps run in order with inputs as environment variables, checks pass, summary lists them', async () => {
   const r = recorder();
   const out = await executePlan(
-    plan([step('a', { run: 'echo "env=$APP_ENV"', expect: { stdout: 'env=staging' } }), step('b', { run: 'echo \'{"status":"ok"}\'', expect: { json: { status: 'ok' } }, needs: ['a'] })]),
+    plan([step('a', { run: 'echo "env=$APP_ENV"', expect: { stdout: { contains: 'env=staging' } } }), step('b', { run: 'echo \'{"status":"ok"}\'', expect: { json: { status: 'ok' } }, needs: ['a'] })]),
     { host: r.host, cwd: dir, inputs: inputs({ APP_ENV: 'staging' }), masker: new Masker() },
   );
   assert.equal(out.status, 'passed');
@@ -104,7 +104,7 @@ test('wait: polls until the condition holds, with progress; a deadline fails the
   const counter = join(dir, 'wait-count');
   const r = recorder();
   const probe = `n=$(cat ${counter} 2>/dev/null || echo 0); n=$((n+1)); echo $n > ${counter}; if [ $n -ge 3 ]; then echo status=ready; else echo status=pending; fi`;
-  const out = await executePlan(plan([step('ready', { kind: 'wait', run: probe, expect: { stdout: 'status=ready' }, wait: { intervalMs: 10, deadlineMs: 60_000 } })]), {
+  const out = await executePlan(plan([step('ready', { kind: 'wait', run: probe, expect: { stdout: { contains: 'status=ready' } }, wait: { everyMs: 10, timeoutMs: 60_000 } })]), {
     host: r.host,
     cwd: dir,
     inputs: new Map(),
@@ -113,7 +113,7 @@ test('wait: polls until the condition holds, with progress; a deadline fails the
   assert.equal(out.status, 'passed');
   assert.equal(r.events.filter((e) => e.type === 'progress').length, 3);
   const r2 = recorder();
-  const late = await executePlan(plan([step('never', { kind: 'wait', run: 'echo status=pending', expect: { stdout: 'status=ready' }, wait: { intervalMs: 20, deadlineMs: 100 } })]), {
+  const late = await executePlan(plan([step('never', { kind: 'wait', run: 'echo status=pending', expect: { stdout: { contains: 'status=ready' } }, wait: { everyMs: 20, timeoutMs: 100 } })]), {
     host: r2.host,
     cwd: dir,
     inputs: new Map(),
@@ -128,7 +128,7 @@ test('timeout fails the step; secret captures are masked in later output; short 
   const r = recorder();
   const out = await executePlan(
     plan([
-      step('gen', { run: 'echo "s3cr3t-seed-$(id -u)-abcdef"', capture: { into: 'NEW_SEED', secret: true } }),
+      step('gen', { run: 'echo "s3cr3t-seed-$(id -u)-abcdef"', capture: { into: 'NEW_SEED', secret: true, from: 'stdout', trim: true } }),
       step('use', { run: 'echo "seed is $NEW_SEED"; printf %s "$NEW_SEED" | base64' }),
       step('slow', { run: 'sleep 30', timeoutMs: 200 }),
     ]),
@@ -141,7 +141,7 @@ test('timeout fails the step; secret captures are masked in later output; short 
   assert.ok(!all.includes(seed) && !all.includes(Buffer.from(seed).toString('base64').slice(0, 20)), 'captured secret never in events');
   assert.match(r.output(), /seed is \*\*\*\n\*\*\*/);
   const r2 = recorder();
-  const short = await executePlan(plan([step('gen', { run: 'echo abc', capture: { into: 'PIN', secret: true } })]), { host: r2.host, cwd: dir, inputs: new Map(), masker: new Masker() });
+  const short = await executePlan(plan([step('gen', { run: 'echo abc', capture: { into: 'PIN', secret: true, from: 'stdout', trim: true } })]), { host: r2.host, cwd: dir, inputs: new Map(), masker: new Masker() });
   assert.equal(short.status, 'failed');
   assert.match(short.summary[0]!.detail!, /PIN is 3 characters long/);
 });

@@ -1,13 +1,15 @@
 // Executes a plan step by step: preconditions, confirmations, checks, captures, retries, waits, rollback offers.
 import type { RunEvent, RunnerHost, RunStatus, StepState, SummaryRow, RollbackChoice } from './events';
-import type { Plan, PlanStep } from './plan-types';
+import type { Condition, Plan, PlanStep } from './plan-types';
 import { Masker, UnmaskableSecretError } from './masker';
 import { runProcess, type ProcessResult } from './process';
-import { checkExpect, type CheckResult } from './expect';
-import { withRetry } from './retry';
+import { checkExpect, parseJsonOutput, readPath, type CheckResult } from './expect';
+import { sleep, withRetry } from './retry';
 import { waitUntil } from './wait';
 import { confirmStep } from './confirm';
-import { formatDuration } from './duration';
+import { libpqEnv, PSQL_COMMAND } from './sql';
+import { describeWhen } from './plan-view';
+import { formatDuration } from '../../../server/src/language/duration';
 
 export interface EngineOptions {
   host: RunnerHost;
@@ -22,6 +24,8 @@ export interface EngineOptions {
   /** Masker holding the secrets known before the run; captures add to it. */
   masker: Masker;
   now?: () => number;
+  /** The operator's environment, for sql connection URLs that are not inputs. */
+  operatorEnv?: Record<string, string | undefined>;
   /** SIGTERM-to-SIGKILL grace for ended process groups. */
   graceMs?: number;
 }
@@ -46,16 +50,18 @@ export function expandForDisplay(text: string, inputs: EngineOptions['inputs']):
   });
 }
 
-/** The text an operator types to confirm: the declared target, else the environment-like input, else the step id. */
+/**
+ * The text an operator types to confirm: the value of the step's target input (or the
+ * runbook's `target` input, or an environment-like input); the step id when that input is
+ * unknown or secret, since typing it would show a secret on screen.
+ */
 export function confirmTarget(step: PlanStep, inputs: EngineOptions['inputs']): string {
-  const declared = step.confirm?.target;
-  if (declared) {
-    const names = [...declared.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g)].map((m) => m[1]!);
-    // A target that would show a secret, or that names an unknown input, falls back to the step id.
-    if (names.every((n) => inputs.has(n) && !inputs.get(n)!.secret)) return expandForDisplay(declared, inputs);
-    return step.id;
+  const name = step.confirm?.targetInput;
+  if (name) {
+    const v = inputs.get(name);
+    return v && !v.secret && v.value !== '' ? v.value : step.id;
   }
-  for (const [name, v] of inputs) if (!v.secret && /(^|_)(ENV|ENVIRONMENT|STAGE|TARGET)$/i.test(name)) return v.value;
+  for (const [n, v] of inputs) if (!v.secret && v.value !== '' && /(^|_)(ENV|ENVIRONMENT|STAGE|TARGET)$/i.test(n)) return v.value;
   return step.id;
 }
 
@@ -91,10 +97,18 @@ export class Engine {
     this.emit({ type: 'step-state', stepId: step.id, title: step.title, kind: step.kind, state, attempt: extra.attempt, detail: r.detail });
   }
 
-  private envFor(step: PlanStep): Record<string, string> {
+  private envFor(step: PlanStep): Record<string, string> | { error: string } {
     const env: Record<string, string> = { ...(step.env ?? {}) };
     for (const [k, v] of this.vars) env[k] = v.value;
     env['RUNSAFE_STEP_ID'] = step.id;
+    if (step.kind === 'sql') {
+      const name = step.database ?? 'DATABASE_URL';
+      const url = this.vars.get(name)?.value ?? this.o.operatorEnv?.[name];
+      if (!url) return { error: `sql step needs the connection URL in ${name} (an input or the operator's environment)` };
+      const pg = libpqEnv(url);
+      if ('error' in pg) return pg;
+      Object.assign(env, pg);
+    }
     return env;
   }
 
@@ -102,17 +116,24 @@ export class Engine {
   private async execOnce(step: PlanStep): Promise<{ result: ProcessResult; checks: CheckResult[] }> {
     const streams = { stdout: this.masker.stream(), stderr: this.masker.stream() };
     // A stream captured into a secret is the secret: it is never shown, not even masked.
-    const hidden = step.capture?.secret ? (step.capture.stream ?? 'stdout') : undefined;
+    const hidden = step.capture?.secret ? step.capture.from : undefined;
     const out = (stream: 'stdout' | 'stderr') => (text: string) => {
       if (stream === hidden) return;
       const masked = streams[stream].push(text);
       if (masked) this.emit({ type: 'output', stepId: step.id, stream, text: masked });
     };
+    const env = this.envFor(step);
+    if ('error' in env) {
+      const result: ProcessResult = { exitCode: undefined, signal: undefined, timedOut: false, cancelled: false, stdout: '', stderr: '', pid: undefined, spawnError: env.error };
+      return { result, checks: [{ check: 'start', ok: false, detail: env.error }] };
+    }
+    const sql = step.kind === 'sql';
     const result = await runProcess({
-      command: step.run ?? '',
+      command: sql ? PSQL_COMMAND : (step.run ?? ''),
+      input: sql ? (step.run ?? '') : undefined,
       shell: step.shell,
-      cwd: this.o.cwd,
-      env: this.envFor(step),
+      cwd: step.cwd ?? this.o.cwd,
+      env,
       timeoutMs: step.timeoutMs,
       signal: this.o.signal,
       graceMs: this.o.graceMs,
@@ -141,7 +162,14 @@ export class Engine {
   private capture(step: PlanStep, result: ProcessResult): string | undefined {
     const cap = step.capture;
     if (!cap) return undefined;
-    const value = (cap.stream === 'stderr' ? result.stderr : result.stdout).replace(/\r?\n$/, '');
+    let value = cap.from === 'stderr' ? result.stderr : result.stdout;
+    if (cap.json !== undefined) {
+      const parsed = parseJsonOutput(value);
+      const got = parsed.ok ? readPath(parsed.value, cap.json) : { found: false };
+      if (!got.found) return `capture into ${cap.into}: ${parsed.ok ? `${cap.json} is missing from the JSON output` : 'the output is not JSON'}`;
+      value = typeof got.value === 'string' ? got.value : JSON.stringify(got.value);
+    }
+    value = cap.trim ? value.trim() : value.replace(/\r?\n$/, '');
     if (cap.secret) {
       try {
         this.masker.add({ name: cap.into, value });
@@ -190,14 +218,45 @@ export class Engine {
     return true;
   }
 
+  /** A fixed pause (`wait.for`), shown as progress. */
+  private async pause(step: PlanStep, forMs: number): Promise<boolean> {
+    this.setState(step, 'running', { attempt: 1 });
+    const start = this.now();
+    const tick = Math.max(1000, Math.ceil(forMs / 20));
+    for (;;) {
+      const elapsed = this.now() - start;
+      this.emit({ type: 'progress', stepId: step.id, fraction: Math.min(1, elapsed / Math.max(1, forMs)), message: `waiting ${formatDuration(Math.max(0, forMs - elapsed))} more` });
+      if (elapsed >= forMs) break;
+      if (!(await sleep(Math.min(tick, forMs - elapsed), this.o.signal))) {
+        this.setState(step, 'cancelled', { attempt: 1, detail: 'cancelled by the operator' });
+        return false;
+      }
+    }
+    this.setState(step, 'passed', { attempt: 1 });
+    return true;
+  }
+
+  /** The `wait.progress` value: a JSON path of stdout, or two joined by `/` (done/total). */
+  private progressOf(step: PlanStep, stdout: string): string | undefined {
+    const spec = step.wait?.progress;
+    if (!spec) return undefined;
+    const parsed = parseJsonOutput(stdout);
+    if (!parsed.ok) return undefined;
+    const parts = spec.split('/').map((p) => readPath(parsed.value, p.trim()));
+    if (parts.some((p) => !p.found)) return undefined;
+    return parts.map((p) => (typeof p.value === 'string' ? p.value : JSON.stringify(p.value))).join('/');
+  }
+
   private async runWait(step: PlanStep): Promise<boolean> {
-    const wait = step.wait ?? { intervalMs: 5000, deadlineMs: 300_000 };
+    const wait = step.wait ?? { everyMs: 10_000 };
+    if (!step.run) return this.pause(step, wait.forMs ?? 0);
+    const deadlineMs = wait.timeoutMs ?? 300_000;
     this.setState(step, 'running', { attempt: 1 });
     let lastChecks: CheckResult[] = [];
     let lastResult: ProcessResult | undefined;
     const outcome = await waitUntil({
-      intervalMs: wait.intervalMs,
-      deadlineMs: wait.deadlineMs,
+      intervalMs: wait.everyMs,
+      deadlineMs,
       signal: this.o.signal,
       now: this.now,
       probe: async () => {
@@ -205,7 +264,9 @@ export class Engine {
         lastChecks = r.checks;
         lastResult = r.result;
         const failed = r.checks.find((c) => !c.ok);
-        return { ok: !failed, detail: failed ? `${failed.check}: ${failed.detail ?? ''}` : 'condition met', final: r.result.cancelled || r.result.spawnError !== undefined };
+        const progress = this.progressOf(step, r.result.stdout);
+        const detail = `${progress !== undefined ? `${progress}; ` : ''}${failed ? `${failed.check}: ${failed.detail ?? ''}` : 'condition met'}`;
+        return { ok: !failed, detail, final: r.result.cancelled || r.result.spawnError !== undefined };
       },
       onProgress: (p) =>
         this.emit({
@@ -229,9 +290,31 @@ export class Engine {
     }
     this.setState(step, outcome.status === 'deadline' ? 'timed-out' : 'failed', {
       attempt: outcome.attempts,
-      detail: outcome.status === 'deadline' ? `condition not met within ${formatDuration(wait.deadlineMs)}; last: ${outcome.detail ?? ''}` : outcome.detail,
+      detail: outcome.status === 'deadline' ? `condition not met within ${formatDuration(deadlineMs)}; last: ${outcome.detail ?? ''}` : outcome.detail,
     });
     return false;
+  }
+
+  /** Decides a step's `when` conditions; a question asks the operator (or --confirm answers yes). */
+  private async conditionsHold(step: PlanStep): Promise<boolean> {
+    for (const c of step.when ?? []) {
+      let holds: boolean;
+      let by: 'operator' | 'input' | 'flag' | 'policy';
+      let label: string;
+      if ('question' in c) {
+        label = c.question;
+        if (this.o.preconfirmed?.has(step.id)) [holds, by] = [true, 'flag'];
+        else if (this.host.prompts) [holds, by] = [(await this.host.prompts.question({ stepId: step.id, text: this.masker.mask(expandForDisplay(c.question, this.vars)) })) === true, 'operator'];
+        else [holds, by] = [false, 'policy'];
+      } else {
+        label = describeWhen(c);
+        holds = evaluateCondition(c, this.vars.get(c.input)?.value);
+        by = 'input';
+      }
+      this.emit({ type: 'condition', stepId: step.id, condition: this.masker.mask(label), holds, by });
+      if (!holds) return false;
+    }
+    return true;
   }
 
   private async runManual(step: PlanStep): Promise<'done' | 'skip' | 'abort'> {
@@ -239,7 +322,7 @@ export class Engine {
     const text = this.masker.mask(expandForDisplay(step.manual ?? step.title, this.vars));
     let answer: 'done' | 'skip' | 'abort' | undefined;
     if (this.o.preconfirmed?.has(step.id)) answer = 'done';
-    else if (this.host.prompts) answer = (await this.host.prompts.manual({ stepId: step.id, title: step.title, text })) ?? 'abort';
+    else if (this.host.prompts) answer = (await this.host.prompts.manual({ stepId: step.id, title: step.title, text, checklist: step.checklist?.map((c) => this.masker.mask(expandForDisplay(c, this.vars))) })) ?? 'abort';
     this.emit({ type: 'manual', stepId: step.id, answer: answer ?? 'abort' });
     if (answer === 'done') this.setState(step, 'passed', { attempt: 1, detail: this.o.preconfirmed?.has(step.id) ? 'confirmed with --confirm' : 'done by the operator' });
     else if (answer === 'skip') this.setState(step, 'skipped', { attempt: 1, detail: 'skipped by the operator' });
@@ -278,12 +361,14 @@ export class Engine {
         const ok = await this.confirm(rb);
         if (!ok) continue;
       }
-      await this.runCommand(rb);
+      if (rb.kind === 'manual') await this.runManual(rb);
+      else await this.runCommand(rb);
     }
   }
 
   private async confirm(step: PlanStep): Promise<boolean> {
-    const req = { stepId: step.id, title: step.title, target: confirmTarget(step, this.vars), why: step.confirm?.why ?? 'dangerous step' };
+    const why = step.confirm?.message ? `${this.masker.mask(expandForDisplay(step.confirm.message, this.vars))} (${step.confirm.why})` : (step.confirm?.why ?? 'dangerous step');
+    const req = { stepId: step.id, title: step.title, target: confirmTarget(step, this.vars), why };
     const ask = this.host.prompts ? (r: typeof req) => this.host.prompts!.confirmTarget(r) : undefined;
     const outcome = await confirmStep(req, this.o.preconfirmed ?? new Set(), ask);
     this.emit({ type: 'confirmation', stepId: step.id, ok: outcome.ok, how: outcome.how, message: outcome.ok ? undefined : outcome.message });
@@ -294,7 +379,8 @@ export class Engine {
   /** Preconditions must all pass before anything changes. */
   async preconditions(): Promise<boolean> {
     for (const p of this.plan.preconditions) {
-      if (!(await this.runCommand(p))) {
+      const ok = p.kind === 'manual' ? (await this.runManual(p)) === 'done' : await this.runCommand(p);
+      if (!ok) {
         const r = this.results.get(p.id);
         this.emit({ type: 'gate', gate: 'preconditions', ok: false, message: `precondition ${p.id} failed: ${r?.detail ?? ''}` });
         return false;
@@ -319,6 +405,10 @@ export class Engine {
         this.setState(step, 'skipped', { detail: `needs ${unmet.join(', ')}, which did not pass` });
         continue;
       }
+      if (!(await this.conditionsHold(step))) {
+        this.setState(step, 'skipped', { detail: 'condition not met' });
+        continue;
+      }
       if (step.confirm && step.kind !== 'manual' && !(await this.confirm(step))) return 'refused';
       let ok: boolean;
       if (step.kind === 'manual') {
@@ -328,6 +418,10 @@ export class Engine {
       } else if (step.kind === 'wait') ok = await this.runWait(step);
       else ok = await this.runCommand(step);
       if (this.o.signal?.aborted) return 'cancelled';
+      if (!ok && step.continueOnFailure) {
+        this.emit({ type: 'message', level: 'warn', text: `${step.id} failed; continuing (continue_on_failure)` });
+        continue;
+      }
       if (!ok) {
         await this.offerRollbacks(step, this.results.get(step.id)?.detail ?? 'step failed');
         return 'failed';
@@ -362,4 +456,16 @@ export async function executePlan(plan: Plan, o: EngineOptions): Promise<RunOutc
   if (!(await engine.preconditions())) status = o.signal?.aborted ? 'cancelled' : 'refused';
   else status = await engine.steps();
   return { status, summary: engine.summary(), durationMs: now() - start };
+}
+
+function sameValue(a: unknown, b: string | undefined): boolean {
+  return b !== undefined && a !== null && a !== undefined && String(a) === b;
+}
+
+/** Whether an input condition holds for the input's value (compared as text, as environment variables are). */
+export function evaluateCondition(c: Exclude<Condition, { question: string }>, value: string | undefined): boolean {
+  if ('equals' in c && !sameValue(c.equals, value)) return false;
+  if (c.in && !c.in.some((v) => sameValue(v, value))) return false;
+  if ('not' in c && sameValue(c.not, value)) return false;
+  return true;
 }

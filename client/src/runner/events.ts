@@ -36,6 +36,7 @@ export type RunEvent =
   | { type: 'capture'; stepId: string; into: string; secret: boolean }
   | { type: 'confirmation'; stepId: string; ok: boolean; how: string; message?: string }
   | { type: 'manual'; stepId: string; answer: ManualAnswer }
+  | { type: 'condition'; stepId: string; condition: string; holds: boolean; by: 'operator' | 'input' | 'flag' | 'policy' }
   | { type: 'rollback-offer'; stepId: string; rollbacks: string[]; reason: string }
   | { type: 'rollback-choice'; stepId: string; choice: RollbackChoice; by: 'operator' | 'policy' }
   | { type: 'message'; level: 'info' | 'warn' | 'error'; text: string }
@@ -68,7 +69,9 @@ export interface RunnerPrompts {
   input(req: InputPrompt): Promise<string | undefined>;
   /** Returns the text the operator typed; the runner compares it with the target. */
   confirmTarget(req: ConfirmPrompt): Promise<string | undefined>;
-  manual(req: { stepId: string; title: string; text: string }): Promise<ManualAnswer | undefined>;
+  manual(req: { stepId: string; title: string; text: string; checklist?: string[] }): Promise<ManualAnswer | undefined>;
+  /** A yes/no question from a step's `when`; true runs the step. */
+  question(req: { stepId: string; text: string }): Promise<boolean | undefined>;
   rollback(req: { stepId: string; rollbacks: string[]; reason: string }): Promise<RollbackChoice | undefined>;
 }
 

@@ -1,17 +1,8 @@
-// Checks a finished process against a step's `expect`: exit code, stdout/stderr patterns, JSON fields.
+// Checks a finished process against a step's `expect`: exit code, stdout/stderr text checks, JSON field checks.
+import type { Expect, JsonCheck, TextCheck } from '../../../server/src/language/index';
 
-export interface ExpectSpec {
-  /** One exit code or a list of accepted codes. */
-  exit?: number | number[];
-  /** Patterns the stream must contain: plain text, or `/regex/flags`. */
-  stdout?: string | string[];
-  stderr?: string | string[];
-  /** Patterns the stream must not contain. */
-  stdout_not?: string | string[];
-  stderr_not?: string | string[];
-  /** Fields of stdout parsed as JSON: dotted path -> expected value (or `/regex/` for strings). */
-  json?: Record<string, unknown>;
-}
+/** A step's `expect` (or a wait's `until`) as the runbook model reads it, without source nodes. */
+export type ExpectSpec = Omit<Expect, 'node'>;
 
 export interface CheckResult {
   /** What was checked, e.g. `exit`, `stdout contains "status=pass"`, `json status`. */
@@ -25,20 +16,6 @@ export interface Observed {
   exitCode: number | undefined;
   stdout: string;
   stderr: string;
-}
-
-function list<T>(v: T | T[] | undefined): T[] {
-  return v === undefined ? [] : Array.isArray(v) ? v : [v];
-}
-
-/** A pattern is a regex when written `/…/flags`, else plain text that must appear as is. */
-export function compilePattern(pattern: string): { test(s: string): boolean; label: string } {
-  const m = /^\/(.+)\/([dgimsuvy]*)$/s.exec(pattern);
-  if (m) {
-    const re = new RegExp(m[1]!, m[2]!.replace('g', ''));
-    return { test: (s) => re.test(s), label: `matches ${pattern}` };
-  }
-  return { test: (s) => s.includes(pattern), label: `contains ${JSON.stringify(pattern)}` };
 }
 
 /** Reads a dotted path (`items.0.id`, or `a\.b` for a key with a dot) from parsed JSON. */
@@ -81,44 +58,79 @@ export function parseJsonOutput(stdout: string): { ok: true; value: unknown } | 
   }
 }
 
+function regex(pattern: string): RegExp | string {
+  try {
+    return new RegExp(pattern, 'm');
+  } catch (err) {
+    return `invalid regular expression: ${(err as Error).message}`;
+  }
+}
+
+/** The checks of one stream: contains / not_contains / matches / not_matches / empty. */
+function textChecks(stream: 'stdout' | 'stderr', check: TextCheck, text: string): CheckResult[] {
+  const out: CheckResult[] = [];
+  if (check.contains !== undefined) out.push({ check: `${stream} contains ${JSON.stringify(check.contains)}`, ok: text.includes(check.contains), detail: `not found in ${stream}` });
+  if (check.not_contains !== undefined) out.push({ check: `${stream} does not contain ${JSON.stringify(check.not_contains)}`, ok: !text.includes(check.not_contains), detail: `found in ${stream}` });
+  for (const [key, negate] of [['matches', false], ['not_matches', true]] as const) {
+    const pattern = check[key];
+    if (pattern === undefined) continue;
+    const re = regex(pattern);
+    const label = `${stream} ${negate ? 'does not match' : 'matches'} /${pattern}/`;
+    if (typeof re === 'string') out.push({ check: label, ok: false, detail: re });
+    else out.push({ check: label, ok: re.test(text) !== negate, detail: negate ? `${stream} matched` : `${stream} did not match` });
+  }
+  if (check.empty !== undefined) out.push({ check: `${stream} is ${check.empty ? '' : 'not '}empty`, ok: (text.trim() === '') === check.empty, detail: `${stream} was ${text.trim() === '' ? '' : 'not '}empty` });
+  return out;
+}
+
+/** One JSON field check: a plain value means equals; an object states comparisons, all of which must hold. */
+function jsonCheck(path: string, want: JsonCheck, doc: unknown): CheckResult[] {
+  const got = readPath(doc, path);
+  const is = got.found ? short(got.value) : 'missing';
+  const detail = `${path} was ${is}`;
+  if (want === null || typeof want !== 'object') {
+    return [{ check: `json ${path} = ${short(want)}`, ok: got.found && sameJson(got.value, want), detail }];
+  }
+  const out: CheckResult[] = [];
+  const num = typeof got.value === 'number' ? got.value : undefined;
+  if (want.exists !== undefined) out.push({ check: `json ${path} ${want.exists ? 'exists' : 'is absent'}`, ok: got.found === want.exists, detail });
+  if ('equals' in want) out.push({ check: `json ${path} = ${short(want.equals)}`, ok: got.found && sameJson(got.value, want.equals), detail });
+  if ('not' in want) out.push({ check: `json ${path} != ${short(want.not)}`, ok: !got.found || !sameJson(got.value, want.not), detail });
+  if (want.in) out.push({ check: `json ${path} in ${short(want.in)}`, ok: got.found && want.in.some((v) => sameJson(got.value, v)), detail });
+  const cmp: [keyof typeof want, string, (a: number, b: number) => boolean][] = [
+    ['gt', '>', (a, b) => a > b],
+    ['gte', '>=', (a, b) => a >= b],
+    ['lt', '<', (a, b) => a < b],
+    ['lte', '<=', (a, b) => a <= b],
+  ];
+  for (const [key, op, f] of cmp) {
+    const bound = want[key];
+    if (typeof bound === 'number') out.push({ check: `json ${path} ${op} ${bound}`, ok: num !== undefined && f(num, bound), detail });
+  }
+  if (want.matches !== undefined) {
+    const re = regex(want.matches);
+    out.push({ check: `json ${path} matches /${want.matches}/`, ok: typeof re !== 'string' && typeof got.value === 'string' && re.test(got.value), detail: typeof re === 'string' ? re : detail });
+  }
+  return out;
+}
+
 /** Every check of `spec` against what the process did; with no spec, exit code 0 is expected. */
 export function checkExpect(spec: ExpectSpec | undefined, observed: Observed): CheckResult[] {
-  const results: CheckResult[] = [];
-  const codes = list(spec?.exit);
-  const accepted = codes.length ? codes : [0];
-  results.push({
-    check: `exit ${accepted.join(' or ')}`,
-    ok: observed.exitCode !== undefined && accepted.includes(observed.exitCode),
-    detail: observed.exitCode === undefined ? 'the process did not exit normally' : `exit code was ${observed.exitCode}`,
-  });
-  for (const [stream, text] of [
-    ['stdout', observed.stdout],
-    ['stderr', observed.stderr],
-  ] as const) {
-    for (const p of list(spec?.[stream])) {
-      const pat = compilePattern(p);
-      results.push({ check: `${stream} ${pat.label}`, ok: pat.test(text), detail: `${stream} did not match` });
-    }
-    for (const p of list(spec?.[`${stream}_not`])) {
-      const pat = compilePattern(p);
-      results.push({ check: `${stream} never ${pat.label}`, ok: !pat.test(text), detail: `${stream} matched` });
-    }
-  }
+  const accepted = spec?.exit?.length ? spec.exit : [0];
+  const results: CheckResult[] = [
+    {
+      check: `exit ${accepted.join(' or ')}`,
+      ok: observed.exitCode !== undefined && accepted.includes(observed.exitCode),
+      detail: observed.exitCode === undefined ? 'the process did not exit normally' : `exit code was ${observed.exitCode}`,
+    },
+  ];
+  if (spec?.stdout) results.push(...textChecks('stdout', spec.stdout, observed.stdout));
+  if (spec?.stderr) results.push(...textChecks('stderr', spec.stderr, observed.stderr));
   if (spec?.json && Object.keys(spec.json).length) {
     const parsed = parseJsonOutput(observed.stdout);
     for (const [path, want] of Object.entries(spec.json)) {
-      const check = `json ${path} = ${short(want)}`;
-      if (!parsed.ok) {
-        results.push({ check, ok: false, detail: `stdout is not JSON (${parsed.error})` });
-        continue;
-      }
-      const got = readPath(parsed.value, path);
-      if (!got.found) {
-        results.push({ check, ok: false, detail: `${path} is missing` });
-        continue;
-      }
-      const ok = typeof want === 'string' && /^\/.+\/[a-z]*$/s.test(want) && typeof got.value === 'string' ? compilePattern(want).test(got.value) : sameJson(got.value, want);
-      results.push({ check, ok, detail: `${path} was ${short(got.value)}` });
+      if (parsed.ok) results.push(...jsonCheck(path, want, parsed.value));
+      else results.push({ check: `json ${path}`, ok: false, detail: `stdout is not JSON (${parsed.error})` });
     }
   }
   return results.map((r) => (r.ok ? { check: r.check, ok: true } : r));

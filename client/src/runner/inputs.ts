@@ -10,6 +10,10 @@ export interface InputDecl {
   type?: string;
   /** A regular expression the whole value must match. */
   pattern?: string;
+  /** A secret that may be shorter than 8 characters. */
+  allowShort?: boolean;
+  /** False: the run may go on without a value (the variable is then unset). Default true. */
+  required?: boolean;
 }
 
 /** Environment variable names: the only channel through which inputs reach a step. */
@@ -121,9 +125,11 @@ export async function resolveInputs(o: ResolveOptions): Promise<ResolvedInputs> 
         errors.push(`${decl.name}: no value given`);
         continue;
       }
+      if (asked === '' && decl.default === undefined && decl.required === false) continue;
       [value, source] = [asked === '' && decl.default !== undefined ? String(decl.default) : asked, asked === '' && decl.default !== undefined ? 'default' : 'prompt'];
     }
     if (value === undefined && decl.default !== undefined && !secret) [value, source] = [String(decl.default), 'default'];
+    if ((value === undefined || source === undefined) && decl.required === false) continue;
     if (value === undefined || source === undefined) {
       errors.push(
         secret

@@ -21,6 +21,11 @@ export class LineEditor {
 
   constructor(private readonly write: Write) {}
 
+  /** True while a question waits for its answer. */
+  get asking(): boolean {
+    return this.pending !== undefined;
+  }
+
   /** Feeds raw input: what the terminal sent (one key, or a whole paste). */
   handleInput(data: string): void {
     this.queued += data;

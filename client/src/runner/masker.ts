@@ -24,6 +24,8 @@ export class UnmaskableSecretError extends Error {
 export interface NamedSecret {
   name: string;
   value: string;
+  /** This secret may be shorter than MIN_SECRET_LENGTH (the runbook says `allow_short`). */
+  allowShort?: boolean;
 }
 
 export interface MaskerOptions {
@@ -97,7 +99,7 @@ export class Masker {
   /** Registers a secret; throws UnmaskableSecretError when it is too short to mask safely. */
   add(secret: NamedSecret): void {
     const length = [...secret.value].length;
-    if (length === 0 || (length < MIN_SECRET_LENGTH && !this.allowShort)) throw new UnmaskableSecretError(secret.name, length);
+    if (length === 0 || (length < MIN_SECRET_LENGTH && !this.allowShort && !secret.allowShort)) throw new UnmaskableSecretError(secret.name, length);
     const known = new Set(this.forms);
     for (const f of encodedForms(secret.value)) if (!known.has(f)) this.forms.push(f);
     // Longest first, so the regex alternation prefers a whole encoding over a fragment of it.

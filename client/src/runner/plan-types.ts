@@ -4,32 +4,44 @@ import type { ExpectSpec } from './expect';
 import type { InputDecl } from './inputs';
 import type { RetryPolicy } from './retry';
 
+export type Condition = { question: string } | { input: string; equals?: unknown; in?: unknown[]; not?: unknown };
+
 export interface PlanStep {
   id: string;
   title: string;
   kind: StepKind;
   /** The section (Part A, Troubleshooting) the step sits in, if any. */
   section?: string;
-  /** Command text for run, sql, wait probes, preconditions and rollbacks. */
+  /** Command text for run steps, wait probes, preconditions and rollbacks; the SQL of sql steps. */
   run?: string;
   shell?: string;
-  /** What a manual step asks the operator to do. */
+  /** sql steps: the input or environment variable holding the connection URL. */
+  database?: string;
+  /** Absolute working directory. */
+  cwd?: string;
+  /** What a manual step asks the operator to do, and its checklist. */
   manual?: string;
+  checklist?: string[];
   /** Step ids that must have passed first. */
   needs: string[];
+  /** Checks on the result (for wait steps: the `until` condition). */
   expect?: ExpectSpec;
-  capture?: { into: string; secret: boolean; stream?: 'stdout' | 'stderr' };
-  /** Set when the step must be confirmed: `target` may hold $INPUT references. */
-  confirm?: { target?: string; why: string };
+  capture?: { into: string; secret: boolean; from: 'stdout' | 'stderr'; json?: string; trim: boolean };
+  /** Set when the step must be confirmed: declared `confirm`/`dangerous`, or flagged by a rule. */
+  confirm?: { targetInput?: string; message?: string; why: string };
   /** Rollback step ids offered when this step (or a later one) fails. */
   rollback: string[];
   retry?: RetryPolicy;
   timeoutMs?: number;
-  /** wait steps: probe every intervalMs until expect passes or deadlineMs passes. */
-  wait?: { intervalMs: number; deadlineMs: number };
+  /** wait steps: a fixed pause (forMs), or a probe every everyMs until `expect` passes or timeoutMs passes. */
+  wait?: { forMs?: number; everyMs: number; timeoutMs?: number; progress?: string };
+  /** Run only when every condition holds (the step's own and its sections'): the operator's yes, or an input's value. */
+  when?: Condition[];
+  /** A failure is recorded but the run goes on (diagnostic steps). */
+  continueOnFailure?: boolean;
   /** Plain environment variables the step declares (not secret). */
   env?: Record<string, string>;
-  /** Safety findings on this step (rule names with messages), shown in the plan. */
+  /** Safety findings on this step (rule: message), shown in the plan. */
   findings?: string[];
 }
 
@@ -39,8 +51,6 @@ export interface Plan {
   preconditions: PlanStep[];
   steps: PlanStep[];
   rollbacks: PlanStep[];
-  /** The runbook explicitly allows secrets shorter than 8 characters. */
-  allowShortSecrets: boolean;
   /** Plan-level problems (unknown needs, cycles): a plan with problems never runs. */
   problems: string[];
 }

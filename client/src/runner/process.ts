@@ -11,16 +11,14 @@ export interface ShellSpec {
 }
 
 /**
- * Declared shells. bash runs like GitHub Actions' default (`--noprofile --norc -eo pipefail`):
- * a runbook step that fails halfway must not report success because its last line passed.
+ * Declared shells (the schema's `shell`). bash runs with `set -euo pipefail` and no profile, as
+ * the format documents: a runbook step that fails halfway must not report success because
+ * its last line passed, and an operator's rc files must not change what a step does.
  */
 export const SHELLS: Record<string, ShellSpec> = {
-  bash: { file: 'bash', args: ['--noprofile', '--norc', '-eo', 'pipefail', '-c'] },
-  sh: { file: 'sh', args: ['-e', '-c'] },
-  zsh: { file: 'zsh', args: ['--no-rcs', '-e', '-o', 'pipefail', '-c'] },
-  python: { file: 'python3', args: ['-c'] },
-  python3: { file: 'python3', args: ['-c'] },
-  node: { file: process.execPath, args: ['-e'] },
+  bash: { file: 'bash', args: ['--noprofile', '--norc', '-euo', 'pipefail', '-c'] },
+  sh: { file: 'sh', args: ['-eu', '-c'] },
+  zsh: { file: 'zsh', args: ['--no-rcs', '-eu', '-o', 'pipefail', '-c'] },
 };
 
 export function shellFor(name: string | undefined): ShellSpec {
@@ -43,6 +41,8 @@ export interface RunProcessOptions {
   graceMs?: number;
   onStdout?: (text: string) => void;
   onStderr?: (text: string) => void;
+  /** Text written to the process's stdin (SQL for psql); stdin is closed otherwise. */
+  input?: string;
   /** Called once the process exists, with its pid (which is also its process group id). */
   onSpawn?: (pid: number) => void;
   /** Keep at most this many characters of each stream for checks and captures. */
@@ -142,7 +142,7 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessRes
     env: options.env,
     extendEnv: true,
     detached: true,
-    stdin: 'ignore',
+    ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' as const }),
     buffer: false,
     reject: false,
     stripFinalNewline: false,

@@ -4,6 +4,8 @@ export interface RetryPolicy {
   /** Total tries, including the first (1 means no retry). */
   attempts: number;
   delayMs: number;
+  /** Multiplies the delay after each attempt (1 = fixed delay). */
+  backoff?: number;
 }
 
 /** Resolves after `ms`, or early (false) when the signal aborts. */
@@ -44,7 +46,8 @@ export async function withRetry<T>(
     tries++;
     const last = await attempt(tries);
     if (last.ok || last.final || tries >= total || hooks.signal?.aborted) return { last, tries };
-    hooks.onRetry?.(tries, policy?.delayMs ?? 0, last.value);
-    if (!(await sleep(policy?.delayMs ?? 0, hooks.signal))) return { last, tries };
+    const delay = (policy?.delayMs ?? 0) * Math.pow(policy?.backoff ?? 1, tries - 1);
+    hooks.onRetry?.(tries, delay, last.value);
+    if (!(await sleep(delay, hooks.signal))) return { last, tries };
   }
 }

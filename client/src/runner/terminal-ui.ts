@@ -2,7 +2,7 @@
 // Used by `runsafe run` over stdout/stdin and by the VS Code guarded terminal over a Pseudoterminal.
 import type { RunEvent, RunnerHost, RunnerPrompts, SummaryRow, StepState, ManualAnswer, RollbackChoice } from './events';
 import { LineEditor } from './line-editor';
-import { formatDuration } from './duration';
+import { formatDuration } from '../../../server/src/language/duration';
 
 export interface TerminalUiOptions {
   write: (text: string) => void;
@@ -17,6 +17,8 @@ export interface TerminalUiOptions {
   now?: () => number;
   /** Show stdout/stderr of steps (on by default). */
   showOutput?: boolean;
+  /** Ctrl+C while no question is open: the operator wants to cancel the run. */
+  onInterrupt?: () => void;
 }
 
 /** Colour only on a terminal, never with NO_COLOR (https://no-color.org), always with FORCE_COLOR. */
@@ -68,6 +70,10 @@ export class TerminalUi implements RunnerHost {
 
   /** Raw keystrokes from the terminal. */
   handleInput(data: string): void {
+    if (!this.editor.asking && data.includes('\x03')) {
+      this.o.onInterrupt?.();
+      return;
+    }
     this.editor.handleInput(data);
   }
 
@@ -268,8 +274,17 @@ export class TerminalUi implements RunnerHost {
         this.line(`${this.paint('yellow', '!')} ${this.paint('bold', req.title)} needs confirmation: ${req.why}`);
         return this.ask(`  Type ${this.paint('bold', req.target)} to proceed (anything else cancels): `, false);
       },
+      question: async (req) => {
+        for (;;) {
+          const a = await this.ask(`${this.paint('yellow', '?')} ${req.text} [y/n]: `, false);
+          if (a === undefined) return undefined;
+          const v = choice<boolean>(a, { y: true, yes: true, n: false, no: false });
+          if (v !== undefined) return v;
+        }
+      },
       manual: async (req) => {
         this.line(`  ${this.paint('cyan', 'Manual step:')} ${req.text}`);
+        for (const item of req.checklist ?? []) this.line(`    ☐ ${item}`);
         for (;;) {
           const a = await this.ask(`  Done? [d]one / [s]kip / [a]bort: `, false);
           if (a === undefined) return undefined;

@@ -1,0 +1,167 @@
+// `runsafe run`: a guarded run of a runbook in a shell (or its plan with --dry-run), ending with a verified transcript.
+import { existsSync, statSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { parse, useColor } from '../args';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from '../command';
+import { readSigner } from '../../node/key-file';
+import type { Signer } from '../../signing/keys';
+import { TerminalUi } from '../../runner/terminal-ui';
+import { runSession } from '../../runner/session';
+import { formatPlan } from '../../runner/plan-view';
+
+const help = `Usage: runsafe run [options] <runbook>
+
+Runs a runbook step by step, guarded: lint errors refuse the run, an approval
+policy must be met, preconditions must pass, and only one run of a runbook is
+allowed at a time per workspace. Inputs reach steps only as environment
+variables. Secrets come from the operator's environment (export NAME) or a
+hidden prompt, never from the command line, and are masked in all output.
+Dangerous steps ask you to type the target (for example the environment).
+A failed check stops the run and offers its rollbacks. Every run writes a
+hash-chained transcript (signed with --key), verified at the end.
+
+Options:
+      --dry-run              show the plan (steps, needs, danger, checks,
+                             rollbacks) and run nothing
+  -i, --input NAME=VALUE     an input value (repeatable); never for secrets
+      --confirm STEP-ID      confirm a dangerous or manual step in advance
+                             (repeatable); needed to run them non-interactively
+      --on-failure MODE      without a terminal: stop (default: skip rollbacks)
+                             or rollback (run them)
+      --transcript FILE      where to write the transcript (default
+                             .runsafe/transcripts/<run-id>.transcript.jsonl)
+      --key FILE             sign the transcript with this private key file
+      --key-env NAME         ... or with the seed in this environment variable
+      --operator NAME        who runs it (default $RUNSAFE_OPERATOR or user@host)
+      --workspace DIR        where .runsafe/ lives (default: current folder)
+      --non-interactive      never prompt, even on a terminal
+      --color, --no-color    force colours on or off (default: on for a TTY,
+                             off when NO_COLOR is set)
+  -h, --help                 show this help
+
+Exit codes:
+  0  the run passed (or the plan is runnable, with --dry-run)
+  1  the run failed, was refused by a gate, aborted or cancelled, or its
+     transcript did not verify
+  2  usage error, or the runbook cannot be read
+
+Examples:
+  runsafe run --dry-run runbooks/demo/signing-demo.runbook.yaml
+  runsafe run -i APP_ENV=staging --confirm set-key rotate.runbook.yaml
+  export NEW_DB_PASSWORD; runsafe run --non-interactive db.runbook.yaml
+`;
+
+function list(v: unknown): string[] {
+  return Array.isArray(v) ? (v as string[]) : typeof v === 'string' ? [v] : [];
+}
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run a runbook step by step, guarded, with a signed transcript (--dry-run: show the plan)',
+  help,
+  async run(argv, io) {
+    const { values, positionals } = parse(argv, {
+      'dry-run': { type: 'boolean' },
+      input: { type: 'string', short: 'i', multiple: true },
+      confirm: { type: 'string', multiple: true },
+      'on-failure': { type: 'string' },
+      transcript: { type: 'string' },
+      key: { type: 'string' },
+      'key-env': { type: 'string' },
+      operator: { type: 'string' },
+      workspace: { type: 'string' },
+      'non-interactive': { type: 'boolean' },
+      color: { type: 'boolean' },
+      'no-color': { type: 'boolean' },
+    });
+    if (positionals.length !== 1) throw new UsageError(positionals.length ? 'give exactly one runbook' : 'which runbook? give its path');
+    const onFailure = values['on-failure'] as string | undefined;
+    if (onFailure !== undefined && onFailure !== 'stop' && onFailure !== 'rollback') throw new UsageError(`--on-failure must be stop or rollback, not '${onFailure}'`);
+    const workspace = resolve(io.cwd, (values.workspace as string | undefined) ?? '.');
+    const path = resolve(io.cwd, positionals[0]!);
+    if (!existsSync(path) || !statSync(path).isFile()) {
+      io.stderr.write(`runsafe run: ${positionals[0]}: no such file\n`);
+      return EXIT_USAGE;
+    }
+
+    let signer: Signer | undefined;
+    if (values.key !== undefined || values['key-env'] !== undefined) {
+      try {
+        signer = readSigner({ file: values.key as string | undefined, env: values['key-env'] as string | undefined }, io.env);
+      } catch (err) {
+        io.stderr.write(`runsafe run: ${(err as Error).message}\n`);
+        return EXIT_USAGE;
+      }
+    }
+
+    const stdin = io.stdin as NodeJS.ReadStream;
+    const interactive = !values['non-interactive'] && !values['dry-run'] && io.stdin.isTTY === true && io.stdout.isTTY === true;
+    const color = useColor(io.stdout, io.env, values['no-color'] ? false : (values.color as boolean | undefined));
+    const abort = new AbortController();
+    const ui = new TerminalUi({
+      write: (s) => io.stdout.write(s),
+      color,
+      live: io.stdout.isTTY === true,
+      interactive,
+      onInterrupt: () => abort.abort(),
+    });
+
+    // Ctrl+C: in raw mode it arrives as input; otherwise as SIGINT. Either way the run is
+    // cancelled through the engine, which ends the step's process group and records it.
+    const onSignal = () => abort.abort();
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    const onData = (d: Buffer | string) => ui.handleInput(d.toString());
+    const onEnd = () => ui.closeInput();
+    if (interactive) {
+      stdin.setRawMode?.(true);
+      stdin.on('data', onData);
+      stdin.on('end', onEnd);
+      stdin.resume();
+    }
+    try {
+      const result = await runSession({
+        runbookPath: path,
+        workspace,
+        host: ui,
+        inputFlags: list(values.input),
+        env: io.env,
+        confirm: list(values.confirm),
+        onFailure: onFailure as 'stop' | 'rollback' | undefined,
+        dryRun: values['dry-run'] === true,
+        transcriptPath: values.transcript as string | undefined,
+        signer,
+        operator: values.operator as string | undefined,
+        signal: abort.signal,
+      });
+      if (values['dry-run']) {
+        if (result.plan) io.stdout.write(`\n${formatPlan(result.plan)}`);
+        return result.status === 'passed' ? EXIT_OK : EXIT_FINDINGS;
+      }
+      if (result.transcriptPath) {
+        const shown = relative(io.cwd, result.transcriptPath) || result.transcriptPath;
+        const v = result.verification;
+        const verdict = !v
+          ? 'NOT VERIFIED'
+          : v.verdict === 'verified'
+            ? `verified: ${v.records} records, signed by ${Object.keys(v.signers).join(', ')}, closed by its signed head`
+            : v.verdict === 'unsigned'
+              ? `hash chain verified: ${v.records} records, closed by its head (unsigned: pass --key to sign)`
+              : `${v.verdict.toUpperCase()}: ${v.findings[0]?.kind ?? ''} ${v.findings[0]?.reason ?? ''} at record ${v.findings[0]?.index ?? '?'}`;
+        io.stdout.write(`Transcript: ${shown}\n            ${verdict}\n`);
+        if (!v || (v.verdict !== 'verified' && v.verdict !== 'unsigned')) return EXIT_FINDINGS;
+      }
+      return result.status === 'passed' ? EXIT_OK : EXIT_FINDINGS;
+    } finally {
+      ui.dispose();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      if (interactive) {
+        stdin.off('data', onData);
+        stdin.off('end', onEnd);
+        stdin.setRawMode?.(false);
+        stdin.pause();
+      }
+    }
+  },
+};

@@ -1,0 +1,89 @@
+// The dry-run view of a plan: every step, what it needs, whether it is dangerous, its checks and its rollback.
+import { formatDuration } from '../../../server/src/language/duration';
+import type { ExpectSpec } from './expect';
+import type { Plan, PlanStep, Condition } from './plan-types';
+
+/** One line per check a step's `expect` will make. */
+export function describeExpect(e: ExpectSpec | undefined, kind: PlanStep['kind']): string[] {
+  if (kind === 'manual') return [];
+  const out = [`exit ${(e?.exit?.length ? e.exit : [0]).join(' or ')}`];
+  for (const stream of ['stdout', 'stderr'] as const) {
+    const c = e?.[stream];
+    if (!c) continue;
+    if (c.contains !== undefined) out.push(`${stream} contains ${JSON.stringify(c.contains)}`);
+    if (c.not_contains !== undefined) out.push(`${stream} does not contain ${JSON.stringify(c.not_contains)}`);
+    if (c.matches !== undefined) out.push(`${stream} matches /${c.matches}/`);
+    if (c.not_matches !== undefined) out.push(`${stream} does not match /${c.not_matches}/`);
+    if (c.empty !== undefined) out.push(`${stream} is ${c.empty ? '' : 'not '}empty`);
+  }
+  for (const [path, want] of Object.entries(e?.json ?? {})) out.push(`json ${path} ${want !== null && typeof want === 'object' ? JSON.stringify(want) : `= ${JSON.stringify(want)}`}`);
+  return out;
+}
+
+/** A `when` condition in words (the plan view, condition events). */
+export function describeWhen(c: Condition): string {
+  if ('question' in c) return `operator answers yes to "${c.question}"`;
+  const parts: string[] = [];
+  if ('equals' in c) parts.push(`${c.input} = ${JSON.stringify(c.equals)}`);
+  if (c.in) parts.push(`${c.input} in ${JSON.stringify(c.in)}`);
+  if ('not' in c) parts.push(`${c.input} != ${JSON.stringify(c.not)}`);
+  return parts.join(' and ') || `${c.input} is set`;
+}
+
+function stepLines(s: PlanStep, n: string): string[] {
+  const lines = [`${n} ${s.id} [${s.kind}]${s.title !== s.id ? ` ${s.title}` : ''}`];
+  const add = (label: string, value: string) => lines.push(`     ${label.padEnd(9)} ${value}`);
+  if (s.run !== undefined) {
+    const first = s.run.trim().split('\n');
+    add(s.kind === 'sql' ? 'sql' : 'run', `${first[0]}${first.length > 1 ? ` … (+${first.length - 1} lines)` : ''}`);
+  }
+  if (s.kind === 'sql') add('database', `$${s.database} (passed to psql by environment)`);
+  if (s.manual !== undefined) add('manual', s.manual.trim().split('\n')[0]!);
+  if (s.when?.length) add('when', s.when.map(describeWhen).join('; '));
+  if (s.needs.length) add('needs', s.needs.join(', '));
+  if (s.confirm) add('DANGER', `confirm before running (${s.confirm.why})${s.confirm.targetInput ? `: type the value of ${s.confirm.targetInput}` : ''}`);
+  for (const f of s.findings ?? []) add('finding', f);
+  const checks = describeExpect(s.expect, s.kind);
+  if (checks.length) add(s.kind === 'wait' ? 'until' : 'checks', checks.join('; '));
+  if (s.wait?.forMs !== undefined) add('wait', formatDuration(s.wait.forMs));
+  else if (s.wait) add('poll', `every ${formatDuration(s.wait.everyMs)}, give up after ${formatDuration(s.wait.timeoutMs ?? 300_000)}`);
+  if (s.retry && s.retry.attempts > 1) add('retry', `${s.retry.attempts} attempts, ${formatDuration(s.retry.delayMs)} apart${s.retry.backoff && s.retry.backoff !== 1 ? ` (x${s.retry.backoff})` : ''}`);
+  if (s.timeoutMs !== undefined) add('timeout', formatDuration(s.timeoutMs));
+  if (s.capture) add('capture', `${s.capture.from} -> ${s.capture.into}${s.capture.secret ? ' (secret: never shown or recorded)' : ''}`);
+  if (s.rollback.length) add('rollback', s.rollback.join(', '));
+  if (s.continueOnFailure) add('on fail', 'continue (recorded)');
+  return lines;
+}
+
+/** The plan as text, for `runsafe run --dry-run`. */
+export function formatPlan(plan: Plan): string {
+  const out: string[] = [`Plan for ${plan.runbook.title} (${plan.runbook.id})`, `  file ${plan.runbook.path}  sha256 ${plan.runbook.sha256.slice(0, 16)}…`];
+  if (plan.inputs.length) {
+    out.push('', 'Inputs (passed to steps as environment variables only):');
+    for (const i of plan.inputs) {
+      const facts = [i.secret ? 'secret: from the environment or a hidden prompt, never argv' : undefined, i.enum ? `one of ${i.enum.join(', ')}` : undefined, i.default !== undefined ? `default ${i.default}` : undefined, i.type && i.type !== 'string' ? i.type : undefined];
+      out.push(`  ${i.name}${i.description ? ` - ${i.description}` : ''}${facts.some(Boolean) ? ` (${facts.filter(Boolean).join('; ')})` : ''}`);
+    }
+  }
+  if (plan.preconditions.length) {
+    out.push('', 'Preconditions (all must pass before anything runs):');
+    plan.preconditions.forEach((s, i) => out.push(...stepLines(s, `  P${i + 1}.`)));
+  }
+  out.push('', 'Steps:');
+  let section: string | undefined;
+  plan.steps.forEach((s, i) => {
+    if (s.section !== section) {
+      section = s.section;
+      if (section) out.push(`  ── ${section} ──`);
+    }
+    out.push(...stepLines(s, `  ${String(i + 1).padStart(2)}.`));
+  });
+  if (plan.rollbacks.length) {
+    out.push('', 'Rollbacks (offered when a step fails: run, skip or abort):');
+    plan.rollbacks.forEach((s, i) => out.push(...stepLines(s, `  R${i + 1}.`)));
+  }
+  const dangerous = plan.steps.filter((s) => s.confirm).map((s) => s.id);
+  out.push('', dangerous.length ? `Needs confirmation: ${dangerous.join(', ')} (non-interactive: --confirm <step-id>)` : 'No step needs confirmation.');
+  if (plan.problems.length) out.push('', 'Problems (the plan cannot run):', ...plan.problems.map((p) => `  ${p}`));
+  return `${out.join('\n')}\n`;
+}

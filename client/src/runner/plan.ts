@@ -1,0 +1,138 @@
+// Turns a parsed runbook (and its lint findings) into a Plan: ordered steps with sections, needs, checks, confirmations and rollbacks.
+import { dirname, resolve } from 'node:path';
+import { flattenSteps, type Expect, type Problem, type Runbook, type Section, type Step, type When } from '../../../server/src/language/index';
+import type { StepKind } from './events';
+import type { ExpectSpec } from './expect';
+import type { InputDecl } from './inputs';
+import type { Condition, Plan, PlanStep } from './plan-types';
+
+/**
+ * Rules whose findings make a step dangerous enough to need the operator's typed confirmation
+ * even when the author did not declare `confirm` (as warnings; errors refuse the run outright).
+ */
+export const CONFIRMING_RULES = new Set(['destructive-unconfirmed', 'append-only-mutation', 'history-rewrite', 'key-history-deletion', 'disable-safety']);
+
+function plainExpect(e: Expect | undefined): ExpectSpec | undefined {
+  if (!e) return undefined;
+  const { node: _node, ...rest } = e;
+  return rest;
+}
+
+function condition(w: When | undefined): Condition[] {
+  if (!w) return [];
+  if ('question' in w) return [{ question: w.question }];
+  const { node: _node, ...rest } = w;
+  return [rest];
+}
+
+function stepKind(step: Step): StepKind | undefined {
+  if (step.kind === 'unknown') return undefined;
+  if (step.group === 'preconditions' && step.kind !== 'manual') return 'precondition';
+  if (step.group === 'rollback' && step.kind !== 'manual') return 'rollback';
+  return step.kind;
+}
+
+export interface PlanOptions {
+  path: string;
+  sha256: string;
+  /** Lint findings (schema and rules) to attach to steps. */
+  problems?: Problem[];
+}
+
+/** Builds the plan; problems that make it unrunnable are collected in `plan.problems`, never thrown. */
+export function buildPlan(runbook: Runbook, o: PlanOptions): Plan {
+  const problems: string[] = [];
+  const findingsOf = (step: Step) =>
+    (o.problems ?? []).filter((p) => p.span.start >= step.node.span.start && p.span.end <= step.node.span.end && p.severity !== 'info');
+  const seen = new Set<string>();
+  let anonymous = 0;
+
+  const convert = (step: Step): PlanStep | undefined => {
+    const id = step.id?.value ?? `step-${++anonymous}`;
+    if (seen.has(id)) problems.push(`duplicate step id '${id}'`);
+    seen.add(id);
+    const kind = stepKind(step);
+    if (!kind) {
+      problems.push(`step '${id}' has no run, sql, manual or wait`);
+      return undefined;
+    }
+    const sections: Section[] = step.sections;
+    const p: PlanStep = {
+      id,
+      title: step.title ?? id,
+      kind,
+      needs: step.needs.map((n) => n.value),
+      rollback: step.rollback.map((r) => r.value),
+    };
+    if (sections.length) p.section = sections.map((s) => s.title.value).join(' › ');
+    const when = [...sections.flatMap((s) => condition(s.when)), ...condition(step.when)];
+    if (when.length) p.when = when;
+    if (step.script) p.run = step.script.text;
+    if (step.kind === 'sql') p.database = step.database ?? 'DATABASE_URL';
+    p.shell = step.shell;
+    if (step.cwd !== undefined) p.cwd = resolve(dirname(o.path), step.cwd);
+    if (step.manual) p.manual = step.manual.value;
+    if (step.checklist.length) p.checklist = step.checklist;
+    const expect = plainExpect(step.expect);
+    if (expect) p.expect = expect;
+    if (step.capture) p.capture = { into: step.capture.into, secret: step.capture.secret, from: step.capture.from, json: step.capture.json, trim: step.capture.trim };
+    if (step.retry) p.retry = { attempts: step.retry.attempts, delayMs: step.retry.delayMs, backoff: step.retry.backoff };
+    if (step.timeoutMs !== undefined) p.timeoutMs = step.timeoutMs;
+    if (Object.keys(step.env).length) p.env = step.env;
+    if (step.continueOnFailure) p.continueOnFailure = true;
+    if (step.wait) {
+      const w = step.wait;
+      p.wait = { everyMs: w.everyMs };
+      if (w.forMs !== undefined) p.wait.forMs = w.forMs;
+      if (w.timeoutMs !== undefined) p.wait.timeoutMs = w.timeoutMs;
+      if (w.progress !== undefined) p.wait.progress = w.progress;
+      if (w.script) p.run = w.script.text;
+      const until = plainExpect(w.until);
+      if (until) p.expect = until;
+      if (w.script && w.timeoutMs === undefined) problems.push(`wait step '${id}' polls without a timeout`);
+    }
+    const findings = findingsOf(step);
+    if (findings.length) p.findings = findings.map((f) => `${f.code}: ${f.message}`);
+    const flagged = findings.find((f) => CONFIRMING_RULES.has(f.code));
+    if (step.confirm || step.dangerous || flagged) {
+      p.confirm = {
+        why: step.confirm ? 'declared confirm' : step.dangerous ? 'declared dangerous' : `flagged by ${flagged!.code}`,
+      };
+      const target = step.confirm?.target ?? runbook.target;
+      if (target !== undefined) p.confirm.targetInput = target;
+      if (step.confirm?.message !== undefined) p.confirm.message = step.confirm.message;
+    }
+    return p;
+  };
+
+  const preconditions = runbook.preconditions.flatMap((s) => convert(s) ?? []);
+  const steps = flattenSteps(runbook.items).flatMap((s) => convert(s) ?? []);
+  const rollbacks = runbook.rollback.flatMap((s) => convert(s) ?? []);
+
+  // needs must name a step that runs earlier (or a precondition); rollback must name a rollback step.
+  const earlier = new Set(preconditions.map((s) => s.id));
+  for (const s of steps) {
+    for (const n of s.needs) if (!earlier.has(n)) problems.push(seen.has(n) ? `step '${s.id}' needs '${n}', which runs after it` : `step '${s.id}' needs '${n}', which does not exist`);
+    earlier.add(s.id);
+  }
+  const rollbackIds = new Set(rollbacks.map((r) => r.id));
+  for (const s of [...steps, ...preconditions]) for (const r of s.rollback) if (!rollbackIds.has(r)) problems.push(`step '${s.id}' names rollback '${r}', which is not in the rollback list`);
+
+  const inputs: InputDecl[] = runbook.inputs.map((i) => {
+    const d: InputDecl = { name: i.name, type: i.type, secret: i.secret, allowShort: i.allowShort, required: i.required };
+    if (i.description !== undefined) d.description = i.description;
+    if (i.enum) d.enum = i.enum.filter((v): v is string | number | boolean => v !== null);
+    if (i.default !== undefined && i.default !== null) d.default = i.default;
+    if (i.pattern !== undefined) d.pattern = i.pattern;
+    return d;
+  });
+
+  return {
+    runbook: { id: runbook.id?.value ?? 'runbook', title: runbook.title?.value ?? runbook.id?.value ?? o.path, path: o.path, sha256: o.sha256 },
+    inputs,
+    preconditions,
+    steps,
+    rollbacks,
+    problems,
+  };
+}

@@ -1,0 +1,236 @@
+// One guarded run of a runbook file: gates (lint, approval, inputs, secrets, lock), execution, transcript, verification.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { lintRunbook } from '../../../server/src/lint';
+import { LineIndex, type Problem } from '../../../server/src/language/index';
+import type { Json } from '../signing/jcs';
+import type { Signer } from '../signing/keys';
+import { formatPublicKey } from '../signing/keys';
+import { TRANSCRIPT_MAPPING } from '../signing/chain-mapping';
+import { createKeyLookup, type KeyLookup } from '../signing/trust-index';
+import type { VerificationReport } from '../signing/verifier';
+import { openTranscript, type TranscriptWriter } from '../node/transcript-writer';
+import { verifyFile } from '../node/verify-file';
+import type { GateName, RunEvent, RunnerHost, RunStatus } from './events';
+import { executePlan } from './engine';
+import { parseInputFlags, resolveInputs } from './inputs';
+import { acquireLock, lockPath, LockHeldError, type RunLock } from './lock';
+import { Masker, UnmaskableSecretError } from './masker';
+import { buildPlan } from './plan';
+import type { Plan } from './plan-types';
+import { recordingHost } from './recorder';
+
+export interface ApprovalCheck {
+  ok: boolean;
+  message: string;
+}
+
+export interface SessionOptions {
+  runbookPath: string;
+  /** The workspace root: where `.runsafe/` (locks, transcripts) lives. */
+  workspace: string;
+  host: RunnerHost;
+  /** `--input NAME=VALUE` flags (never secrets). */
+  inputFlags?: string[];
+  /** The operator's environment: secrets come from here when not prompted. */
+  env: Record<string, string | undefined>;
+  /** `--confirm <step-id>` flags. */
+  confirm?: string[];
+  onFailure?: 'stop' | 'rollback';
+  dryRun?: boolean;
+  /** Where the transcript goes; default `.runsafe/transcripts/<id>-<time>.transcript.jsonl`. */
+  transcriptPath?: string;
+  signer?: Signer;
+  /** Keys to verify the transcript with at the end; default: the signer's own key. */
+  trust?: KeyLookup;
+  operator?: string;
+  signal?: AbortSignal;
+  /** Checks the runbook's approvals when its policy requires them; absent means none can be checked. */
+  verifyApproval?: (path: string, bytes: Uint8Array, required: number) => Promise<ApprovalCheck>;
+  now?: () => Date;
+  graceMs?: number;
+}
+
+export interface SessionResult {
+  status: RunStatus;
+  plan?: Plan;
+  transcriptPath?: string;
+  verification?: VerificationReport;
+}
+
+function locate(problems: Problem[], text: string, path: string, max = 5): string {
+  const index = new LineIndex(text);
+  const lines = problems.slice(0, max).map((p) => {
+    const pos = index.positionAt(p.span.start);
+    return `${path}:${pos.line + 1}:${pos.character + 1} ${p.code}: ${p.message}`;
+  });
+  if (problems.length > max) lines.push(`… and ${problems.length - max} more (run: runsafe lint ${path})`);
+  return lines.join('\n  ');
+}
+
+function defaultOperator(env: Record<string, string | undefined>): string {
+  if (env['RUNSAFE_OPERATOR']) return env['RUNSAFE_OPERATOR'];
+  let user = env['USER'] ?? env['LOGNAME'];
+  try {
+    user ??= userInfo().username;
+  } catch {
+    user ??= 'unknown';
+  }
+  return `${user}@${hostname()}`;
+}
+
+/** Reads, lints and plans a runbook; the plan carries the gates' verdicts for a dry run. */
+export function planFile(runbookPath: string): { plan: Plan; text: string; bytes: Uint8Array; errors: Problem[]; approvalsRequired?: number } {
+  const bytes = readFileSync(runbookPath);
+  const lint = lintRunbook(bytes);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const plan = buildPlan(lint.parsed.runbook, { path: runbookPath, sha256, problems: lint.problems });
+  return { plan, text: lint.parsed.text, bytes, errors: lint.problems.filter((p) => p.severity === 'error'), approvalsRequired: lint.parsed.runbook.policy.approvalsRequired };
+}
+
+/**
+ * Runs the gates in order (each reported as a `gate` event), then the plan. A refused gate
+ * ends the session before anything runs; once the lock is held, every outcome is recorded in
+ * the transcript, which is closed with its signed head and verified before returning.
+ */
+export async function runSession(o: SessionOptions): Promise<SessionResult> {
+  const now = o.now ?? (() => new Date());
+  const started = now().getTime();
+  const host = o.host;
+  const path = resolve(o.workspace, o.runbookPath);
+  const shown = relative(o.workspace, path) || path;
+  const gate = (g: GateName, ok: boolean, message: string) => host.emit({ type: 'gate', gate: g, ok, message });
+  const finish = (status: RunStatus, extra: Partial<SessionResult> = {}): SessionResult => {
+    host.emit({ type: 'run-finished', status, summary: [], durationMs: now().getTime() - started });
+    return { status, ...extra };
+  };
+
+  let planned: ReturnType<typeof planFile>;
+  try {
+    planned = planFile(path);
+  } catch (err) {
+    host.emit({ type: 'message', level: 'error', text: `cannot read ${shown}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+    return finish('refused');
+  }
+  const { plan, text, bytes, errors } = planned;
+  plan.runbook.path = shown;
+  const runId = `${plan.runbook.id}-${now().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
+  host.emit({ type: 'run-started', runbook: plan.runbook.id, title: plan.runbook.title, path: shown, runId, dryRun: o.dryRun === true });
+
+  // Gate: lint errors (schema and safety rules) refuse the run.
+  if (errors.length) {
+    gate('lint', false, `${errors.length} error(s); fix them first:\n  ${locate(errors, text, shown)}`);
+    return finish('refused', { plan });
+  }
+  gate('lint', true, 'no errors');
+  if (plan.problems.length) {
+    gate('lint', false, `the plan cannot run:\n  ${plan.problems.join('\n  ')}`);
+    return finish('refused', { plan });
+  }
+  // A dry run stops after the gates that need no operator: the caller shows the plan.
+  if (o.dryRun) return { status: 'passed', plan };
+
+  // Gate: approvals, when the runbook's policy requires them.
+  const required = planned.approvalsRequired;
+  if (required && required > 0) {
+    const check = o.verifyApproval ? await o.verifyApproval(path, bytes, required) : { ok: false, message: `the policy requires ${required} approval(s), and no approval verifier is configured` };
+    gate('approval', check.ok, check.message);
+    if (!check.ok) return finish('refused', { plan });
+  }
+
+  // Gate: inputs (secrets never from argv) and secrets (long enough to mask).
+  const flags = parseInputFlags(o.inputFlags ?? []);
+  const captured = new Set([...plan.preconditions, ...plan.steps].flatMap((s) => (s.capture ? [s.capture.into] : [])));
+  const resolved = await resolveInputs({
+    decls: plan.inputs,
+    flags: flags.values,
+    env: o.env,
+    captured,
+    ask: host.prompts ? (d) => host.prompts!.input({ name: d.name, description: d.description, enum: d.enum?.map(String), default: d.default === undefined ? undefined : String(d.default), secret: d.secret === true }) : undefined,
+  });
+  const inputErrors = [...flags.errors, ...resolved.errors];
+  if (inputErrors.length) {
+    gate('inputs', false, inputErrors.join('\n  '));
+    return finish('refused', { plan });
+  }
+  gate('inputs', true, `${resolved.values.size} input(s) resolved${resolved.deferred.length ? `; captured later: ${resolved.deferred.join(', ')}` : ''}`);
+  const masker = new Masker();
+  try {
+    for (const [name, v] of resolved.values) {
+      if (v.secret) masker.add({ name, value: v.value, allowShort: plan.inputs.find((d) => d.name === name)?.allowShort === true });
+    }
+  } catch (err) {
+    gate('secrets', false, err instanceof UnmaskableSecretError ? err.message : String(err));
+    return finish('refused', { plan });
+  }
+
+  // Gate: one run of this runbook at a time in this workspace.
+  let lock: RunLock;
+  try {
+    lock = acquireLock(lockPath(o.workspace, plan.runbook.id, path), plan.runbook.id, now);
+  } catch (err) {
+    gate('lock', false, err instanceof LockHeldError ? err.message : `cannot take the run lock: ${(err as Error).message}`);
+    return finish('refused', { plan });
+  }
+  gate('lock', true, lock.recovered ? `recovered a stale lock of pid ${lock.recovered.pid} (that run died)` : 'no other run of this runbook');
+
+  const operator = o.operator ?? defaultOperator(o.env);
+  const transcriptPath = resolve(o.workspace, o.transcriptPath ?? join('.runsafe', 'transcripts', `${runId}.transcript.jsonl`));
+  let writer: TranscriptWriter;
+  try {
+    mkdirSync(dirname(transcriptPath), { recursive: true });
+    const inputs: Record<string, Json> = {};
+    for (const [name, v] of resolved.values) inputs[name] = v.secret ? { redacted: true, source: v.source } : masker.mask(v.value);
+    writer = openTranscript(transcriptPath, {
+      signer: o.signer,
+      runbook: { id: plan.runbook.id, sha256: plan.runbook.sha256, path: shown, title: plan.runbook.title },
+      operator,
+      inputs,
+      extra: { run_id: runId, host: hostname(), confirmed: o.confirm ?? [], on_failure: o.onFailure ?? 'stop' },
+      now,
+    });
+  } catch (err) {
+    lock.release();
+    host.emit({ type: 'message', level: 'error', text: `cannot create the transcript ${transcriptPath}: ${(err as Error).message}` });
+    return finish('refused', { plan });
+  }
+
+  const recorder = recordingHost(host, writer, masker);
+  let outcome: Awaited<ReturnType<typeof executePlan>> | undefined;
+  try {
+    for (const [name, v] of resolved.values) recorder.emit({ type: 'input', name, source: v.source, secret: v.secret, ...(v.secret ? {} : { value: masker.mask(v.value) }) });
+    outcome = await executePlan(plan, {
+      host: recorder,
+      cwd: dirname(path),
+      inputs: resolved.values,
+      preconfirmed: new Set(o.confirm ?? []),
+      onFailure: o.onFailure,
+      signal: o.signal,
+      masker,
+      operatorEnv: o.env,
+      now: () => now().getTime(),
+      graceMs: o.graceMs,
+    });
+  } catch (err) {
+    recorder.emit({ type: 'message', level: 'error', text: masker.mask(`internal error: ${(err as Error).message}`) });
+  } finally {
+    recorder.flush();
+  }
+  const status: RunStatus = outcome?.status ?? 'failed';
+  const summary = outcome?.summary ?? [];
+  writer.close({ status, steps: summary.map((r) => ({ id: r.id, kind: r.kind, state: r.state, attempts: r.attempts, duration_ms: r.durationMs, ...(r.detail ? { detail: masker.mask(r.detail) } : {}) })) });
+  lock.release();
+
+  const keys = o.trust ?? createKeyLookup(o.signer ? [{ key_id: o.signer.keyId, identity: operator, roles: ['operator'], version: 1, public_key: formatPublicKey(o.signer.publicKey) }] : []);
+  let verification: VerificationReport | undefined;
+  try {
+    verification = await verifyFile(transcriptPath, { mapping: TRANSCRIPT_MAPPING, keys });
+  } catch (err) {
+    host.emit({ type: 'message', level: 'error', text: `transcript verification failed to run: ${(err as Error).message}` });
+  }
+  const event: RunEvent = { type: 'run-finished', status, summary, durationMs: now().getTime() - started };
+  host.emit(event);
+  return { status, plan, transcriptPath, verification };
+}
