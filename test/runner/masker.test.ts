@@ -69,3 +69,22 @@ test('secrets added mid-run (a capture) are masked from then on', () => {
   assert.equal(m.mask('seed abcdefghij'), `seed ${MASK}`);
   assert.ok(encodedForms('abcdefghij').length > 5);
 });
+
+test('masks base64 and hex that tools wrap over several lines, also split across chunks', () => {
+  const long = 'a-fairly-long-secret-value-that-base64-wraps-0123456789-abcdefghijklmnopqrstuvwxyz';
+  const m = new Masker([{ name: 'LONG', value: long }]);
+  const b64 = Buffer.from(long).toString('base64');
+  const wrapped = b64.replace(/(.{76})/g, '$1\n');
+  const hex = Buffer.from(long).toString('hex').replace(/(.{60})/g, '$1\n');
+  for (const text of [`${wrapped}\n`, `${hex}\n`, `x ${b64.replace(/(.{64})/g, '$1\r\n')} y\n`]) {
+    assert.ok(!/[A-Za-z0-9+/]{8,}/.test(m.mask(text).replace(/[xy*\s]/g, '')), m.mask(text));
+    for (let cut = 0; cut < text.length; cut += 7) {
+      const s = m.stream();
+      const out = s.push(text.slice(0, cut)) + s.push(text.slice(cut)) + s.end();
+      assert.equal(out, m.mask(text), `cut ${cut}`);
+      assert.ok(out.includes(MASK));
+    }
+  }
+  // Line breaks inside the plain value are not assumed: ordinary lines are never merged into a mask.
+  assert.equal(m.mask('a-fairly\n-long'), 'a-fairly\n-long');
+});

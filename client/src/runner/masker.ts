@@ -53,6 +53,11 @@ function base64Cores(bytes: Buffer): string[] {
   return out;
 }
 
+/** Base64 and hex forms: tools wrap them (base64 at 76, openssl at 64, xxd -p at 60 characters). */
+function wrappable(form: string): boolean {
+  return form.length >= 16 && /^[A-Za-z0-9+/_=-]+$/.test(form);
+}
+
 /** Every form in which a secret value may show up in output. */
 export function encodedForms(value: string): string[] {
   const bytes = Buffer.from(value, 'utf8');
@@ -104,12 +109,24 @@ export class Masker {
     for (const f of encodedForms(secret.value)) if (!known.has(f)) this.forms.push(f);
     // Longest first, so the regex alternation prefers a whole encoding over a fragment of it.
     this.forms.sort((a, b) => b.length - a.length);
-    this.longest = this.forms[0]?.length ?? 0;
-    this.pattern = new RegExp(this.forms.map(escapeRegExp).join('|'), 'g');
+    // Wrapped encodings may hold a line break between any two characters; allow room for them.
+    this.longest = 3 * (this.forms[0]?.length ?? 0);
+    this.pattern = new RegExp(this.forms.map((f) => (wrappable(f) ? [...f].map(escapeRegExp).join('(?:\\r?\\n)?') : escapeRegExp(f))).join('|'), 'g');
   }
 
   get size(): number {
     return this.forms.length;
+  }
+
+  /**
+   * Whether `text` (the end of what has arrived) may be the start of a form longer than the
+   * `matched` characters already found there: then it must wait for the next chunk.
+   */
+  private couldGrow(text: string, matched: number): boolean {
+    const flat = text.replace(/\r?\n/g, '');
+    if (flat === '') return false;
+    const hasBreak = flat.length !== text.length;
+    return this.forms.some((f) => (!hasBreak || wrappable(f)) && f.startsWith(flat) && (matched === 0 || f.length > flat.length));
   }
 
   /** Masks a complete string (a message, an error, a transcript field). */
@@ -133,7 +150,7 @@ export class Masker {
       // A short form (a base64 core) matching at the end may be the start of a longer form
       // that the next chunk completes: hold it back rather than mask half of the longer one.
       const rest = text.slice(m.index);
-      if (this.forms.some((f) => f.length > rest.length && f.startsWith(rest))) return { out: out + text.slice(last, m.index), held: rest };
+      if (this.couldGrow(rest, m[0].length)) return { out: out + text.slice(last, m.index), held: rest };
       out += text.slice(last, m.index) + MASK;
       last = m.index + m[0].length;
     }
@@ -143,8 +160,7 @@ export class Masker {
     // form, so ordinary output (a prompt, a progress line) is shown at once.
     let hold = text.length;
     for (let j = Math.max(last, text.length - (this.longest - 1)); j < text.length; j++) {
-      const tail = text.slice(j);
-      if (this.forms.some((f) => f.startsWith(tail))) {
+      if (this.couldGrow(text.slice(j), 0)) {
         hold = j;
         break;
       }

@@ -144,6 +144,12 @@ export class TerminalUi implements RunnerHost {
     if (this.o.showOutput === false) return;
     this.clearSpinner();
     const key = `${stepId}:${stream}`;
+    const other = `${stepId}:${stream === 'stdout' ? 'stderr' : 'stdout'}`;
+    // Interleaved streams: finish the other stream's partial line first.
+    if (this.atLineStart[other] === false) {
+      this.raw('\n');
+      this.atLineStart[other] = true;
+    }
     const bar = this.paint(stream === 'stderr' ? 'yellow' : 'gray', '│');
     let out = '';
     for (const piece of inert(text).split(/(?<=\n)/)) {

@@ -1,0 +1,42 @@
+// Shared by the runner tests: run the real `runsafe` CLI in a child process, verify transcripts.
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { verifyFile } from '../../client/src/node/verify-file';
+import { TRANSCRIPT_MAPPING } from '../../client/src/signing/chain-mapping';
+import { createKeyLookup } from '../../client/src/signing/trust-index';
+
+export const root = resolve(__dirname, '../..');
+const main = join(root, 'client/src/cli/main.ts');
+// tsx by absolute URL: the child runs in a workspace outside the repository, where 'tsx' does not resolve.
+const tsx = pathToFileURL(join(dirname(require.resolve('tsx/package.json')), 'dist/loader.mjs')).href;
+
+/** A fresh workspace holding the given runbook text. */
+export function workspace(name: string, runbook: string): { dir: string; path: string } {
+  const dir = mkdtempSync(join(tmpdir(), `runsafe-${name}-`));
+  const path = join(dir, `${name}.runbook.yaml`);
+  writeFileSync(path, runbook);
+  return { dir, path };
+}
+
+/** Runs `runsafe <args>` (from source, through tsx) without a terminal. */
+export function cli(args: string[], cwd: string, env: Record<string, string> = {}): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, ['--import', tsx, main, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 120_000 });
+}
+
+export function cliAsync(args: string[], cwd: string, env: Record<string, string> = {}) {
+  return spawn(process.execPath, ['--import', tsx, main, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** The transcript path `runsafe run` printed. */
+export function transcriptOf(stdout: string, cwd: string): string {
+  const m = /^Transcript: (.+)$/m.exec(stdout);
+  if (!m) throw new Error(`no transcript path in output:\n${stdout}`);
+  return resolve(cwd, m[1]!.trim());
+}
+
+export function verifyTranscript(path: string) {
+  return verifyFile(path, { mapping: TRANSCRIPT_MAPPING, keys: createKeyLookup([]) });
+}

@@ -1,0 +1,189 @@
+// `runsafe run` end to end, in child processes: gates, injection, masking in the transcript, rollback, lock, killed runs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { acquireLock, lockPath } from '../../client/src/runner/lock';
+import { encodedForms } from '../../client/src/runner/masker';
+import { cli, cliAsync, transcriptOf, verifyTranscript, workspace } from './helpers';
+
+test('input values are never executed: `staging; touch …` and `$(touch …)` stay data', async () => {
+  const { dir, path } = workspace('inject', `runsafe: 1
+id: inject
+title: Injection attempts
+inputs:
+  APP_ENV: { description: Target }
+  NOTE: { description: Free text }
+steps:
+  - id: show
+    title: Show the inputs
+    run: |
+      echo "env=$APP_ENV"
+      echo "note=$NOTE"
+    expect: { exit: 0 }
+`);
+  const p1 = join(dir, 'pwned1');
+  const p2 = join(dir, 'pwned2');
+  const r = cli(['run', path, '-i', `APP_ENV=staging; touch ${p1}`, '-i', `NOTE=$(touch ${p2})\`touch ${p2}\``], dir);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.ok(r.stdout.includes(`env=staging; touch ${p1}`));
+  assert.equal(existsSync(p1), false);
+  assert.equal(existsSync(p2), false);
+  assert.equal((await verifyTranscript(transcriptOf(r.stdout, dir))).verdict, 'unsigned');
+});
+
+test('secrets and their encodings never reach the terminal or the transcript; secrets are refused on argv', async () => {
+  const { dir, path } = workspace('secrets', `runsafe: 1
+id: secrets
+title: Secret handling
+inputs:
+  DB_PASSWORD: { secret: true, description: The database password }
+steps:
+  - id: leak-input
+    title: Try hard to print the secret
+    run: |
+      echo "plain: $DB_PASSWORD"
+      printf '%s' "$DB_PASSWORD" | base64
+      printf 'KEY=%s\\n' "$DB_PASSWORD" | base64 -w0; echo
+      python3 -c 'import os,urllib.parse,json;v=os.environ["DB_PASSWORD"];print(urllib.parse.quote(v,safe=""));print(json.dumps({"p":v}))'
+      printf '%s' "$DB_PASSWORD" | od -An -tx1 | tr -d ' \\n'; echo
+      printf '%s' "$DB_PASSWORD" | xxd -p
+      printf '%s' "$DB_PASSWORD" | base64 -w 20
+      echo "stderr: $DB_PASSWORD" >&2
+  - id: generate
+    title: Generate a token
+    run: head -c 24 /dev/urandom | base64 | tr '+/' '-_'
+    capture: NEW_TOKEN
+  - id: leak-capture
+    title: Print the captured token
+    run: |
+      echo "token: $NEW_TOKEN"
+      printf '%s' "$NEW_TOKEN" | base64
+`);
+  const password = 'p@ss w0rd/"quoted"+ünï\\cödé';
+  const r = cli(['run', path], dir, { DB_PASSWORD: password });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const transcriptPath = transcriptOf(r.stdout, dir);
+  const transcript = readFileSync(transcriptPath, 'utf8');
+  assert.ok(transcript.includes('***'), 'masked output is recorded');
+  // Wrapped encodings (xxd -p, base64 -w) are checked with their line breaks removed.
+  const screen = r.stdout.replace(/\n {2}│ /g, '');
+  const recorded = transcript.replace(/\\n/g, '');
+  for (const form of encodedForms(password)) {
+    assert.ok(!screen.includes(form), `terminal shows ${form}`);
+    assert.ok(!recorded.includes(form), `transcript holds ${form}`);
+  }
+  // The captured token is known only to the run: find it nowhere either, in any encoding.
+  const token = /"type":"capture"/.test(transcript);
+  assert.ok(token, 'capture recorded (without its value)');
+  for (const line of transcript.split('\n').filter((l) => l.includes('"type":"output"'))) assert.ok(!/token: [A-Za-z0-9_-]{20,}/.test(line), line);
+  assert.equal((await verifyTranscript(transcriptPath)).verdict, 'unsigned');
+  // On the command line a secret is refused before anything runs, and the value is not echoed.
+  const argv = cli(['run', path, '-i', 'DB_PASSWORD=hunter2hunter2'], dir);
+  assert.equal(argv.status, 1);
+  assert.match(argv.stdout, /DB_PASSWORD is a secret and is never accepted on the command line/);
+  assert.ok(!argv.stdout.includes('hunter2hunter2') && !argv.stderr.includes('hunter2hunter2'));
+  // A short secret cannot be masked and is refused.
+  const short = cli(['run', path], dir, { DB_PASSWORD: 'abc' });
+  assert.equal(short.status, 1);
+  assert.match(short.stdout, /secrets: secret DB_PASSWORD is 3 characters long/);
+});
+
+const dangerous = `runsafe: 1
+id: danger
+title: Dangerous steps
+target: APP_ENV
+inputs:
+  APP_ENV: { enum: [staging, prod], default: staging }
+steps:
+  - id: prepare
+    title: Prepare
+    run: echo prepared >> "$LOG"
+    rollback: undo-prepare
+    env: { LOG: ./log.txt }
+  - id: drop
+    title: Drop the cache
+    run: echo dropped >> ./log.txt; exit 4
+    confirm: { message: This drops the cache }
+    rollback: undo-drop
+rollback:
+  - id: undo-drop
+    title: Restore the cache
+    run: echo undo-drop >> ./log.txt
+  - id: undo-prepare
+    title: Undo prepare
+    run: echo undo-prepare >> ./log.txt
+`;
+
+test('a dangerous step fails closed without a terminal; --confirm runs it; failure runs rollbacks by policy, all recorded', async () => {
+  const { dir, path } = workspace('danger', dangerous);
+  const refused = cli(['run', path], dir);
+  assert.equal(refused.status, 1);
+  assert.match(refused.stdout, /step drop needs confirmation \(This drops the cache \(declared confirm\)\); pass --confirm drop/);
+  assert.deepEqual(readFileSync(join(dir, 'log.txt'), 'utf8').split('\n').filter(Boolean), ['prepared']);
+  const failed = cli(['run', path, '--confirm', 'drop', '--on-failure', 'rollback'], dir);
+  assert.equal(failed.status, 1);
+  assert.deepEqual(readFileSync(join(dir, 'log.txt'), 'utf8').split('\n').filter(Boolean), ['prepared', 'prepared', 'dropped', 'undo-drop', 'undo-prepare']);
+  const transcript = readFileSync(transcriptOf(failed.stdout, dir), 'utf8');
+  const choices = transcript.split('\n').filter((l) => l.includes('"type":"rollback_choice"')).map((l) => JSON.parse(l));
+  assert.deepEqual(choices.map((c) => [c.stepId, c.choice, c.by]), [['undo-drop', 'run', 'policy'], ['undo-prepare', 'run', 'policy']]);
+  assert.match(transcript, /"type":"confirmation".*"how":"flag"|"how":"flag".*"type":"confirmation"/);
+  const end = transcript.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((r) => r.type === 'run_end');
+  assert.equal(end.summary.status, 'failed');
+  assert.equal((await verifyTranscript(transcriptOf(failed.stdout, dir))).verdict, 'unsigned');
+  // The plan shows the danger, the checks and the rollbacks.
+  const plan = cli(['run', '--dry-run', path], dir);
+  assert.equal(plan.status, 0);
+  assert.match(plan.stdout, /DANGER +confirm before running \(declared confirm\): type the value of APP_ENV/);
+  assert.match(plan.stdout, /rollback +undo-drop/);
+  assert.match(plan.stdout, /Needs confirmation: drop/);
+});
+
+test('lint errors and a held lock refuse the run before anything executes', () => {
+  const bad = workspace('bad', `runsafe: 1\nid: bad\ntitle: Bad\nsteps:\n  - id: x\n    run: touch ./ran\n    retry: { attempts: many }\n`);
+  const r = cli(['run', bad.path], bad.dir);
+  assert.equal(r.status, 1);
+  assert.match(r.stdout, /✗ lint: 1 error\(s\); fix them first:\n {2}bad\.runbook\.yaml:7:/);
+  assert.equal(existsSync(join(bad.dir, 'ran')), false);
+
+  const { dir, path } = workspace('locked', `runsafe: 1\nid: locked\ntitle: Locked\nsteps:\n  - id: x\n    run: touch ./ran\n`);
+  const lock = acquireLock(lockPath(dir, 'locked', path), 'locked');
+  try {
+    const held = cli(['run', path], dir);
+    assert.equal(held.status, 1);
+    assert.match(held.stdout, new RegExp(`✗ lock: another run of locked is in progress \\(pid ${process.pid}`));
+    assert.equal(existsSync(join(dir, 'ran')), false);
+  } finally {
+    lock.release();
+  }
+  assert.equal(cli(['run', path], dir).status, 0);
+  assert.equal(existsSync(join(dir, 'ran')), true);
+});
+
+test('a run killed with SIGKILL leaves a transcript prefix that verifies as unterminated', async () => {
+  const { dir, path } = workspace('killed', `runsafe: 1\nid: killed\ntitle: Killed\nsteps:\n  - id: first\n    run: echo one\n  - id: long\n    run: echo "$$" > ./step.pid; echo started; sleep 60\n`);
+  const child = cliAsync(['run', path, '--transcript', 'killed.jsonl'], dir);
+  await new Promise<void>((resolveStarted, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('started')) resolveStarted();
+    });
+    child.on('exit', () => reject(new Error(`exited early:\n${out}`)));
+  });
+  child.kill('SIGKILL');
+  await new Promise((r) => child.once('exit', r));
+  // SIGKILL gives the runner no chance to end the step's group; the test does, so nothing lingers.
+  try {
+    process.kill(-Number(readFileSync(join(dir, 'step.pid'), 'utf8')), 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
+  const report = await verifyTranscript(join(dir, 'killed.jsonl'));
+  assert.equal(report.verdict, 'unterminated');
+  assert.equal(report.failing, 0);
+  assert.ok(report.records >= 4, `records: ${report.records}`);
+  assert.ok(readdirSync(join(dir, '.runsafe', 'locks')).length === 1, 'the dead run left its lock; the next run recovers it');
+  const next = cli(['run', path.replace('killed.runbook', 'killed.runbook'), '--dry-run'], dir);
+  assert.equal(next.status, 0);
+});
