@@ -1,0 +1,189 @@
+// Trust store documents: validation, add / revoke / rotate (never delete), and self-verification.
+import { fromBase64url, toBase64url, utf8 } from './bytes';
+import { canonicalize } from './jcs';
+import { pae, PAYLOAD_TYPES } from './envelope';
+import { verifyStrict } from './ed25519';
+import { formatPublicKey, keyIdOf, type Signer } from './keys';
+import { createKeyLookup, parseTime, resolveKey, ROLES, type KeyLookup, type Role, type TrustKey } from './trust-index';
+
+export interface RotationStatement {
+  type: 'key-rotation';
+  identity: string;
+  time: string;
+  from: { key_id: string; public_key: string; version: number };
+  to: { key_id: string; public_key: string; version: number };
+}
+
+export interface Rotation {
+  statement: RotationStatement;
+  signatures: { old: string; new: string };
+}
+
+export interface TrustStore {
+  runsafe_trust: 1;
+  keys: TrustKey[];
+  rotations?: Rotation[];
+}
+
+export function emptyTrustStore(): TrustStore {
+  return { runsafe_trust: 1, keys: [], rotations: [] };
+}
+
+const KEY_FIELDS = new Set(['key_id', 'identity', 'roles', 'version', 'public_key', 'added_at', 'valid_from', 'valid_until', 'revoked_at', 'revocation_reason']);
+
+/**
+ * Checks a parsed trust store document (same rules as schemas/trust-store.schema.json) and
+ * every key in it; throws one message naming the first problem and where it is.
+ */
+export function parseTrustStore(doc: unknown): TrustStore {
+  const fail = (where: string, msg: string): never => {
+    throw new Error(`trust store ${where}: ${msg}`);
+  };
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) fail('', 'must be a mapping with runsafe_trust and keys');
+  const d = doc as Record<string, unknown>;
+  if (d['runsafe_trust'] !== 1) fail('runsafe_trust', 'must be 1');
+  for (const k of Object.keys(d)) if (!['runsafe_trust', 'keys', 'rotations'].includes(k)) fail(k, 'unknown field');
+  if (!Array.isArray(d['keys'])) fail('keys', 'must be a list');
+  const keys = d['keys'] as unknown[];
+  const seen = new Set<string>();
+  keys.forEach((raw, i) => {
+    const where = `keys[${i}]`;
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail(where, 'must be a mapping');
+    const k = raw as Record<string, unknown>;
+    for (const f of Object.keys(k)) if (!KEY_FIELDS.has(f)) fail(`${where}.${f}`, 'unknown field');
+    for (const f of ['key_id', 'identity', 'public_key']) if (typeof k[f] !== 'string' || k[f] === '') fail(`${where}.${f}`, 'must be a non-empty string');
+    if (!Number.isInteger(k['version']) || (k['version'] as number) < 1) fail(`${where}.version`, 'must be an integer >= 1');
+    if (!Array.isArray(k['roles']) || k['roles'].length === 0 || !k['roles'].every((r) => ROLES.includes(r as Role))) fail(`${where}.roles`, `must list one or more of ${ROLES.join(', ')}`);
+    for (const f of ['added_at', 'valid_from', 'valid_until', 'revoked_at']) {
+      try {
+        parseTime(k[f], f);
+      } catch (err) {
+        fail(`${where}.${f}`, (err as Error).message);
+      }
+    }
+    try {
+      resolveKey(k as unknown as TrustKey);
+    } catch (err) {
+      fail(where, (err as Error).message);
+    }
+    if (seen.has(k['key_id'] as string)) fail(where, `key ${String(k['key_id'])} appears twice`);
+    seen.add(k['key_id'] as string);
+  });
+  if (d['rotations'] !== undefined && !Array.isArray(d['rotations'])) fail('rotations', 'must be a list');
+  return { runsafe_trust: 1, keys: keys as TrustKey[], rotations: (d['rotations'] as Rotation[] | undefined) ?? [] };
+}
+
+export function lookupFor(store: TrustStore): KeyLookup {
+  return createKeyLookup(store.keys);
+}
+
+function findKey(store: TrustStore, keyId: string): TrustKey {
+  const k = store.keys.find((e) => e.key_id === keyId);
+  if (!k) throw new Error(`no key ${keyId} in the trust store`);
+  return k;
+}
+
+export interface AddKeyOptions {
+  publicKey: Uint8Array;
+  identity: string;
+  roles: Role[];
+  now: string;
+  validFrom?: string;
+  validUntil?: string;
+}
+
+/** Adds a key as the next version for its identity. Returns a new store; the input is untouched. */
+export function addKey(store: TrustStore, o: AddKeyOptions): { store: TrustStore; key: TrustKey } {
+  const keyId = keyIdOf(o.publicKey);
+  if (store.keys.some((k) => k.key_id === keyId)) throw new Error(`key ${keyId} is already in the trust store`);
+  if (!o.identity) throw new Error('a key needs an identity (--name)');
+  if (o.roles.length === 0 || !o.roles.every((r) => ROLES.includes(r))) throw new Error(`roles must be among ${ROLES.join(', ')}`);
+  const version = 1 + Math.max(0, ...store.keys.filter((k) => k.identity === o.identity).map((k) => k.version));
+  const key: TrustKey = {
+    key_id: keyId,
+    identity: o.identity,
+    roles: [...new Set(o.roles)],
+    version,
+    public_key: formatPublicKey(o.publicKey),
+    added_at: o.now,
+    ...(o.validFrom ? { valid_from: o.validFrom } : {}),
+    ...(o.validUntil ? { valid_until: o.validUntil } : {}),
+  };
+  resolveKey(key);
+  const from = parseTime(key.valid_from, 'valid_from');
+  const until = parseTime(key.valid_until, 'valid_until');
+  if (from !== undefined && until !== undefined && until <= from) throw new Error('valid_until must be after valid_from');
+  return { store: { ...store, keys: [...store.keys, key] }, key };
+}
+
+/** Marks a key revoked from `at` on; the entry stays so history remains explainable. */
+export function revokeKey(store: TrustStore, keyId: string, reason: string, at: string): TrustStore {
+  const k = findKey(store, keyId);
+  if (k.revoked_at) throw new Error(`key ${keyId} was already revoked at ${k.revoked_at}`);
+  if (!reason.trim()) throw new Error('a revocation needs a reason');
+  parseTime(at, 'revoked_at');
+  return { ...store, keys: store.keys.map((e) => (e === k ? { ...e, revoked_at: at, revocation_reason: reason } : e)) };
+}
+
+function statementBytes(s: RotationStatement): Uint8Array {
+  return pae(PAYLOAD_TYPES.keyRotation, utf8(canonicalize(s)));
+}
+
+/**
+ * Rotation: adds the new key as the next version with the same identity and roles, valid from
+ * `now`; closes the old key's window at `now`; records a statement signed by both keys. Nothing
+ * is deleted, so records signed by the old key inside its window keep verifying.
+ */
+export function rotateKey(store: TrustStore, keyId: string, oldSigner: Signer, newSigner: Signer, now: string): { store: TrustStore; key: TrustKey; rotation: Rotation } {
+  const old = findKey(store, keyId);
+  if (oldSigner.keyId !== keyId) throw new Error(`the old private key is ${oldSigner.keyId}, not ${keyId}`);
+  if (old.revoked_at) throw new Error(`key ${keyId} is revoked; add a new key instead of rotating from it`);
+  if (store.keys.some((k) => k.key_id === newSigner.keyId)) throw new Error(`the new key ${newSigner.keyId} is already in the trust store`);
+  const nowMs = parseTime(now, 'now')!;
+  const until = parseTime(old.valid_until, 'valid_until');
+  if (until !== undefined && until < nowMs) throw new Error(`key ${keyId} expired at ${old.valid_until}; rotation must start from a valid key`);
+  const version = 1 + Math.max(...store.keys.filter((k) => k.identity === old.identity).map((k) => k.version));
+  const key: TrustKey = { key_id: newSigner.keyId, identity: old.identity, roles: [...old.roles], version, public_key: formatPublicKey(newSigner.publicKey), added_at: now, valid_from: now };
+  const statement: RotationStatement = {
+    type: 'key-rotation',
+    identity: old.identity,
+    time: now,
+    from: { key_id: old.key_id, public_key: old.public_key, version: old.version },
+    to: { key_id: key.key_id, public_key: key.public_key, version },
+  };
+  const bytes = statementBytes(statement);
+  const rotation: Rotation = { statement, signatures: { old: toBase64url(oldSigner.sign(bytes)), new: toBase64url(newSigner.sign(bytes)) } };
+  const keys = store.keys.map((e) => (e === old ? { ...e, valid_until: now } : e));
+  return { store: { ...store, keys: [...keys, key], rotations: [...(store.rotations ?? []), rotation] }, key, rotation };
+}
+
+/** Problems found when the store checks itself; empty when every rotation statement holds. */
+export function verifyTrustStore(store: TrustStore): string[] {
+  const problems: string[] = [];
+  (store.rotations ?? []).forEach((rot, i) => {
+    const where = `rotations[${i}]`;
+    const s = rot?.statement;
+    if (!s || s.type !== 'key-rotation' || !s.from || !s.to || !rot.signatures) {
+      problems.push(`${where}: not a key-rotation statement with signatures`);
+      return;
+    }
+    for (const side of ['from', 'to'] as const) {
+      const entry = store.keys.find((k) => k.key_id === s[side].key_id);
+      if (!entry) problems.push(`${where}: ${side} key ${s[side].key_id} is not in the store (keys are never deleted)`);
+      else if (entry.public_key !== s[side].public_key || entry.identity !== s.identity || entry.version !== s[side].version) {
+        problems.push(`${where}: ${side} key ${s[side].key_id} does not match its trust store entry (public key, identity or version changed)`);
+      }
+    }
+    const bytes = statementBytes(s);
+    const check = (sig: string, pub: string): boolean => {
+      try {
+        return verifyStrict(fromBase64url(sig), bytes, fromBase64url(pub));
+      } catch {
+        return false;
+      }
+    };
+    if (!check(rot.signatures.old, s.from.public_key)) problems.push(`${where}: the old key's signature (${s.from.key_id}) does not verify`);
+    if (!check(rot.signatures.new, s.to.public_key)) problems.push(`${where}: the new key's signature (${s.to.key_id}) does not verify`);
+  });
+  return problems;
+}
