@@ -1,0 +1,142 @@
+// Runbook approvals: a detached `<runbook>.sig` file of approver signatures over the exact runbook bytes.
+//
+// File format (JSON):
+//   { "runsafe_approval": 1, "signatures": [ { "statement": {…}, "sig": "<base64url>" }, … ] }
+// statement = { type: "runbook-approval", file, runbook_sha256, approved_at, key_id, identity }
+// sig = Ed25519 over PAE("application/vnd.runsafe.runbook-approval+json", canonical statement).
+// Signatures over older bytes stay in the file (history) but only count for those bytes.
+import { fromBase64url, toBase64url, toHex, utf8 } from './bytes';
+import { canonicalize } from './jcs';
+import { pae, PAYLOAD_TYPES } from './envelope';
+import { nobleCrypto, type CryptoProvider } from './crypto';
+import type { Signer } from './keys';
+import { keyStateAt, parseTime, type KeyLookup } from './trust-index';
+
+export interface ApprovalStatement {
+  type: 'runbook-approval';
+  file: string;
+  runbook_sha256: string;
+  approved_at: string;
+  key_id: string;
+  identity: string;
+}
+
+export interface ApprovalEntry {
+  statement: ApprovalStatement;
+  sig: string;
+}
+
+export interface ApprovalFile {
+  runsafe_approval: 1;
+  signatures: ApprovalEntry[];
+}
+
+export type ApprovalVerdict = 'approved' | 'modified' | 'unapproved' | 'untrusted' | 'revoked' | 'expired';
+
+export type EntryStatus = 'valid' | 'modified' | 'invalid_signature' | 'unknown_key' | 'wrong_role' | 'key_revoked' | 'key_expired' | 'key_not_yet_valid';
+
+export interface ApprovalReport {
+  verdict: ApprovalVerdict;
+  runbookSha256: string;
+  required: number;
+  /** Distinct approver identities with a valid signature over these exact bytes. */
+  approvedBy: { identity: string; keyId: string; approvedAt: string }[];
+  entries: { index: number; keyId: string; identity: string; approvedAt: string; status: EntryStatus; detail: string }[];
+  summary: string;
+}
+
+function statementBytes(s: ApprovalStatement): Uint8Array {
+  return pae(PAYLOAD_TYPES.runbookApproval, utf8(canonicalize(s)));
+}
+
+export function parseApprovalFile(text: string): ApprovalFile {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`approval file is not JSON: ${(err as Error).message}`);
+  }
+  const d = doc as Partial<ApprovalFile>;
+  if (!d || d.runsafe_approval !== 1 || !Array.isArray(d.signatures)) throw new Error('approval file: expected { "runsafe_approval": 1, "signatures": [...] }');
+  d.signatures.forEach((e, i) => {
+    if (!e || typeof e.sig !== 'string' || !e.statement || typeof e.statement !== 'object') throw new Error(`approval file signatures[${i}]: expected { statement, sig }`);
+  });
+  return d as ApprovalFile;
+}
+
+export function formatApprovalFile(f: ApprovalFile): string {
+  return `${JSON.stringify(f, null, 2)}\n`;
+}
+
+/** Adds `signer`'s approval of these bytes; refuses a second approval of the same bytes by the same key. */
+export function addApproval(
+  existing: ApprovalFile | undefined,
+  runbook: Uint8Array,
+  signer: Signer,
+  o: { file: string; identity: string; now: string; crypto?: CryptoProvider },
+): { file: ApprovalFile; entry: ApprovalEntry } {
+  const sha = toHex((o.crypto ?? nobleCrypto).sha256(runbook));
+  const f: ApprovalFile = existing ?? { runsafe_approval: 1, signatures: [] };
+  if (f.signatures.some((e) => e.statement?.key_id === signer.keyId && e.statement?.runbook_sha256 === sha)) {
+    throw new Error(`key ${signer.keyId} has already approved these exact bytes`);
+  }
+  const statement: ApprovalStatement = { type: 'runbook-approval', file: o.file, runbook_sha256: sha, approved_at: o.now, key_id: signer.keyId, identity: o.identity };
+  const entry: ApprovalEntry = { statement, sig: toBase64url(signer.sign(statementBytes(statement))) };
+  return { file: { runsafe_approval: 1, signatures: [...f.signatures, entry] }, entry };
+}
+
+/**
+ * Judges an approval file against the runbook's current bytes, a trust store and a policy of N
+ * distinct approvers (by identity, so one person's two keys count once). Each signature is
+ * checked before its key's state, as for transcripts.
+ */
+export function verifyApproval(runbook: Uint8Array, file: ApprovalFile | undefined, keys: KeyLookup, o: { required?: number; crypto?: CryptoProvider } = {}): ApprovalReport {
+  const crypto = o.crypto ?? nobleCrypto;
+  const required = Math.max(1, o.required ?? 1);
+  const sha = toHex(crypto.sha256(runbook));
+  const entries: ApprovalReport['entries'] = [];
+  (file?.signatures ?? []).forEach((e, index) => {
+    const s = e.statement;
+    const keyId = String(s?.key_id ?? '');
+    const base = { index, keyId, identity: String(s?.identity ?? ''), approvedAt: String(s?.approved_at ?? '') };
+    const key = keys.byKeyId(keyId);
+    if (!key) return entries.push({ ...base, status: 'unknown_key', detail: `key ${keyId} is not in the trust store` });
+    let ok = false;
+    try {
+      ok = s.type === 'runbook-approval' && crypto.verify(fromBase64url(e.sig), statementBytes(s), key.publicKey);
+    } catch {
+      ok = false;
+    }
+    if (!ok) return entries.push({ ...base, status: 'invalid_signature', detail: `the signature does not verify with key ${keyId}` });
+    base.identity = key.entry.identity;
+    let time: number | undefined;
+    try {
+      time = parseTime(s.approved_at, 'approved_at');
+    } catch {
+      time = undefined;
+    }
+    const state = keyStateAt(key, time);
+    if (state) return entries.push({ ...base, status: state, detail: `key ${keyId} (${key.entry.identity}) is ${state.replace('key_', '').replace(/_/g, ' ')} at ${s.approved_at}` });
+    if (!key.entry.roles.includes('approver')) return entries.push({ ...base, status: 'wrong_role', detail: `key ${keyId} (${key.entry.identity}) lacks the approver role` });
+    if (s.runbook_sha256 !== sha) return entries.push({ ...base, status: 'modified', detail: `approved bytes with SHA-256 ${s.runbook_sha256}; the runbook is now ${sha}` });
+    return entries.push({ ...base, status: 'valid', detail: 'valid approval of these exact bytes' });
+  });
+  const approvedBy: ApprovalReport['approvedBy'] = [];
+  for (const e of entries) {
+    if (e.status === 'valid' && !approvedBy.some((a) => a.identity === e.identity)) approvedBy.push({ identity: e.identity, keyId: e.keyId, approvedAt: e.approvedAt });
+  }
+  const has = (...st: EntryStatus[]) => entries.some((e) => st.includes(e.status));
+  let verdict: ApprovalVerdict;
+  if (approvedBy.length >= required) verdict = 'approved';
+  else if (has('modified')) verdict = 'modified';
+  else if (has('key_revoked')) verdict = 'revoked';
+  else if (has('key_expired', 'key_not_yet_valid')) verdict = 'expired';
+  else if (has('unknown_key', 'invalid_signature', 'wrong_role')) verdict = 'untrusted';
+  else verdict = 'unapproved';
+  const who = approvedBy.map((a) => `${a.identity} (${a.keyId}) at ${a.approvedAt}`).join(', ');
+  const summary =
+    verdict === 'approved'
+      ? `approved by ${who}`
+      : `${verdict}: ${approvedBy.length} of ${required} required approver(s) over the current bytes${entries.length ? `; ${entries.filter((e) => e.status !== 'valid').map((e) => e.detail).join('; ')}` : '; no signatures'}`;
+  return { verdict, runbookSha256: sha, required, approvedBy, entries, summary };
+}
