@@ -1,0 +1,104 @@
+// A real LSP client for tests: spawns the bundled server over stdio and speaks JSON-RPC with
+// vscode-languageserver-protocol, recording notifications and answering server requests.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ClientCapabilities,
+  type InitializeResult,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
+
+export const serverPath = resolve(__dirname, '..', '..', 'server', 'out', 'server.js');
+
+export interface Client {
+  conn: ProtocolConnection;
+  proc: ChildProcessWithoutNullStreams;
+  published: PublishDiagnosticsParams[];
+  logs: string[];
+  stderr: () => string;
+  /** Resolves with the first published diagnostics (from now or already recorded) matching `test`. */
+  waitForDiagnostics(test: (p: PublishDiagnosticsParams) => boolean, what?: string): Promise<PublishDiagnosticsParams>;
+  /** Resolves when the server process exits, with its code. */
+  exited: Promise<number | null>;
+  initialize(capabilities?: ClientCapabilities, options?: Record<string, unknown>, rootUri?: string | null): Promise<InitializeResult>;
+  close(): Promise<void>;
+}
+
+export interface ClientOptions {
+  /** Answers workspace/configuration items (per scopeUri). */
+  configuration?: (scopeUri: string | undefined, section: string | undefined) => unknown;
+}
+
+export function startClient(opts: ClientOptions = {}): Client {
+  if (!existsSync(serverPath)) throw new Error(`${serverPath} is missing: run npm run build first`);
+  const proc = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let err = '';
+  proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((res) => proc.on('exit', (code) => res(code)));
+  const conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
+  const published: PublishDiagnosticsParams[] = [];
+  const logs: string[] = [];
+  const waiters: { test: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+    published.push(p);
+    for (const w of [...waiters]) {
+      if (w.test(p)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(p);
+      }
+    }
+  });
+  conn.onNotification('window/logMessage', (p: { message: string }) => logs.push(p.message));
+  conn.onRequest('workspace/configuration', (p: { items: { scopeUri?: string; section?: string }[] }) => p.items.map((i) => (opts.configuration ? opts.configuration(i.scopeUri, i.section) : {})));
+  conn.onRequest('client/registerCapability', () => null);
+  conn.onRequest('workspace/diagnostic/refresh', () => null);
+  conn.onRequest('workspace/workspaceFolders', () => null);
+  conn.onError(() => undefined);
+  conn.listen();
+  return {
+    conn,
+    proc,
+    published,
+    logs,
+    stderr: () => err,
+    exited,
+    waitForDiagnostics(test, what = 'diagnostics') {
+      const found = published.find(test);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve, reject) => {
+        waiters.push({ test, resolve });
+        exited.then((code) => reject(new Error(`server exited (${code}) while waiting for ${what}; stderr: ${err}`)));
+      });
+    },
+    initialize(capabilities = {}, options = {}, rootUri = null) {
+      return conn.sendRequest('initialize', {
+        processId: process.pid,
+        rootUri,
+        workspaceFolders: rootUri ? [{ uri: rootUri, name: 'ws' }] : null,
+        capabilities,
+        initializationOptions: options,
+      }) as Promise<InitializeResult>;
+    },
+    async close() {
+      if (proc.exitCode === null) {
+        try {
+          await conn.sendRequest('shutdown');
+          await conn.sendNotification('exit');
+        } catch {
+          // Already gone.
+        }
+      }
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+      conn.dispose();
+    },
+  };
+}
+
+export const fixturesDir = join(__dirname, '..', 'service', 'fixtures');
