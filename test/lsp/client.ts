@@ -53,7 +53,9 @@ export function startClient(opts: ClientOptions = {}): Client {
       }
     }
   });
-  conn.onNotification('window/logMessage', (p: { message: string }) => logs.push(p.message));
+  conn.onNotification('window/logMessage', (p: { message: string }) => {
+    logs.push(p.message);
+  });
   conn.onRequest('workspace/configuration', (p: { items: { scopeUri?: string; section?: string }[] }) => p.items.map((i) => (opts.configuration ? opts.configuration(i.scopeUri, i.section) : {})));
   conn.onRequest('client/registerCapability', () => null);
   conn.onRequest('workspace/diagnostic/refresh', () => null);

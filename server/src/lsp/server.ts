@@ -68,6 +68,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         if (token?.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
         return result ?? fallback;
       } catch (err) {
+        if (err instanceof ResponseError) return err;
         log(`runsafe: ${name} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
         return new ResponseError(ErrorCodes.InternalError, `runsafe: ${name} failed: ${err instanceof Error ? err.message : String(err)}`);
       }
@@ -201,64 +202,41 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   const offsetOf = (doc: service.RunbookDocument, position: { line: number; character: number }) => doc.lines.offsetAt(position);
 
-  connection.onHover(guard('hover', null, async (p) => {
-    const doc = await analysis(p.textDocument.uri);
-    return doc ? service.hover(doc, offsetOf(doc, p.position)) : null;
-  }));
-  connection.onCompletion(guard('completion', null, async (p) => {
-    const doc = await analysis(p.textDocument.uri);
-    return doc ? service.completion(doc, offsetOf(doc, p.position)) : null;
-  }));
-  connection.onDocumentSymbol(guard('documentSymbol', [], async (p) => {
-    const doc = await analysis(p.textDocument.uri);
-    return doc ? service.documentSymbols(doc) : [];
-  }));
-  connection.onCodeAction(guard('codeAction', [], async (p) => {
-    const doc = await analysis(p.textDocument.uri);
-    if (!doc) return [];
-    const span = { start: offsetOf(doc, p.range.start), end: offsetOf(doc, p.range.end) };
-    return service.codeActions(doc, span, p.context?.only);
-  }));
-  connection.onDefinition(guard('definition', [], async (p) => {
-    const doc = await analysis(p.textDocument.uri);
-    return doc ? service.definition(doc, offsetOf(doc, p.position)) : [];
-  }));
-  connection.onReferences(guard('references', [], async (p) => {
-    const doc = await analysis(p.textDocument.uri);
-    return doc ? service.references(doc, offsetOf(doc, p.position), !!p.context?.includeDeclaration) : [];
-  }));
-  connection.onPrepareRename(guard('prepareRename', null, async (p) => {
-    const doc = await analysis(p.textDocument.uri);
-    return doc ? service.prepareRename(doc, offsetOf(doc, p.position)) : null;
-  }));
-  connection.onRenameRequest(guard('rename', null, async (p) => {
-    const doc = await analysis(p.textDocument.uri);
-    if (!doc) return null;
-    const r = service.rename(doc, offsetOf(doc, p.position), p.newName);
-    if (r && 'error' in r) throw new RenameRefused(r.error);
-    return r ? r.edit : null;
-  }));
-  connection.onFoldingRanges(guard('foldingRange', [], async (p) => {
-    const doc = await analysis(p.textDocument.uri);
-    return doc ? service.foldingRanges(doc) : [];
-  }));
-  connection.onSelectionRanges(guard('selectionRange', [], async (p) => {
-    const doc = await analysis(p.textDocument.uri);
-    return doc ? service.selectionRanges(doc, p.positions.map((pos) => offsetOf(doc, pos))) : [];
-  }));
-  connection.onDocumentLinks(guard('documentLink', [], async (p) => {
-    const doc = await analysis(p.textDocument.uri);
-    return doc ? service.documentLinks(doc) : [];
-  }));
-  connection.onCodeLens(guard('codeLens', [], async (p) => {
-    const doc = await analysis(p.textDocument.uri);
-    if (!doc) return [];
-    return service.codeLenses(doc).map((l) => ({
-      range: l.range,
-      command: { title: l.data.title, command: lensCommands[l.data.action], arguments: l.data.stepId ? [l.data.uri, l.data.stepId] : [l.data.uri] },
-      data: l.data,
-    }));
-  }));
+  /** A request about one open document: answered with `fallback` when it is not open (or changed meanwhile). */
+  function onDoc<P extends { textDocument: { uri: string } }, R>(name: string, fallback: R, fn: (doc: service.RunbookDocument, params: P) => R) {
+    return guard<P, R>(name, fallback, async (p) => {
+      const doc = await analysis(p.textDocument.uri);
+      return doc ? fn(doc, p) : fallback;
+    });
+  }
+
+  connection.onHover(onDoc('hover', null, (doc, p) => service.hover(doc, offsetOf(doc, p.position))));
+  connection.onCompletion(onDoc('completion', null, (doc, p) => service.completion(doc, offsetOf(doc, p.position))));
+  connection.onDocumentSymbol(onDoc('documentSymbol', [], (doc) => service.documentSymbols(doc)));
+  connection.onCodeAction(onDoc('codeAction', [], (doc, p) => service.codeActions(doc, { start: offsetOf(doc, p.range.start), end: offsetOf(doc, p.range.end) }, p.context?.only)));
+  connection.onDefinition(onDoc('definition', [], (doc, p) => service.definition(doc, offsetOf(doc, p.position))));
+  connection.onReferences(onDoc('references', [], (doc, p) => service.references(doc, offsetOf(doc, p.position), !!p.context?.includeDeclaration)));
+  connection.onPrepareRename(onDoc('prepareRename', null, (doc, p) => service.prepareRename(doc, offsetOf(doc, p.position))));
+  connection.onRenameRequest(
+    onDoc('rename', null, (doc, p) => {
+      const r = service.rename(doc, offsetOf(doc, p.position), p.newName);
+      // A refused rename is answered as an error the editor shows to the author.
+      if (r && 'error' in r) throw new ResponseError(ErrorCodes.InvalidParams, r.error);
+      return r ? r.edit : null;
+    }),
+  );
+  connection.onFoldingRanges(onDoc('foldingRange', [], (doc) => service.foldingRanges(doc)));
+  connection.onSelectionRanges(onDoc('selectionRange', [], (doc, p) => service.selectionRanges(doc, p.positions.map((pos) => offsetOf(doc, pos)))));
+  connection.onDocumentLinks(onDoc('documentLink', [], (doc) => service.documentLinks(doc)));
+  connection.onCodeLens(
+    onDoc('codeLens', [], (doc) =>
+      service.codeLenses(doc).map((l) => ({
+        range: l.range,
+        command: { title: l.data.title, command: lensCommands[l.data.action], arguments: l.data.stepId ? [l.data.uri, l.data.stepId] : [l.data.uri] },
+        data: l.data,
+      })),
+    ),
+  );
 
   connection.languages.diagnostics.on(guard('diagnostic', { kind: DocumentDiagnosticReportKind.Full, items: [] }, async (p) => {
     const doc = await analysis(p.textDocument.uri);
@@ -302,13 +280,6 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   documents.listen(connection);
   connection.listen();
-}
-
-/** A rename the service refused: answered as a request error the editor shows to the author. */
-class RenameRefused extends ResponseError<void> {
-  constructor(message: string) {
-    super(ErrorCodes.InvalidParams, message);
-  }
 }
 
 /** FNV-1a over the text: a cheap result id, so an unchanged file is answered `unchanged`. */
