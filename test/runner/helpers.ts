@@ -4,12 +4,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Readable, Writable } from 'node:stream';
+import { main } from '../../client/src/cli/main';
 import { verifyFile } from '../../client/src/node/verify-file';
 import { TRANSCRIPT_MAPPING } from '../../client/src/signing/chain-mapping';
 import { createKeyLookup } from '../../client/src/signing/trust-index';
 
 export const root = resolve(__dirname, '../..');
-const main = join(root, 'client/src/cli/main.ts');
+const mainPath = join(root, 'client/src/cli/main.ts');
 // tsx by absolute URL: the child runs in a workspace outside the repository, where 'tsx' does not resolve.
 const tsx = pathToFileURL(join(dirname(require.resolve('tsx/package.json')), 'dist/loader.mjs')).href;
 
@@ -21,13 +23,28 @@ export function workspace(name: string, runbook: string): { dir: string; path: s
   return { dir, path };
 }
 
-/** Runs `runsafe <args>` (from source, through tsx) without a terminal. */
-export function cli(args: string[], cwd: string, env: Record<string, string> = {}): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, ['--import', tsx, main, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 120_000 });
+/** Runs `runsafe <args>` in this process, without a terminal (the real main(), real files and processes). */
+export async function cli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ status: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const sink = (append: (s: string) => void) => new Writable({ write: (chunk, _enc, done) => (append(chunk.toString()), done()) });
+  const status = await main(args, {
+    stdout: sink((s) => (stdout += s)),
+    stderr: sink((s) => (stderr += s)),
+    stdin: Readable.from([]),
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+  });
+  return { status, stdout, stderr };
+}
+
+/** Runs `runsafe <args>` in a child process (from source, through tsx). */
+export function cliProcess(args: string[], cwd: string, env: Record<string, string> = {}): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, ['--import', tsx, mainPath, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 120_000 });
 }
 
 export function cliAsync(args: string[], cwd: string, env: Record<string, string> = {}) {
-  return spawn(process.execPath, ['--import', tsx, main, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, ['--import', tsx, mainPath, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** The transcript path `runsafe run` printed. */

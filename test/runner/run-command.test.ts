@@ -1,11 +1,11 @@
 // `runsafe run` end to end, in child processes: gates, injection, masking in the transcript, rollback, lock, killed runs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { acquireLock, lockPath } from '../../client/src/runner/lock';
 import { encodedForms } from '../../client/src/runner/masker';
-import { cli, cliAsync, transcriptOf, verifyTranscript, workspace } from './helpers';
+import { cli, cliAsync, cliProcess, root, transcriptOf, verifyTranscript, workspace } from './helpers';
 
 test('input values are never executed: `staging; touch …` and `$(touch …)` stay data', async () => {
   const { dir, path } = workspace('inject', `runsafe: 1
@@ -24,7 +24,7 @@ steps:
 `);
   const p1 = join(dir, 'pwned1');
   const p2 = join(dir, 'pwned2');
-  const r = cli(['run', path, '-i', `APP_ENV=staging; touch ${p1}`, '-i', `NOTE=$(touch ${p2})\`touch ${p2}\``], dir);
+  const r = await cli(['run', path, '-i', `APP_ENV=staging; touch ${p1}`, '-i', `NOTE=$(touch ${p2})\`touch ${p2}\``], dir);
   assert.equal(r.status, 0, r.stdout + r.stderr);
   assert.ok(r.stdout.includes(`env=staging; touch ${p1}`));
   assert.equal(existsSync(p1), false);
@@ -61,7 +61,7 @@ steps:
       printf '%s' "$NEW_TOKEN" | base64
 `);
   const password = 'p@ss w0rd/"quoted"+ünï\\cödé';
-  const r = cli(['run', path], dir, { DB_PASSWORD: password });
+  const r = await cli(['run', path], dir, { DB_PASSWORD: password });
   assert.equal(r.status, 0, r.stdout + r.stderr);
   const transcriptPath = transcriptOf(r.stdout, dir);
   const transcript = readFileSync(transcriptPath, 'utf8');
@@ -79,12 +79,12 @@ steps:
   for (const line of transcript.split('\n').filter((l) => l.includes('"type":"output"'))) assert.ok(!/token: [A-Za-z0-9_-]{20,}/.test(line), line);
   assert.equal((await verifyTranscript(transcriptPath)).verdict, 'unsigned');
   // On the command line a secret is refused before anything runs, and the value is not echoed.
-  const argv = cli(['run', path, '-i', 'DB_PASSWORD=hunter2hunter2'], dir);
+  const argv = cliProcess(['run', path, '-i', 'DB_PASSWORD=hunter2hunter2'], dir);
   assert.equal(argv.status, 1);
   assert.match(argv.stdout, /DB_PASSWORD is a secret and is never accepted on the command line/);
   assert.ok(!argv.stdout.includes('hunter2hunter2') && !argv.stderr.includes('hunter2hunter2'));
   // A short secret cannot be masked and is refused.
-  const short = cli(['run', path], dir, { DB_PASSWORD: 'abc' });
+  const short = await cli(['run', path], dir, { DB_PASSWORD: 'abc' });
   assert.equal(short.status, 1);
   assert.match(short.stdout, /secrets: secret DB_PASSWORD is 3 characters long/);
 });
@@ -117,11 +117,11 @@ rollback:
 
 test('a dangerous step fails closed without a terminal; --confirm runs it; failure runs rollbacks by policy, all recorded', async () => {
   const { dir, path } = workspace('danger', dangerous);
-  const refused = cli(['run', path], dir);
+  const refused = await cli(['run', path], dir);
   assert.equal(refused.status, 1);
   assert.match(refused.stdout, /step drop needs confirmation \(This drops the cache \(declared confirm\)\); pass --confirm drop/);
   assert.deepEqual(readFileSync(join(dir, 'log.txt'), 'utf8').split('\n').filter(Boolean), ['prepared']);
-  const failed = cli(['run', path, '--confirm', 'drop', '--on-failure', 'rollback'], dir);
+  const failed = await cli(['run', path, '--confirm', 'drop', '--on-failure', 'rollback'], dir);
   assert.equal(failed.status, 1);
   assert.deepEqual(readFileSync(join(dir, 'log.txt'), 'utf8').split('\n').filter(Boolean), ['prepared', 'prepared', 'dropped', 'undo-drop', 'undo-prepare']);
   const transcript = readFileSync(transcriptOf(failed.stdout, dir), 'utf8');
@@ -132,16 +132,16 @@ test('a dangerous step fails closed without a terminal; --confirm runs it; failu
   assert.equal(end.summary.status, 'failed');
   assert.equal((await verifyTranscript(transcriptOf(failed.stdout, dir))).verdict, 'unsigned');
   // The plan shows the danger, the checks and the rollbacks.
-  const plan = cli(['run', '--dry-run', path], dir);
+  const plan = await cli(['run', '--dry-run', path], dir);
   assert.equal(plan.status, 0);
   assert.match(plan.stdout, /DANGER +confirm before running \(declared confirm\): type the value of APP_ENV/);
   assert.match(plan.stdout, /rollback +undo-drop/);
   assert.match(plan.stdout, /Needs confirmation: drop/);
 });
 
-test('lint errors and a held lock refuse the run before anything executes', () => {
+test('lint errors and a held lock refuse the run before anything executes', async () => {
   const bad = workspace('bad', `runsafe: 1\nid: bad\ntitle: Bad\nsteps:\n  - id: x\n    run: touch ./ran\n    retry: { attempts: many }\n`);
-  const r = cli(['run', bad.path], bad.dir);
+  const r = await cli(['run', bad.path], bad.dir);
   assert.equal(r.status, 1);
   assert.match(r.stdout, /✗ lint: 1 error\(s\); fix them first:\n {2}bad\.runbook\.yaml:7:/);
   assert.equal(existsSync(join(bad.dir, 'ran')), false);
@@ -149,14 +149,14 @@ test('lint errors and a held lock refuse the run before anything executes', () =
   const { dir, path } = workspace('locked', `runsafe: 1\nid: locked\ntitle: Locked\nsteps:\n  - id: x\n    run: touch ./ran\n`);
   const lock = acquireLock(lockPath(dir, 'locked', path), 'locked');
   try {
-    const held = cli(['run', path], dir);
+    const held = await cli(['run', path], dir);
     assert.equal(held.status, 1);
     assert.match(held.stdout, new RegExp(`✗ lock: another run of locked is in progress \\(pid ${process.pid}`));
     assert.equal(existsSync(join(dir, 'ran')), false);
   } finally {
     lock.release();
   }
-  assert.equal(cli(['run', path], dir).status, 0);
+  assert.equal((await cli(['run', path], dir)).status, 0);
   assert.equal(existsSync(join(dir, 'ran')), true);
 });
 
@@ -184,6 +184,20 @@ test('a run killed with SIGKILL leaves a transcript prefix that verifies as unte
   assert.equal(report.failing, 0);
   assert.ok(report.records >= 4, `records: ${report.records}`);
   assert.ok(readdirSync(join(dir, '.runsafe', 'locks')).length === 1, 'the dead run left its lock; the next run recovers it');
-  const next = cli(['run', path.replace('killed.runbook', 'killed.runbook'), '--dry-run'], dir);
-  assert.equal(next.status, 0);
+  // The same runbook (now quick) runs again: the dead run's lock is recovered, not obeyed forever.
+  writeFileSync(path, `runsafe: 1\nid: killed\ntitle: Killed\nsteps:\n  - id: first\n    run: echo one\n`);
+  const next = await cli(['run', path], dir);
+  assert.equal(next.status, 0, next.stdout);
+  assert.match(next.stdout, /✓ lock: recovered a stale lock of pid \d+ \(that run died\)/);
+});
+
+test('every shipped runbook plans cleanly (dry run): ids, needs and rollbacks resolve', async () => {
+  const dir = join(root, 'runbooks');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.runbook.yaml'));
+  assert.ok(files.length >= 1);
+  for (const f of files) {
+    const r = await cli(['run', '--dry-run', join(dir, f)], dir);
+    assert.equal(r.status, 0, `${f}:\n${r.stdout}${r.stderr}`);
+    assert.match(r.stdout, /^Steps:$/m);
+  }
 });

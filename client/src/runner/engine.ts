@@ -80,6 +80,14 @@ export class Engine {
     this.host = o.host;
     this.now = o.now ?? Date.now;
     for (const [k, v] of o.inputs) this.vars.set(k, v);
+    this.rollbackSteps = new Set(plan.rollbacks);
+  }
+
+  /** Rollback steps have their own namespace of ids: a rollback may share a step's id. */
+  private readonly rollbackSteps: Set<PlanStep>;
+
+  private key(step: PlanStep): string {
+    return this.rollbackSteps.has(step) ? `rollback:${step.id}` : step.id;
   }
 
   private emit(event: RunEvent): void {
@@ -87,13 +95,13 @@ export class Engine {
   }
 
   private setState(step: PlanStep, state: StepState, extra: { attempt?: number; detail?: string } = {}): void {
-    const r = this.results.get(step.id) ?? { step, state, attempts: 0 };
+    const r = this.results.get(this.key(step)) ?? { step, state, attempts: 0 };
     r.state = state;
     if (extra.attempt !== undefined) r.attempts = extra.attempt;
     if (extra.detail !== undefined) r.detail = this.masker.mask(extra.detail);
     if (state === 'running' && r.startedAt === undefined) r.startedAt = this.now();
     if (state !== 'running' && state !== 'pending') r.endedAt = this.now();
-    this.results.set(step.id, r);
+    this.results.set(this.key(step), r);
     this.emit({ type: 'step-state', stepId: step.id, title: step.title, kind: step.kind, state, attempt: extra.attempt, detail: r.detail });
   }
 
@@ -276,7 +284,7 @@ export class Engine {
           message: this.masker.mask(`probe ${p.attempt}: ${p.detail ?? ''} (${formatDuration(p.elapsedMs)} of ${formatDuration(p.deadlineMs)})`),
         }),
     });
-    const r = this.results.get(step.id)!;
+    const r = this.results.get(this.key(step))!;
     r.attempts = outcome.attempts;
     this.emitChecks(step, lastChecks);
     if (outcome.status === 'met') {
@@ -333,7 +341,7 @@ export class Engine {
   /** Asks for (or applies the policy on) each rollback; every choice and outcome is an event. */
   private async offerRollbacks(failed: PlanStep, reason: string): Promise<void> {
     // The failed step's own rollback first, then those of steps that passed, newest first.
-    const passed = [...this.results.values()].filter((r) => r.state === 'passed' && r.step.kind !== 'precondition').map((r) => r.step);
+    const passed = [...this.results.values()].filter((r) => r.state === 'passed' && r.step.kind !== 'precondition' && !this.rollbackSteps.has(r.step)).map((r) => r.step);
     const ids: string[] = [];
     for (const s of [failed, ...passed.reverse()]) for (const id of s.rollback) if (!ids.includes(id)) ids.push(id);
     if (!ids.length) return;
@@ -381,7 +389,7 @@ export class Engine {
     for (const p of this.plan.preconditions) {
       const ok = p.kind === 'manual' ? (await this.runManual(p)) === 'done' : await this.runCommand(p);
       if (!ok) {
-        const r = this.results.get(p.id);
+        const r = this.results.get(this.key(p));
         this.emit({ type: 'gate', gate: 'preconditions', ok: false, message: `precondition ${p.id} failed: ${r?.detail ?? ''}` });
         return false;
       }
@@ -423,7 +431,7 @@ export class Engine {
         continue;
       }
       if (!ok) {
-        await this.offerRollbacks(step, this.results.get(step.id)?.detail ?? 'step failed');
+        await this.offerRollbacks(step, this.results.get(this.key(step))?.detail ?? 'step failed');
         return 'failed';
       }
     }

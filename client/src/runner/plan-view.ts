@@ -43,7 +43,7 @@ function stepLines(s: PlanStep, n: string): string[] {
   if (s.needs.length) add('needs', s.needs.join(', '));
   if (s.confirm) add('DANGER', `confirm before running (${s.confirm.why})${s.confirm.targetInput ? `: type the value of ${s.confirm.targetInput}` : ''}`);
   for (const f of s.findings ?? []) add('finding', f);
-  const checks = describeExpect(s.expect, s.kind);
+  const checks = s.kind === 'wait' && s.run === undefined ? [] : describeExpect(s.expect, s.kind);
   if (checks.length) add(s.kind === 'wait' ? 'until' : 'checks', checks.join('; '));
   if (s.wait?.forMs !== undefined) add('wait', formatDuration(s.wait.forMs));
   else if (s.wait) add('poll', `every ${formatDuration(s.wait.everyMs)}, give up after ${formatDuration(s.wait.timeoutMs ?? 300_000)}`);

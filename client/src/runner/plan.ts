@@ -44,13 +44,15 @@ export function buildPlan(runbook: Runbook, o: PlanOptions): Plan {
   const problems: string[] = [];
   const findingsOf = (step: Step) =>
     (o.problems ?? []).filter((p) => p.span.start >= step.node.span.start && p.span.end <= step.node.span.end && p.severity !== 'info');
-  const seen = new Set<string>();
+  // Steps (with preconditions) and rollbacks are two namespaces: `rollback:` names the latter.
+  const seen = { steps: new Set<string>(), rollback: new Set<string>() };
   let anonymous = 0;
 
   const convert = (step: Step): PlanStep | undefined => {
     const id = step.id?.value ?? `step-${++anonymous}`;
-    if (seen.has(id)) problems.push(`duplicate step id '${id}'`);
-    seen.add(id);
+    const names = step.group === 'rollback' ? seen.rollback : seen.steps;
+    if (names.has(id)) problems.push(`duplicate ${step.group === 'rollback' ? 'rollback' : 'step'} id '${id}'`);
+    names.add(id);
     const kind = stepKind(step);
     if (!kind) {
       problems.push(`step '${id}' has no run, sql, manual or wait`);
@@ -112,7 +114,7 @@ export function buildPlan(runbook: Runbook, o: PlanOptions): Plan {
   // needs must name a step that runs earlier (or a precondition); rollback must name a rollback step.
   const earlier = new Set(preconditions.map((s) => s.id));
   for (const s of steps) {
-    for (const n of s.needs) if (!earlier.has(n)) problems.push(seen.has(n) ? `step '${s.id}' needs '${n}', which runs after it` : `step '${s.id}' needs '${n}', which does not exist`);
+    for (const n of s.needs) if (!earlier.has(n)) problems.push(seen.steps.has(n) ? `step '${s.id}' needs '${n}', which runs after it` : `step '${s.id}' needs '${n}', which does not exist`);
     earlier.add(s.id);
   }
   const rollbackIds = new Set(rollbacks.map((r) => r.id));
