@@ -5,17 +5,41 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { planFile } from '../client/src/runner/session';
+import { resolveInputs } from '../client/src/runner/inputs';
 
 const root = resolve(__dirname, '..');
 const cli = join(root, 'client/out/cli.js');
 
 /** The five reference documents and the runbook each became, with its heading in docs/runbooks.md. */
+// `flags` are sample `--input` values; `secrets` are sample values for secret inputs (from the operator's
+// environment in a real run). They are fake and exist only to prove each runbook's inputs resolve.
 const library = [
-  { file: 'trace-signing-key-rotation.runbook.yaml', doc: 'trace-signing-key-rotation.txt' },
-  { file: 'strict-signature-quarantine-drill.runbook.yaml', doc: 'strict-signature-quarantine-drill.txt' },
-  { file: 'secret-rotation-90-day.runbook.yaml', doc: 'secret-rotation-90-day.md' },
-  { file: 'operator.runbook.yaml', doc: 'operator-runbook.md' },
-  { file: 'encryption-key-rotation.runbook.yaml', doc: 'encryption-key-rotation.txt' },
+  {
+    file: 'trace-signing-key-rotation.runbook.yaml',
+    doc: 'trace-signing-key-rotation.txt',
+    flags: ['APP_ENV=staging', 'SUBSYSTEM=MQA_SCHEDULER', 'NEW_VERSION=2', 'PREVIOUS_VERSION=1'],
+    secrets: {},
+  },
+  {
+    file: 'strict-signature-quarantine-drill.runbook.yaml',
+    doc: 'strict-signature-quarantine-drill.txt',
+    flags: ['PRODUCER_DEPLOYMENT=spendguard-sidecar'],
+    secrets: { CANONICAL_DATABASE_URL: 'postgres://spendguard@db.invalid/spendguard_canonical' },
+  },
+  {
+    file: 'secret-rotation-90-day.runbook.yaml',
+    doc: 'secret-rotation-90-day.md',
+    flags: ['ROTATE=database', 'SECRETS_BACKEND=aws'],
+    secrets: { NEW_ALPACA_KEY_ID: 'sample-key-id-not-real', NEW_ALPACA_SECRET_KEY: 'sample-secret-not-real' },
+  },
+  { file: 'operator.runbook.yaml', doc: 'operator-runbook.md', flags: ['APP_ENV=production', 'WORKER_EXPECTED=inactive'], secrets: {} },
+  {
+    file: 'encryption-key-rotation.runbook.yaml',
+    doc: 'encryption-key-rotation.txt',
+    flags: ['KMS_PROVIDER=gcp'],
+    secrets: { ADMIN_TOKEN: 'sample-admin-token-not-real' },
+  },
 ];
 
 function runsafe(args: string[], env: NodeJS.ProcessEnv = {}) {
@@ -37,6 +61,20 @@ function declaredIds(doc: { steps?: unknown[]; preconditions?: unknown[]; rollba
   walk(doc.preconditions);
   walk(doc.rollback);
   return ids;
+}
+
+/** Section ids (sections are headings in the plan, not steps). */
+function sectionsOf(doc: { steps?: unknown[] }): string[] {
+  const out: string[] = [];
+  const walk = (items: unknown[] | undefined) => {
+    for (const item of items ?? []) {
+      const o = item as { id?: string; section?: string; steps?: unknown[] };
+      if (o.section !== undefined && o.id) out.push(o.id);
+      if (Array.isArray(o.steps)) walk(o.steps);
+    }
+  };
+  walk(doc.steps);
+  return out;
 }
 
 before(() => {
@@ -76,4 +114,36 @@ test('docs/runbooks.md maps every step of every library runbook, and names no st
     const stale = [...mentioned].filter((t) => /^[a-z0-9]+(-[a-z0-9]+)+$/.test(t) && !ids.includes(t));
     assert.deepEqual(stale, [], `${doc}: the map names steps the runbook does not have`);
   }
+});
+
+test('runsafe run --dry-run plans every library runbook, and the plan shows every step and rollback', () => {
+  for (const { file } of library) {
+    const r = runsafe(['run', '--dry-run', '--non-interactive', `runbooks/${file}`]);
+    assert.equal(r.code, 0, `${file}:\n${r.stdout}${r.stderr}`);
+    const ids = declaredIds(parse(readFileSync(join(root, 'runbooks', file), 'utf8')));
+    const sectionIds = new Set(sectionsOf(parse(readFileSync(join(root, 'runbooks', file), 'utf8'))));
+    const unplanned = ids.filter((id) => !sectionIds.has(id) && !new RegExp(`\\b${id.replace(/[.]/g, '\\.')} \\[`).test(r.stdout));
+    assert.deepEqual(unplanned, [], `${file}: steps missing from the plan`);
+  }
+});
+
+test('sample inputs resolve through the run gate: values accepted, secrets only from the environment, captures deferred', async () => {
+  for (const { file, flags, secrets } of library) {
+    const { plan, errors } = planFile(join(root, 'runbooks', file));
+    assert.deepEqual(errors, [], file);
+    const captured = new Set([...plan.preconditions, ...plan.steps].flatMap((s) => (s.capture ? [s.capture.into] : [])));
+    const values = new Map(flags.map((f) => [f.slice(0, f.indexOf('=')), f.slice(f.indexOf('=') + 1)] as [string, string]));
+    const resolved = await resolveInputs({ decls: plan.inputs, flags: values, env: secrets, captured });
+    assert.deepEqual(resolved.errors, [], file);
+    for (const decl of plan.inputs) {
+      const v = resolved.values.get(decl.name);
+      assert.ok(v, `${file}: ${decl.name} did not resolve`);
+      assert.equal(v.secret, decl.secret === true);
+      if (decl.secret) assert.equal(v.source, 'environment');
+    }
+  }
+  // The same gate refuses a value outside an input's enum, so the acceptance above means something.
+  const { plan } = planFile(join(root, 'runbooks/trace-signing-key-rotation.runbook.yaml'));
+  const bad = await resolveInputs({ decls: plan.inputs, flags: new Map([['APP_ENV', 'qa'], ['SUBSYSTEM', 'MQA_SCHEDULER'], ['NEW_VERSION', '2'], ['PREVIOUS_VERSION', '1']]), env: {}, captured: new Set() });
+  assert.match(bad.errors.join('\n'), /APP_ENV: "qa" is not one of/);
 });
