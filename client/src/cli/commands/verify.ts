@@ -1,0 +1,144 @@
+// `runsafe verify`: verify a runbook approval, a run transcript or an exported audit chain against a trust store.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { DEFAULT_CHAIN_MAPPING, parseChainMapping, TRANSCRIPT_MAPPING, type ChainMapping } from '../../signing/chain-mapping';
+import { createKeyLookup, type KeyLookup } from '../../signing/trust-index';
+import type { VerificationReport } from '../../signing/verifier';
+import { checkRunbookApproval } from '../../node/approval-file';
+import { loadTrust } from '../../node/trust-file';
+import { verifyFile } from '../../node/verify-file';
+import { parse } from '../args';
+import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo, type Command } from '../command';
+import { formatOption, writeJson } from '../key-options';
+import { detectKind, type VerifyKind } from '../verify-kind';
+
+const help = `Usage: runsafe verify <file> [--trust <trust-file>] [--kind runbook|transcript|chain]
+                      [--mapping <file>] [--strict] [--quarantine <file>]
+                      [--required <n>] [--expect-count <n>] [--expect-head <hash>]
+                      [--allow-unterminated] [--allow-unsigned] [--format text|json]
+
+Verifies, offline, one of:
+  runbook     the approvals in <runbook>.sig over the runbook's exact bytes:
+              approved (by whom, when) | modified | unapproved | untrusted |
+              revoked | expired; --required N distinct approvers (default 1)
+  transcript  a run transcript (JSON Lines): hash chain, signatures, key
+              validity, and the signed head that closes the run
+  chain       an exported audit chain (JSON Lines); --mapping names its fields
+The kind is detected from the file when --kind is not given.
+
+Findings carry the index (0-based record number) and id of each failing record:
+  HASH_CHAIN_BREACH (critical)  a record was modified, inserted, removed or reordered
+  SIGNATURE_BREACH  (high)      invalid_signature | unknown_key | key_revoked |
+                                key_expired | key_not_yet_valid | wrong_role |
+                                missing_signature (the signature is checked first)
+  MALFORMED_RECORD              not JSON, not UTF-8, or not RFC 8785 canonical
+
+  --strict             reject every failing record; with --quarantine FILE the
+                       rejected records' exact bytes go to FILE and one JSON
+                       line per record (index, id, reasons, offset, sha256) to
+                       FILE.reasons.jsonl. Without --strict failing records are
+                       admitted and counted per reason.
+  --mapping <file>     YAML/JSON: id, prev, sig, kid | (emitter + key_version),
+                       time, seq, hash_encoding, signature_encoding (hex |
+                       base64url | base64), payload_type (null: no envelope), role
+  --expect-count/--expect-head  chains: detect truncation against the count or
+                       last-record hash recorded when the chain was exported
+
+Exit codes: 0 verified; 1 verification failed (including an unterminated or
+unsigned transcript unless allowed); 2 usage or I/O error (also a trust store
+that fails its own checks).
+`;
+
+function readMapping(path: string): ChainMapping {
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(path, 'utf8'), { uniqueKeys: true, maxAliasCount: 0 });
+  } catch (err) {
+    throw new Error(`mapping ${path}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  try {
+    return parseChainMapping(doc);
+  } catch (err) {
+    throw new Error(`${path}: ${(err as Error).message}`);
+  }
+}
+
+function intOption(v: unknown, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(String(v))) throw new UsageError(`--${name} must be a non-negative integer`);
+  return Number(v);
+}
+
+export function describeReport(kind: VerifyKind, file: string, r: VerificationReport, identities: Record<string, string>): string {
+  const out: string[] = [];
+  const who = Object.entries(r.signers).map(([k, n]) => `${identities[k] ?? k} (${k}) ×${n}`).join(', ');
+  const head = {
+    verified: `VERIFIED: ${r.records} records${r.signed ? `, signed by ${who}` : ''}${kind === 'transcript' ? ', closed by its signed head' : ''}`,
+    unsigned: `UNSIGNED: ${r.records} records; the hash chain is intact${kind === 'transcript' ? ' and closed' : ''}, but no record is signed`,
+    unterminated: `UNTERMINATED: ${r.records} records verify, but the run has no closing head (a killed run or a truncated file)`,
+    failed: `FAILED: ${r.failing} of ${r.records} records fail`,
+  }[r.verdict];
+  out.push(`${kind} ${file}: ${head}`);
+  if (r.firstHashChainBreach) out.push(`  HASH_CHAIN_BREACH (critical): first at record ${r.firstHashChainBreach.index}${r.firstHashChainBreach.id !== null ? ` (id ${r.firstHashChainBreach.id})` : ''}: ${r.firstHashChainBreach.reason}`);
+  if (r.firstSignatureBreach) out.push(`  SIGNATURE_BREACH (high): first at record ${r.firstSignatureBreach.index}${r.firstSignatureBreach.id !== null ? ` (id ${r.firstSignatureBreach.id})` : ''}: ${r.firstSignatureBreach.reason}`);
+  for (const f of r.findings) out.push(`  record ${f.index}${f.id !== null ? ` (id ${f.id})` : ''}: ${f.kind} ${f.reason}: ${f.detail}`);
+  if (r.findingsTruncated) out.push(`  … ${Object.values(r.counts).reduce((a, b) => a + b, 0) - r.findings.length} more findings (counts below are complete)`);
+  if (Object.keys(r.counts).length) out.push(`  counts: ${Object.entries(r.counts).map(([k, n]) => `${k}=${n}`).join(' ')}`);
+  if (r.verdict === 'failed' || r.rejected) out.push(r.strict ? `  strict: ${r.rejected} rejected, ${r.admitted} admitted` : `  non-strict: all ${r.admitted} records admitted, ${r.failing} counted as failing`);
+  return `${out.join('\n')}\n`;
+}
+
+async function verifyChainLike(kind: 'transcript' | 'chain', file: string, keys: KeyLookup, identities: Record<string, string>, values: Record<string, unknown>, io: CliIo): Promise<number> {
+  if (values.quarantine && !values.strict) throw new UsageError('--quarantine needs --strict (non-strict mode admits failing records)');
+  const mapping = kind === 'transcript' ? TRANSCRIPT_MAPPING : values.mapping ? readMapping(values.mapping as string) : DEFAULT_CHAIN_MAPPING;
+  const report = await verifyFile(file, {
+    mapping,
+    keys,
+    strict: values.strict === true,
+    quarantine: values.quarantine as string | undefined,
+    expectCount: intOption(values['expect-count'], 'expect-count'),
+    expectHead: values['expect-head'] as string | undefined,
+  });
+  if (values.format === 'json') writeJson(io, { kind, file, ...report });
+  else io.stdout.write(describeReport(kind, file, report, identities));
+  const ok = report.verdict === 'verified' || (report.verdict === 'unterminated' && values['allow-unterminated'] === true) || (report.verdict === 'unsigned' && values['allow-unsigned'] === true);
+  return ok ? EXIT_OK : EXIT_FINDINGS;
+}
+
+export const verifyCommand: Command = {
+  name: 'verify',
+  summary: 'verify a runbook approval, a run transcript or an audit chain against a trust store',
+  help,
+  async run(argv, io) {
+    const { values, positionals } = parse(argv, {
+      trust: { type: 'string' },
+      kind: { type: 'string' },
+      mapping: { type: 'string' },
+      strict: { type: 'boolean', default: false },
+      quarantine: { type: 'string' },
+      required: { type: 'string' },
+      'expect-count': { type: 'string' },
+      'expect-head': { type: 'string' },
+      'allow-unterminated': { type: 'boolean', default: false },
+      'allow-unsigned': { type: 'boolean', default: false },
+      format: { type: 'string', default: 'text' },
+    });
+    formatOption(values.format);
+    if (positionals.length !== 1) throw new UsageError('give exactly one file to verify');
+    if (values.kind !== undefined && !['runbook', 'transcript', 'chain'].includes(values.kind as string)) throw new UsageError('--kind must be runbook, transcript or chain');
+    const detected = values.kind ? { kind: values.kind as VerifyKind, path: positionals[0]! } : detectKind(positionals[0]!);
+    const trust = values.trust ? loadTrust(values.trust as string) : undefined;
+    const keys = trust?.keys ?? createKeyLookup([]);
+    const identities = Object.fromEntries((trust?.store.keys ?? []).map((k) => [k.key_id, k.identity]));
+    if (!trust) io.stderr.write('runsafe verify: no --trust given: no signature can be trusted\n');
+    if (detected.kind !== 'runbook') return verifyChainLike(detected.kind, detected.path, keys, identities, values, io);
+    const required = intOption(values.required, 'required') ?? 1;
+    const r = checkRunbookApproval(detected.path, keys, required);
+    if (values.format === 'json') writeJson(io, { kind: 'runbook', file: detected.path, ...r });
+    else {
+      io.stdout.write(`runbook ${detected.path}: ${r.verdict.toUpperCase()}: ${r.summary}\n  SHA-256 ${r.runbookSha256}\n`);
+      for (const e of r.entries) io.stdout.write(`  signature ${e.index}: ${e.identity || '?'} (${e.keyId}) at ${e.approvedAt}: ${e.status}: ${e.detail}\n`);
+    }
+    return r.verdict === 'approved' ? EXIT_OK : EXIT_FINDINGS;
+  },
+};
