@@ -5,7 +5,7 @@
 // small order, and S < L, noble accepts too; so "native valid" is trusted and every other case is
 // re-decided by noble. The result is noble's verdict, at native speed for the common valid case.
 // test/signing/native-crypto.test.ts holds this to every Wycheproof and RFC 8032 vector.
-import { createHash, createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import { createHash, hash as oneShotHash, createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { signerFromSeed, type Signer } from '../signing/keys';
 import type { CryptoProvider } from '../signing/crypto';
 import { verifyStrict, publicKeyProblem, scalarIsReduced, encodingIsCanonicalY } from '../signing/ed25519';
@@ -37,7 +37,8 @@ export function nativeVerifyOnly(signature: Uint8Array, message: Uint8Array, pub
 
 export const nativeCrypto: CryptoProvider = {
   name: 'node-native+noble',
-  sha256: (bytes) => createHash('sha256').update(bytes).digest(),
+  // crypto.hash (one-shot, no Hash object) where Node has it; createHash elsewhere.
+  sha256: typeof oneShotHash === 'function' ? (bytes) => oneShotHash('sha256', bytes, 'buffer') as unknown as Uint8Array : (bytes) => createHash('sha256').update(bytes).digest(),
   verify(signature, message, publicKey) {
     if (
       signature.length === 64 &&

@@ -105,3 +105,16 @@ export function toBase64(bytes: Uint8Array): string {
   const s = toBase64url(bytes).replace(/-/g, '+').replace(/_/g, '/');
   return s + '='.repeat((4 - (s.length % 4)) % 4);
 }
+
+/** Every start index of `needle` in `hay` (at most `limit` of them). */
+export function findAll(hay: Uint8Array, needle: Uint8Array, limit: number): number[] {
+  const out: number[] = [];
+  const first = needle[0];
+  const last = hay.length - needle.length;
+  outer: for (let i = 0; i <= last && out.length < limit; i++) {
+    if (hay[i] !== first) continue;
+    for (let j = 1; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
+    out.push(i);
+  }
+  return out;
+}

@@ -8,10 +8,11 @@
 //   MALFORMED_RECORD  (high)      invalid_utf8 | not_json | not_object | not_canonical | torn_tail
 // Strict mode rejects every record with a finding (handing its exact bytes to onReject);
 // non-strict mode admits it and counts it per reason. Neither drops nor re-encodes bytes.
-import { fromBase64, fromBase64url, fromHex, fromUtf8, utf8 } from './bytes';
+import { fromBase64, fromBase64url, fromHex, fromUtf8 } from './bytes';
 import { encodeBytes } from './chain-writer';
-import { canonicalize, canonicalCheck } from './jcs';
-import { paePrefix, paeWith } from './envelope';
+import { canonicalCheck } from './jcs';
+import { signedMessage } from './signed-body';
+import { paePrefix } from './envelope';
 import type { CryptoProvider } from './crypto';
 import { nobleCrypto } from './crypto';
 import type { ChainMapping, Encoding } from './chain-mapping';
@@ -142,7 +143,7 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
     return { claimed: '(none)' };
   }
 
-  function checkRecord(index: number, obj: Record<string, unknown>, how: 'native' | 'full', list: Finding[]): void {
+  function checkRecord(index: number, bytes: Uint8Array, text: string, obj: Record<string, unknown>, list: Finding[]): void {
     const idValue = obj[m.id];
     const id = idValue === undefined || idValue === null ? null : String(idValue);
     const base = { index, id };
@@ -198,12 +199,8 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
     } catch {
       sig = undefined;
     }
-    // The signed bytes: the canonical record without the signature field. When the record passed
-    // the native canonical check, the native serialiser of the rest is canonical as well.
-    const rest: Record<string, unknown> = {};
-    for (const k in obj) if (k !== m.sig) rest[k] = obj[k];
-    const body = utf8(how === 'native' ? JSON.stringify(rest) : canonicalize(rest));
-    const message = prefix === null ? body : paeWith(prefix, body);
+    // The signed bytes: the canonical record without the signature field.
+    const message = signedMessage(prefix, bytes, text, obj, m.sig);
     if (!sig || !crypto.verify(sig, message, key.publicKey)) {
       add(list, { ...base, keyId: key.entry.key_id, kind: 'SIGNATURE_BREACH', reason: 'invalid_signature', detail: `the signature does not verify with key ${key.entry.key_id} (${key.entry.identity} v${key.entry.version})` });
       return;
@@ -249,9 +246,8 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
         malformed = { reason: 'torn_tail', detail: 'the last line was cut off mid-write (no newline, not JSON)' };
       }
       if (obj && text !== undefined) {
-        const how = canonicalCheck(obj, text);
-        if (!how) malformed = { reason: 'not_canonical', detail: 'the bytes are not the RFC 8785 canonical form of the record (refused, never re-encoded)' };
-        else checkRecord(index, obj, how, list);
+        if (!canonicalCheck(obj, text)) malformed = { reason: 'not_canonical', detail: 'the bytes are not the RFC 8785 canonical form of the record (refused, never re-encoded)' };
+        else checkRecord(index, bytes, text, obj, list);
       }
       if (malformed) {
         const idValue = obj?.[m.id];
