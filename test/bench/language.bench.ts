@@ -4,19 +4,7 @@ import { join } from 'node:path';
 import { parse as yamlParse } from 'yaml';
 import { parseRunbook } from '../../server/src/language/index';
 import { generateRunbook } from './generate';
-
-/** Median of `runs` timings in ms, after warm-up. */
-function median(fn: () => void, runs: number): number {
-  for (let i = 0; i < 3; i++) fn();
-  const t: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    fn();
-    t.push(performance.now() - t0);
-  }
-  t.sort((a, b) => a - b);
-  return t[Math.floor(t.length / 2)]!;
-}
+import { median } from './timing';
 
 function figure(text: string, runs: number) {
   const yamlMs = median(() => yamlParse(text), runs);

@@ -1,6 +1,7 @@
 // Entry of the bundled language server (`server/out/server.js`, `runsafe-language-server`):
 // `--stdio` for most editors, `--node-ipc` when VS Code starts it.
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { initShellFromDisk } from '../shell-wasm';
 import { startServer } from './server';
 
 const usage = 'usage: runsafe-language-server --stdio | --node-ipc | --socket=<port>';
@@ -16,5 +17,6 @@ if (process.argv.includes('--help') || process.argv.includes('-h')) {
   // A bug must never take the editor's diagnostics down: log it and keep serving.
   process.on('uncaughtException', (err) => connection.console.error(`runsafe: uncaught ${err.stack ?? err.message}`));
   process.on('unhandledRejection', (err) => connection.console.error(`runsafe: unhandled rejection ${String(err)}`));
-  startServer(connection);
+  // The rules parse shell with tree-sitter; its wasm files sit beside this bundle (scripts/build.mjs).
+  startServer(connection, { prepare: () => initShellFromDisk() });
 }
