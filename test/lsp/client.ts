@@ -21,8 +21,12 @@ export interface Client {
   published: PublishDiagnosticsParams[];
   logs: string[];
   stderr: () => string;
-  /** Resolves with the first published diagnostics (from now or already recorded) matching `test`. */
-  waitForDiagnostics(test: (p: PublishDiagnosticsParams) => boolean, what?: string): Promise<PublishDiagnosticsParams>;
+  /**
+   * Resolves with the first published diagnostics (already recorded or later) matching `test`.
+   * Rejects, naming what was awaited and what did arrive, when the server exits or after
+   * `giveUpMs` (a guard so a broken server fails the test instead of hanging the suite).
+   */
+  waitForDiagnostics(test: (p: PublishDiagnosticsParams) => boolean, what?: string, giveUpMs?: number): Promise<PublishDiagnosticsParams>;
   /** Resolves when the server process exits, with its code. */
   exited: Promise<number | null>;
   initialize(capabilities?: ClientCapabilities, options?: Record<string, unknown>, rootUri?: string | null): Promise<InitializeResult>;
@@ -69,12 +73,25 @@ export function startClient(opts: ClientOptions = {}): Client {
     logs,
     stderr: () => err,
     exited,
-    waitForDiagnostics(test, what = 'diagnostics') {
+    waitForDiagnostics(test, what = 'diagnostics', giveUpMs = 30_000) {
       const found = published.find(test);
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
-        waiters.push({ test, resolve });
-        exited.then((code) => reject(new Error(`server exited (${code}) while waiting for ${what}; stderr: ${err}`)));
+        const timer = setTimeout(() => {
+          const seen = published.slice(-3).map((p) => `${p.uri}@${p.version}: ${p.diagnostics.map((d) => d.code).join(',')}`);
+          reject(new Error(`no ${what} within ${giveUpMs} ms; last published: ${seen.join(' | ') || 'none'}`));
+        }, giveUpMs);
+        waiters.push({
+          test,
+          resolve: (p) => {
+            clearTimeout(timer);
+            resolve(p);
+          },
+        });
+        exited.then((code) => {
+          clearTimeout(timer);
+          reject(new Error(`server exited (${code}) while waiting for ${what}; stderr: ${err}`));
+        });
       });
     },
     initialize(capabilities = {}, options = {}, rootUri = null) {

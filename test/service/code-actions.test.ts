@@ -47,19 +47,47 @@ test('rule fixes come from typed data, never from the message', () => {
     severity: 'warning',
     message: 'words that do not matter',
     span,
-    data: { fixes: [{ title: 'Add an exit check', edits: [{ span: { start: span.start, end: span.start }, newText: 'set -e; ' }] }] },
+    data: {
+      rule: 'unverified-change',
+      fixes: [
+        { title: 'Risky rewrite', edits: [{ span, newText: 'true' }], safe: false },
+        { title: 'Add an exit check', edits: [{ span: { start: span.start, end: span.start }, newText: 'set -e; ' }], safe: true },
+        { title: 'Suppress unverified-change on this line (give a reason)', edits: [{ span: { start: 0, end: 0 }, newText: '# runsafe-ignore unverified-change: <reason>\n' }], safe: false },
+      ],
+    },
   });
   const actions = codeActions(doc, span);
   const fix = actions.find((a) => a.title === 'Add an exit check')!;
-  assert.equal(fix.isPreferred, true);
+  assert.equal(fix.isPreferred, true, 'the first safe fix is preferred');
+  assert.equal(actions.find((a) => a.title === 'Risky rewrite')!.isPreferred, undefined);
   assert.match(apply(text, fix), /run: set -e; heroku run python/);
+  // The engine's own suppression fix is replaced by the service's, placed where it is safe.
+  assert.deepEqual(actions.filter((a) => a.title.startsWith('Suppress')).map((a) => a.title), ['Suppress unverified-change here (with a reason)']);
+  // Fix-all takes only safe fixes.
+  assert.match(apply(text, fixAll(doc)!), /run: set -e; heroku run python/);
 });
 
-test('suppress with reason: a shell comment inside a literal script, before the whole continued command', () => {
+test('suppress with reason: a shell comment inside a literal script, directly above the finding', () => {
   const text = base;
-  const doc = withRuleProblem(text, { code: 'secret-in-argv', severity: 'warning', message: 'm', span: spanOf(text, '-a "raxx-api-$APP_ENV" >/dev/null') });
-  const action = codeActions(doc, spanOf(text, '-a "raxx-api-$APP_ENV" >/dev/null')).find((a) => a.title.startsWith('Suppress'))!;
+  const span = spanOf(text, 'heroku config:set "TRACE');
+  const doc = withRuleProblem(text, { code: 'secret-in-argv', severity: 'warning', message: 'm', span });
+  const action = codeActions(doc, span).find((a) => a.title.startsWith('Suppress'))!;
   golden('suppress-literal', apply(text, action).split('\n').slice(30, 38));
+});
+
+test('no suppression where a comment line would change what runs', () => {
+  const suppressions = (text: string, needle: string) => {
+    const span = spanOf(text, needle);
+    return codeActions(withRuleProblem(text, { code: 'secret-echo', severity: 'warning', message: 'm', span }), span).filter((a) => a.title.startsWith('Suppress'));
+  };
+  // After a trailing backslash the comment would end the command.
+  assert.deepEqual(suppressions(base, '-a "raxx-api-$APP_ENV" >/dev/null'), []);
+  // In a heredoc body it would become part of the document fed to the command.
+  const heredoc = base.replace('  - id: store-in-vault', '  - id: show\n    run: |\n      cat <<EOF\n      token=$NEW_SEED\n      EOF\n  - id: store-in-vault');
+  assert.deepEqual(suppressions(heredoc, 'token=$NEW_SEED'), []);
+  // In a folded or multi-line plain scalar it would become text.
+  const folded = base.replace('    run: heroku run python -m jobs.trace_integrity_check --window-hours 1 -a "raxx-api-$APP_ENV"', '    run: >\n      heroku run python\n      -m jobs.trace_integrity_check');
+  assert.deepEqual(suppressions(folded, '-m jobs'), []);
 });
 
 test('suppress with reason: a YAML comment before a plain one-line script', () => {

@@ -44,7 +44,6 @@ test('related information: the declaration of the variable a rule names, and exp
 test('.runsafe.yaml: bad YAML or shapes are ignored, never thrown', () => {
   assert.deepEqual(readWorkspaceConfig('::: [\n'), { severity: {}, policy: {} });
   assert.deepEqual(readWorkspaceConfig('severity: [1]\npolicy: 3\n'), { severity: {}, policy: {} });
-  const c = readWorkspaceConfig('policy:\n  append_only_tables: [ledger]\n  severity:\n    secret-echo: error\n');
-  assert.deepEqual(c.severity, { 'secret-echo': 'error' });
-  assert.deepEqual(c.policy.append_only_tables, ['ledger']);
+  const c = readWorkspaceConfig('policy:\n  append_only_tables: [ledger]\n  approvals: { required: 2 }\n  severity:\n    secret-echo: error\nsecret_names: ["*_KEY"]\n');
+  assert.deepEqual(c, { severity: { 'secret-echo': 'error' }, policy: { appendOnlyTables: ['ledger'], secretNames: ['*_KEY'], approvalsRequired: 2, severity: { 'secret-echo': 'error' } } });
 });

@@ -17,12 +17,12 @@ function edit(doc: RunbookDocument, edits: FixEdit[]) {
   return { changes: { [doc.uri]: edits.map((e) => ({ range: doc.lines.rangeOf(e.span), newText: e.newText })) } };
 }
 
-/** The preferred fix of every fixable problem, skipping edits that would overlap an earlier one. */
+/** The first safe fix of every fixable problem, skipping edits that would overlap an earlier one. */
 export function fixAll(doc: RunbookDocument): CodeAction | null {
   const chosen: FixEdit[] = [];
   const fixed: Problem[] = [];
   for (const p of visibleProblems(doc)) {
-    const fix = fixesFor(doc, p).find((f) => f.preferred) ?? fixesFor(doc, p)[0];
+    const fix = fixesFor(doc, p).find((f) => f.safe);
     if (!fix) continue;
     if (fix.edits.some((e) => chosen.some((c) => overlaps(c.span, e.span)))) continue;
     chosen.push(...fix.edits);
@@ -45,8 +45,8 @@ export function codeActions(doc: RunbookDocument, range: Span, only?: string[]):
     }
     const seen = new Set<string>();
     for (const p of here) {
-      if (!canSuppress(p)) continue;
-      const e = suppressEdit(doc, p);
+      const e = canSuppress(p) ? suppressEdit(doc, p) : undefined;
+      if (!e) continue;
       const key = `${p.code}@${e.span.start}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -55,7 +55,7 @@ export function codeActions(doc: RunbookDocument, range: Span, only?: string[]):
   }
   if (wants(fixAllKind)) {
     const all = fixAll(doc);
-    if (all && (only?.length || here.some((p) => fixesFor(doc, p).length))) out.push(all);
+    if (all && (only?.length || here.some((p) => fixesFor(doc, p).some((f) => f.safe)))) out.push(all);
   }
   return out;
 }

@@ -17,7 +17,9 @@ export interface RunbookDocument {
 
 /** Analyses a runbook's text. Never throws: a failing linter becomes one located problem. */
 export function analyze(uri: string, text: string, settings: ServiceSettings = defaultSettings): RunbookDocument {
-  const options = { ...(settings.maxLength ? { maxLength: settings.maxLength } : {}), policy: settings.policy };
+  // The rule engine applies the workspace policy (and its severities) itself; editor severities are
+  // applied on top by diagnostics.ts, so they reach parse and schema problems too.
+  const options = { ...(settings.maxLength ? { maxLength: settings.maxLength } : {}), workspacePolicy: settings.policy };
   const result = lintRunbook(text, options);
   return { uri, text, lines: result.parsed.lines, parsed: result.parsed, problems: result.problems, settings };
 }

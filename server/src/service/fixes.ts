@@ -12,16 +12,23 @@ export interface FixEdit {
 export interface Fix {
   title: string;
   edits: FixEdit[];
-  /** The fix a fix-all applies. */
+  /** Keeps behaviour apart from removing the problem: fix-all applies only these. */
+  safe: boolean;
+  /** The fix the editor offers first. */
   preferred?: boolean;
 }
 
+/** A fix that only inserts a suppression comment: the service offers its own, placed safely (suppress.ts). */
+function isSuppression(edits: FixEdit[]): boolean {
+  return edits.every((e) => /#\s*runsafe-ignore\b/.test(e.newText));
+}
+
 /**
- * The contract for rules: `data.fixes: [{ title, edits: [{ span: {start, end}, newText }] }]`
- * (offsets into the runbook text); `data.fix` with one such fix is accepted too.
+ * The rules' contract (server/src/rules/types.ts): `data.fixes: [{ title, edits: [{ span:
+ * {start, end}, newText }], safe }]`, offsets into the runbook text.
  */
 function ruleFixes(p: Problem): Fix[] {
-  const raw = p.data?.fixes ?? (p.data?.fix ? [p.data.fix] : []);
+  const raw = p.data?.fixes;
   if (!Array.isArray(raw)) return [];
   const out: Fix[] = [];
   for (const f of raw as unknown[]) {
@@ -32,8 +39,12 @@ function ruleFixes(p: Problem): Fix[] {
       const s = (e as FixEdit)?.span;
       return s && typeof s.start === 'number' && typeof s.end === 'number' && s.start <= s.end && typeof (e as FixEdit).newText === 'string';
     });
-    if (ok && edits.length) out.push({ title, edits: edits as FixEdit[], preferred: (f as Fix).preferred ?? out.length === 0 });
+    if (!ok || !edits.length || isSuppression(edits as FixEdit[])) continue;
+    out.push({ title, edits: edits as FixEdit[], safe: (f as { safe?: unknown }).safe === true });
   }
+  // The first safe fix is the preferred one.
+  const preferred = out.find((f) => f.safe);
+  if (preferred) preferred.preferred = true;
   return out;
 }
 
@@ -42,12 +53,13 @@ function schemaFixes(doc: RunbookDocument, p: Problem): Fix[] {
   const path = p.data?.path;
   if (typeof suggestion !== 'string' || !Array.isArray(path)) return [];
   if (p.code === 'schema-unknown-key') {
-    return [{ title: `Change \`${String(p.data?.key)}\` to \`${suggestion}\``, edits: [{ span: p.span, newText: suggestion }], preferred: true }];
+    // Schema fixes repair a runbook that cannot run as written, so they count as safe.
+    return [{ title: `Change \`${String(p.data?.key)}\` to \`${suggestion}\``, edits: [{ span: p.span, newText: suggestion }], safe: true, preferred: true }];
   }
   if (p.code === 'schema-value') {
     const node = nodeAt(doc.parsed.root, path as (string | number)[]);
     if (node?.kind !== 'scalar') return [];
-    return [{ title: `Change to \`${suggestion}\``, edits: [{ span: valueSpan(node), newText: suggestion }], preferred: true }];
+    return [{ title: `Change to \`${suggestion}\``, edits: [{ span: valueSpan(node), newText: suggestion }], safe: true, preferred: true }];
   }
   return [];
 }
