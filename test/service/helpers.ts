@@ -1,10 +1,15 @@
 // Test helpers for the language service: caret fixtures, golden outputs, applying edits.
 import assert from 'node:assert/strict';
+import { before } from 'node:test';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineIndex } from '../../server/src/language/index';
 import { analyze, type RunbookDocument, type ServiceSettings, type TextEdit } from '../../server/src/service/index';
 import { defaultSettings } from '../../server/src/service/settings';
+import { initShellFromDisk } from '../../server/src/shell-wasm';
+
+// The safety rules parse shell with tree-sitter; load it once per test file, as the server does.
+before(() => initShellFromDisk());
 
 export const fixtures = join(__dirname, 'fixtures');
 export const uri = 'file:///work/test.runbook.yaml';
@@ -39,6 +44,11 @@ export function golden(name: string, actual: unknown): void {
   if (process.env.UPDATE_GOLDEN === '1') writeFileSync(file, json);
   assert.ok(existsSync(file), `golden file ${name}.json is missing; run with UPDATE_GOLDEN=1 and review it`);
   assert.equal(json, readFileSync(file, 'utf8'), `output differs from golden ${name}.json`);
+}
+
+/** The format's own findings (parse and schema), leaving out the safety rules' findings on a real runbook. */
+export function formatOnly<D extends { code: string }>(diagnostics: D[]): D[] {
+  return diagnostics.filter((d) => /^(schema|yaml)-/.test(d.code));
 }
 
 /** Applies LSP text edits (non-overlapping) to a text. */

@@ -26,7 +26,7 @@ test('hover golden: step reference, input use, capture, schema key, command, enu
     inputUse: hoverAt(at('$APP_ENV', 3)),
     inputDeclaration: hoverAt(at('  APP_ENV:', 4)),
     braced: hoverAt(at('${SUBSYSTEM}', 4)),
-    capture: hoverAt(at('$NEW_SEED', 2)),
+    capture: hoverAt(at('into: NEW_SEED', 8)),
     schemaKey: hoverAt(at('confirm: true', 2)),
     command: hoverAt(at('config:set', 2)),
     unknownCommand: hoverAt(at('python3 -c', 2)),
