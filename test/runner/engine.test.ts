@@ -193,3 +193,25 @@ test('cancel ends the running step and the run', async () => {
   assert.equal(out.status, 'cancelled');
   assert.deepEqual(out.summary.map((s) => s.state), ['cancelled', 'pending']);
 });
+
+test('when: input conditions select steps and preconditions; questions need an operator or --confirm', async () => {
+  const r = recorder();
+  const out = await executePlan(
+    plan(
+      [
+        step('vault-only', { run: 'echo vault', when: [{ input: 'BACKEND', equals: 'vault' }] }),
+        step('aws-only', { run: 'echo aws', when: [{ input: 'BACKEND', in: ['aws', 'gcp'] }] }),
+        step('ask', { run: 'echo asked', when: [{ question: 'Restart now?' }] }),
+      ],
+      { preconditions: [step('aws-login', { kind: 'precondition', run: 'exit 1', when: [{ input: 'BACKEND', not: 'vault' }] })] },
+    ),
+    { host: r.host, cwd: dir, inputs: inputs({ BACKEND: 'vault' }), masker: new Masker() },
+  );
+  assert.equal(out.status, 'passed');
+  assert.deepEqual(r.states(), ['aws-login:skipped', 'vault-only:passed', 'aws-only:skipped', 'ask:skipped']);
+  const asked: string[] = [];
+  const r2 = recorder({ question: async (q) => (asked.push(q.text), true) });
+  await executePlan(plan([step('ask', { run: 'true', when: [{ question: 'Restart $BACKEND now?' }] })]), { host: r2.host, cwd: dir, inputs: inputs({ BACKEND: 'vault' }), masker: new Masker() });
+  assert.deepEqual(asked, ['Restart vault now?']);
+  assert.deepEqual(r2.states(), ['ask:passed']);
+});

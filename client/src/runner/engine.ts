@@ -387,6 +387,10 @@ export class Engine {
   /** Preconditions must all pass before anything changes. */
   async preconditions(): Promise<boolean> {
     for (const p of this.plan.preconditions) {
+      if (!(await this.conditionsHold(p))) {
+        this.setState(p, 'skipped', { detail: 'condition not met' });
+        continue;
+      }
       const ok = p.kind === 'manual' ? (await this.runManual(p)) === 'done' : await this.runCommand(p);
       if (!ok) {
         const r = this.results.get(this.key(p));

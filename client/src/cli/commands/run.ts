@@ -139,7 +139,8 @@ export const runCommand: Command = {
         return result.status === 'passed' ? EXIT_OK : EXIT_FINDINGS;
       }
       if (result.transcriptPath) {
-        const shown = relative(io.cwd, result.transcriptPath) || result.transcriptPath;
+        const rel = relative(io.cwd, result.transcriptPath);
+        const shown = rel && !rel.startsWith('..') ? rel : result.transcriptPath;
         const v = result.verification;
         const verdict = !v
           ? 'NOT VERIFIED'
