@@ -1,0 +1,90 @@
+// `runsafe run` on a real terminal (a pseudo-terminal from util-linux `script`): prompts, hidden secrets, typed confirmation, rollback choice.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { root, transcriptOf, workspace } from './helpers';
+
+const hasScript = spawnSync('script', ['--version']).status === 0;
+const tsx = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
+
+/** Runs the CLI on a pseudo-terminal and answers each prompt when it appears (no fixed delays). */
+function onTerminal(args: string[], cwd: string, answers: [RegExp, string][]): Promise<string> {
+  const command = [process.execPath, '--import', tsx, join(root, 'client/src/cli/main.ts'), ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd, env: { ...process.env, NO_COLOR: '1', TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  let next = 0;
+  // Each prompt is looked for only in what arrived after the previous answer.
+  let from = 0;
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      while (next < answers.length && answers[next]![0].test(out.slice(from))) {
+        child.stdin.write(answers[next]![1]);
+        next++;
+        from = out.length;
+      }
+    });
+    child.on('error', reject);
+    child.on('exit', () => (next === answers.length ? resolve(out.replace(/\r/g, '')) : reject(new Error(`prompt ${next} never came:\n${out}`))));
+  });
+}
+
+test('interactive run: inputs prompted (secret hidden), target typed to confirm, rollback chosen; all recorded', { skip: !hasScript && 'util-linux script is not installed' }, async () => {
+  const { dir, path } = workspace('tty', `runsafe: 1
+id: tty
+title: Interactive
+target: APP_ENV
+inputs:
+  APP_ENV: { enum: [staging, prod], default: staging }
+  API_TOKEN: { secret: true, description: An API token }
+steps:
+  - id: prepare
+    title: Prepare
+    run: echo "prepared with $API_TOKEN"
+    rollback: undo-prepare
+  - id: drop
+    title: Drop the cache
+    run: echo dropped; exit 4
+    confirm: { message: This drops the cache }
+rollback:
+  - id: undo-prepare
+    title: Undo prepare
+    run: echo undone
+`);
+  const token = 'tty-secret-token-0123456789';
+  const out = await onTerminal(['run', path], dir, [
+    [/APP_ENV \[staging\/prod\] \(default staging\): $/, 'prod\r'],
+    [/API_TOKEN \(secret, not shown\): $/, `${token}\r`],
+    [/Type prod to proceed \(anything else cancels\): $/, 'prod\r'],
+    [/\[r\]un \/ \[s\]kip \/ \[a\]bort: $/, 'r\r'],
+  ]);
+  assert.ok(!out.includes(token), 'the secret is neither echoed nor printed');
+  assert.match(out, /prepared with \*\*\*/);
+  assert.match(out, /✓ confirmed drop \(typed\)/);
+  assert.match(out, /⟲ rollback undo-prepare: run \(operator\)/);
+  assert.match(out, /Result: failed/);
+  const transcript = readFileSync(transcriptOf(out, dir), 'utf8');
+  assert.ok(!transcript.includes(token));
+  assert.match(transcript, /"how":"typed"/);
+  assert.match(transcript, /"by":"operator","choice":"run"/);
+  assert.match(transcript, /"name":"APP_ENV",[^\n]*"source":"prompt"/);
+});
+
+test('Ctrl+C on the terminal cancels the run and ends the step’s whole process group', { skip: !hasScript && 'util-linux script is not installed' }, async () => {
+  const { dir, path } = workspace('tty-cancel', `runsafe: 1\nid: tty-cancel\ntitle: Cancel\nsteps:\n  - id: long\n    run: sleep 300 & echo "$!" > ./child.pid; echo started; wait\n  - id: never\n    run: touch ./never\n`);
+  const out = await onTerminal(['run', path], dir, [[/│ started/, '\x03']]);
+  assert.match(out, /■ long cancelled: cancelled by the operator/);
+  assert.match(out, /Result: cancelled/);
+  const pid = Number(readFileSync(join(dir, 'child.pid'), 'utf8'));
+  let state = 'gone';
+  try {
+    state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[0]!;
+  } catch {
+    /* gone */
+  }
+  assert.ok(state === 'gone' || state === 'Z', `background child state ${state}`);
+  assert.throws(() => readFileSync(join(dir, 'never')));
+});
