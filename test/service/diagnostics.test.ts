@@ -43,6 +43,19 @@ test('related information: the declaration of the variable a rule names, and exp
   assert.equal(broken.relatedInformation![0]!.message, 'first defined here');
 });
 
+test('related information: declared variables used inside a rule finding', () => {
+  const doc = analyze(uri, base);
+  const start = base.indexOf('heroku config:set "TRACE');
+  const end = base.indexOf('>/dev/null 2>&1', start);
+  doc.problems.push({ code: 'secret-in-argv', severity: 'warning', message: 'm', span: { start, end } });
+  const d = diagnostics(doc).find((x) => x.code === 'secret-in-argv' && x.range.start.line === 33 && x.range.end.line === 34)!;
+  assert.deepEqual(d.relatedInformation!.map((r) => [r.message, r.location.range.start.line]), [
+    ['`APP_ENV` is declared here', 10],
+    ['`SUBSYSTEM` is declared here', 14],
+    ['`NEW_SEED` is captured here', 29],
+  ]);
+});
+
 test('.runsafe.yaml: bad YAML or shapes are ignored, never thrown', () => {
   assert.deepEqual(readWorkspaceConfig('::: [\n'), { severity: {}, policy: {} });
   assert.deepEqual(readWorkspaceConfig('severity: [1]\npolicy: 3\n'), { severity: {}, policy: {} });

@@ -1,6 +1,6 @@
 // Lint problems -> editor diagnostics: severity overrides applied, docs link, typed data kept
 // for quick fixes, and related locations (a secret's declaration, a duplicate's first use).
-import { docsUrl } from '../language/docs';
+import { docsUrl, languageCodes } from '../language/docs';
 import type { Problem, Span } from '../language/index';
 import type { RunbookDocument } from './document';
 import { symbolIndex } from './cache';
@@ -33,12 +33,18 @@ function related(doc: RunbookDocument, p: Problem): Diagnostic['relatedInformati
       if (isSpan(span) && typeof message === 'string') out.push({ location: { uri: doc.uri, range: doc.lines.rangeOf(span) }, message });
     }
   }
-  // Rules name the variable involved; point at where it is declared (an input or a capture).
-  const name = typeof data.variable === 'string' ? data.variable : undefined;
-  if (name && !out.length) {
-    const v = symbolIndex(doc).variables.get(name);
-    const decl = v?.declarations[0];
-    if (v && decl) out.push({ location: { uri: doc.uri, range: doc.lines.rangeOf(decl) }, message: v.input ? `\`${name}\` is declared here` : `\`${name}\` is captured here` });
+  // A rule finding that involves declared variables (a secret echoed, passed on a command line)
+  // points at their declarations: the input or the capture that makes them secret. The variable
+  // is the one named in `data.variable`, else each declared one used inside the finding's span.
+  if (!out.length && !(p.code in languageCodes)) {
+    const index = symbolIndex(doc);
+    const named = typeof data.variable === 'string' ? [data.variable] : [];
+    const inside = [...index.variables.values()].filter((v) => v.references.some((r) => r.start >= p.span.start && r.end <= p.span.end)).map((v) => v.name);
+    for (const name of named.length ? named : inside) {
+      const v = index.variables.get(name);
+      const decl = v?.declarations[0];
+      if (v && decl) out.push({ location: { uri: doc.uri, range: doc.lines.rangeOf(decl) }, message: v.input ? `\`${name}\` is declared here` : `\`${name}\` is captured here` });
+    }
   }
   return out.length ? out : undefined;
 }
