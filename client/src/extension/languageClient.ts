@@ -1,6 +1,7 @@
 // Starts the bundled Runsafe language server over IPC and keeps it alive within a restart limit.
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
+import { commands } from '../../../server/src/lsp/protocol';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 /** How often the client restarts a crashed server within three minutes before it gives up and says so. */
@@ -40,6 +41,10 @@ export async function startLanguageClient(
     },
     outputChannel: log,
     connectionOptions: { maxRestartCount: maxServerRestarts },
+    middleware: {
+      // The approval state lens comes from the client (ApprovalLens), where the signing core lives.
+      provideCodeLenses: async (doc, token, next) => (await next(doc, token))?.filter((l) => l.command?.command !== commands.showApproval),
+    },
   };
   const client = new LanguageClient('runsafe', 'Runsafe Language Server', serverOptions, clientOptions);
   await client.start();

@@ -1,7 +1,11 @@
-// Extension entry: the output channel, the language client, status and commands, wired on activation.
+// Extension entry: the output channel, the language client, status, commands, lenses and the run view.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { ApprovalLens } from './approvalLens';
+import { registerCommands, trustStoreOf } from './commands';
 import { startLanguageClient } from './languageClient';
+import { RunView } from './runView';
+import { RunsafeSecrets } from './secrets';
 import { StatusItem } from './statusBar';
 
 /** What activate returns: tests and the bench read the activation time and the client from here. */
@@ -16,7 +20,17 @@ export function activate(context: vscode.ExtensionContext): RunsafeApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Runsafe', { log: true });
   const status = new StatusItem();
-  context.subscriptions.push(log, status, vscode.commands.registerCommand('runsafe.showOutput', () => log.show()));
+  const view = new RunView();
+  const lens = new ApprovalLens(trustStoreOf, log);
+  context.subscriptions.push(
+    log,
+    status,
+    lens,
+    vscode.commands.registerCommand('runsafe.showOutput', () => log.show()),
+    vscode.window.registerTreeDataProvider('runsafe.run', view),
+    vscode.languages.registerCodeLensProvider({ language: 'runbook', scheme: 'file' }, lens),
+  );
+  registerCommands(context, { log, secrets: new RunsafeSecrets(context.secrets), view, refreshLenses: () => lens.refresh() });
 
   // The server starts in the background so activation does not wait for its initialize round trip.
   const clientReady = startLanguageClient(context, log).then(

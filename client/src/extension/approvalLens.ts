@@ -1,0 +1,43 @@
+// Code lens above a runbook's title with its approval state, computed here because signing lives in the client.
+import * as vscode from 'vscode';
+import { parseRunbook } from '../../../server/src/language/index';
+import { commands as lspCommands } from '../../../server/src/lsp/protocol';
+import { approvalReport, approvalTitle } from './approvals';
+
+export class ApprovalLens implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+  private readonly watcher = vscode.workspace.createFileSystemWatcher('**/{*.runbook.yaml.sig,*.runbook.yml.sig,.runsafe/trust.yaml,.runsafe/trust.json}');
+
+  constructor(
+    private readonly trustStoreOf: (uri: vscode.Uri) => string,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    for (const ev of [this.watcher.onDidChange, this.watcher.onDidCreate, this.watcher.onDidDelete]) ev(() => this.refresh());
+  }
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    if (doc.uri.scheme !== 'file') return [];
+    const text = doc.getText();
+    let title: string;
+    try {
+      const required = parseRunbook(text).runbook.policy.approvalsRequired;
+      // The buffer's bytes, not the file's: an unsaved edit already counts as a modification.
+      title = approvalTitle(approvalReport(doc.uri.fsPath, new TextEncoder().encode(text), this.trustStoreOf(doc.uri), required));
+    } catch (err) {
+      this.log.warn(`approval state of ${doc.uri.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
+      title = '$(warning) Approval unreadable';
+    }
+    const top = new vscode.Range(0, 0, 0, 0);
+    return [new vscode.CodeLens(top, { title, command: lspCommands.showApproval, arguments: [doc.uri.toString()] })];
+  }
+
+  dispose(): void {
+    this.watcher.dispose();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,231 @@
+// The Runsafe commands: run, run step, dry run, approve, verify, keys, transcript summary.
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
+import { commands as lspCommands } from '../../../server/src/lsp/protocol';
+import { parseRunbook } from '../../../server/src/language/index';
+import { addKey, rotateKey } from '../signing/trust-store';
+import { formatPublicKey } from '../signing/keys';
+import { DEFAULT_CHAIN_MAPPING, TRANSCRIPT_MAPPING } from '../signing/chain-mapping';
+import { createKeyLookup, type KeyLookup } from '../signing/trust-index';
+import { readTrustFile, writeTrustFile } from '../node/trust-file';
+import { verifyFile } from '../node/verify-file';
+import { approvalReport, approveRunbook, trustKeys } from './approvals';
+import { startGuardedRun } from './guardedRun';
+import { revealStep } from './reveal';
+import type { RunView } from './runView';
+import type { RunsafeSecrets } from './secrets';
+import { transcriptSummary, verdictText } from './transcript-summary';
+import { mayRun } from './trust';
+
+export interface CommandDeps {
+  log: vscode.LogOutputChannel;
+  secrets: RunsafeSecrets;
+  view: RunView;
+  /** Re-asks the server for code lenses (approval state changed). */
+  refreshLenses: () => void;
+}
+
+function toUri(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg === 'string') return arg.includes('://') ? vscode.Uri.parse(arg) : vscode.Uri.file(arg);
+  return vscode.window.activeTextEditor?.document.uri;
+}
+
+function folderOf(uri: vscode.Uri): string {
+  return vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? dirname(uri.fsPath);
+}
+
+function setting<T>(uri: vscode.Uri | undefined, key: string, fallback: T): T {
+  return vscode.workspace.getConfiguration('runsafe', uri).get<T>(key, fallback);
+}
+
+function inFolder(uri: vscode.Uri, path: string): string {
+  return isAbsolute(path) ? path : join(folderOf(uri), path);
+}
+
+export const trustStoreOf = (uri: vscode.Uri) => inFolder(uri, setting(uri, 'trustStore', '.runsafe/trust.yaml'));
+
+function identity(uri: vscode.Uri | undefined): string {
+  const configured = setting(uri, 'identity', '');
+  if (configured) return configured;
+  let user = 'operator';
+  try {
+    user = userInfo().username;
+  } catch {
+    // No user database entry (containers): keep the generic name.
+  }
+  return `${user}@${hostname()}`;
+}
+
+/** A runbook to act on: the argument, else the active editor; saved first so the run sees what is shown. */
+async function runbookArg(arg: unknown): Promise<vscode.Uri | undefined> {
+  const uri = toUri(arg);
+  if (!uri || !/\.runbook\.ya?ml$/.test(uri.path)) {
+    void vscode.window.showErrorMessage('Runsafe: open a runbook (*.runbook.yaml) first.');
+    return undefined;
+  }
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (doc?.isDirty) await doc.save();
+  return uri;
+}
+
+async function pickFile(arg: unknown, label: string, filters: Record<string, string[]>): Promise<vscode.Uri | undefined> {
+  const uri = toUri(arg);
+  if (uri && !/\.runbook\.ya?ml$/.test(uri.path)) return uri;
+  const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: label, filters });
+  return picked?.[0];
+}
+
+async function keysFor(uri: vscode.Uri, deps: CommandDeps): Promise<KeyLookup> {
+  const store = trustStoreOf(uri);
+  if (existsSync(store)) return trustKeys(store);
+  // Without a trust store, the operator's own key is the only one known.
+  const signer = await deps.secrets.signer();
+  return createKeyLookup(signer ? [{ key_id: signer.keyId, identity: identity(uri), roles: ['operator', 'approver'], version: 1, public_key: formatPublicKey(signer.publicKey) }] : []);
+}
+
+export function registerCommands(context: vscode.ExtensionContext, deps: CommandDeps): void {
+  const { log, secrets } = deps;
+  const reg = (id: string, fn: (...args: unknown[]) => unknown) =>
+    context.subscriptions.push(
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        try {
+          return await fn(...args);
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          log.error(`${id}: ${message}`);
+          void vscode.window.showErrorMessage(`Runsafe: ${message}`);
+          return undefined;
+        }
+      }),
+    );
+
+  const run = async (arg: unknown, stepId: string | undefined, dryRun: boolean) => {
+    const uri = await runbookArg(arg);
+    if (!uri) return undefined;
+    // A dry run executes nothing, so it is allowed in untrusted workspaces; real runs are not.
+    if (!dryRun && !mayRun(`run ${basename(uri.fsPath)}`, log)) return undefined;
+    const trustStore = trustStoreOf(uri);
+    return startGuardedRun(
+      { runbook: uri, workspace: folderOf(uri), stepId, dryRun },
+      {
+        log,
+        view: deps.view,
+        secrets,
+        signer: await secrets.signer(),
+        transcriptsDir: setting(uri, 'transcripts.directory', '.runsafe/transcripts'),
+        rememberSecrets: setting(uri, 'secrets.remember', false),
+        verifyApproval: async (path, bytes, required) => {
+          const r = approvalReport(path, bytes, trustStore, required);
+          return { ok: r.verdict === 'approved', message: r.summary };
+        },
+      },
+    );
+  };
+
+  reg(lspCommands.runRunbook, (uri) => run(uri, undefined, false));
+  reg(lspCommands.runStep, (uri, stepId) => run(uri, typeof stepId === 'string' ? stepId : undefined, false));
+  reg('runsafe.dryRun', (uri) => run(uri, undefined, true));
+  reg('runsafe.revealStep', (uri, stepId) => revealStep(String(uri), String(stepId)));
+
+  const showApproval = async (arg: unknown) => {
+    const uri = await runbookArg(arg);
+    if (!uri) return undefined;
+    const bytes = readFileSync(uri.fsPath);
+    const required = parseRunbook(bytes.toString('utf8')).runbook.policy.approvalsRequired;
+    const r = approvalReport(uri.fsPath, bytes, trustStoreOf(uri), required);
+    const pick = await vscode.window.showInformationMessage(`Runsafe: ${basename(uri.fsPath)} is ${r.summary}`, ...(r.verdict === 'approved' ? [] : ['Approve']));
+    if (pick === 'Approve') await vscode.commands.executeCommand('runsafe.approve', uri);
+    return r;
+  };
+  reg(lspCommands.showApproval, showApproval);
+  reg('runsafe.verifyRunbook', showApproval);
+
+  reg('runsafe.approve', async (arg) => {
+    const uri = await runbookArg(arg);
+    if (!uri) return undefined;
+    const signer = await secrets.signer();
+    if (!signer) {
+      const pick = await vscode.window.showWarningMessage('Runsafe: approving needs a signing key. Generate one now?', 'Generate Key');
+      if (pick) await vscode.commands.executeCommand('runsafe.generateKey');
+      return undefined;
+    }
+    const out = approveRunbook(uri.fsPath, signer, identity(uri), new Date());
+    log.info(`approved ${uri.fsPath} with key ${signer.keyId}; signature in ${out}`);
+    deps.refreshLenses();
+    void vscode.window.showInformationMessage(`Runsafe: approved ${basename(uri.fsPath)} with key ${signer.keyId} (${basename(out)}).`);
+    return out;
+  });
+
+  const verifyChain = async (arg: unknown, transcript: boolean) => {
+    const uri = await pickFile(arg, transcript ? 'Verify transcript' : 'Verify audit chain', { 'JSON Lines': ['jsonl'] });
+    if (!uri) return undefined;
+    const report = await verifyFile(uri.fsPath, { mapping: transcript ? TRANSCRIPT_MAPPING : DEFAULT_CHAIN_MAPPING, keys: await keysFor(uri, deps) });
+    const text = `${basename(uri.fsPath)}: ${verdictText(report)}`;
+    log.info(`verify ${uri.fsPath}: ${verdictText(report)}`);
+    const ok = report.verdict === 'verified' || report.verdict === 'unsigned';
+    void (ok ? vscode.window.showInformationMessage(`Runsafe: ${text}`) : vscode.window.showErrorMessage(`Runsafe: ${text}`));
+    return report;
+  };
+  reg('runsafe.verifyTranscript', (uri) => verifyChain(uri, true));
+  reg('runsafe.verifyChain', (uri) => verifyChain(uri, false));
+
+  reg('runsafe.showTranscriptSummary', async (arg) => {
+    const uri = await pickFile(arg, 'Summarise transcript', { 'Runsafe transcripts': ['jsonl'] });
+    if (!uri) return undefined;
+    const report = await verifyFile(uri.fsPath, { mapping: TRANSCRIPT_MAPPING, keys: await keysFor(uri, deps) });
+    const content = transcriptSummary(relative(folderOf(uri), uri.fsPath), readFileSync(uri.fsPath, 'utf8'), report);
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
+    await vscode.window.showTextDocument(doc, { preview: true });
+    return content;
+  });
+
+  reg('runsafe.generateKey', async () => {
+    const existing = await secrets.signer();
+    if (existing) {
+      const pick = await vscode.window.showWarningMessage(`Runsafe: you already have key ${existing.keyId}. Use Rotate Key to replace it while keeping history verifiable.`, 'Rotate Key');
+      if (pick) await vscode.commands.executeCommand('runsafe.rotateKey');
+      return undefined;
+    }
+    const signer = await secrets.setSigner(new Uint8Array(randomBytes(32)));
+    log.info(`generated signing key ${signer.keyId} (public ${formatPublicKey(signer.publicKey)}); the private key is in VS Code's secret storage`);
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const pick = await vscode.window.showInformationMessage(
+      `Runsafe: new signing key ${signer.keyId}, kept in VS Code's secret storage. Add its public key to the workspace trust store?`,
+      'Add to Trust Store',
+    );
+    if (pick && folder) {
+      const path = trustStoreOf(folder);
+      const { store } = addKey(readTrustFile(path, true), { publicKey: signer.publicKey, identity: identity(folder), roles: ['operator', 'approver'], now: new Date().toISOString() });
+      writeTrustFile(path, store);
+      log.info(`added key ${signer.keyId} to ${path}`);
+      deps.refreshLenses();
+    }
+    return signer.keyId;
+  });
+
+  reg('runsafe.rotateKey', async () => {
+    const old = await secrets.signer();
+    if (!old) throw new Error('there is no key to rotate; use Generate Key first');
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const path = folder ? trustStoreOf(folder) : undefined;
+    const next = await secrets.setSigner(new Uint8Array(randomBytes(32)));
+    if (path && existsSync(path) && readTrustFile(path).keys.some((k) => k.key_id === old.keyId)) {
+      // The rotation statement is signed by the old key and the new one: evidence of continuity.
+      const { store } = rotateKey(readTrustFile(path), old.keyId, old, next, new Date().toISOString());
+      writeTrustFile(path, store);
+      log.info(`rotated ${old.keyId} -> ${next.keyId} in ${path}`);
+    }
+    deps.refreshLenses();
+    void vscode.window.showInformationMessage(`Runsafe: rotated signing key ${old.keyId} → ${next.keyId}. The old key stays in the trust store with a closed window.`);
+    return next.keyId;
+  });
+
+  reg('runsafe.forgetSecrets', async () => {
+    const n = await secrets.forgetInputs();
+    void vscode.window.showInformationMessage(`Runsafe: forgot ${n} remembered secret input(s).`);
+  });
+}

@@ -1,0 +1,49 @@
+// Keys and remembered secret inputs in VS Code's SecretStorage: never in settings, files or logs.
+import type * as vscode from 'vscode';
+import { formatSeed, parseSeed, signerFromSeed, type Signer } from '../signing/keys';
+
+const signingKey = 'runsafe.signingKey';
+const previousKeys = 'runsafe.previousSigningKeys';
+const inputKey = (runbookId: string, name: string) => `runsafe.input.${runbookId}.${name}`;
+const rememberedIndex = 'runsafe.rememberedInputs';
+
+export class RunsafeSecrets {
+  constructor(private readonly store: vscode.SecretStorage) {}
+
+  /** The operator's signing key, if one was generated or imported. */
+  async signer(): Promise<Signer | undefined> {
+    const seed = await this.store.get(signingKey);
+    return seed ? signerFromSeed(parseSeed(seed)) : undefined;
+  }
+
+  /** Stores a new signing key; the one it replaces is kept (by key id) so old approvals stay explainable. */
+  async setSigner(seed: Uint8Array): Promise<Signer> {
+    const old = await this.store.get(signingKey);
+    if (old) {
+      const kept = JSON.parse((await this.store.get(previousKeys)) ?? '{}') as Record<string, string>;
+      kept[signerFromSeed(parseSeed(old)).keyId] = old;
+      await this.store.store(previousKeys, JSON.stringify(kept));
+    }
+    await this.store.store(signingKey, formatSeed(seed));
+    return signerFromSeed(seed);
+  }
+
+  async rememberedInput(runbookId: string, name: string): Promise<string | undefined> {
+    return this.store.get(inputKey(runbookId, name));
+  }
+
+  async rememberInput(runbookId: string, name: string, value: string): Promise<void> {
+    await this.store.store(inputKey(runbookId, name), value);
+    const index = new Set(JSON.parse((await this.store.get(rememberedIndex)) ?? '[]') as string[]);
+    index.add(inputKey(runbookId, name));
+    await this.store.store(rememberedIndex, JSON.stringify([...index]));
+  }
+
+  /** Forgets every remembered secret input; returns how many there were. */
+  async forgetInputs(): Promise<number> {
+    const index = JSON.parse((await this.store.get(rememberedIndex)) ?? '[]') as string[];
+    for (const k of index) await this.store.delete(k);
+    await this.store.delete(rememberedIndex);
+    return index.length;
+  }
+}
