@@ -40,6 +40,8 @@ export interface SessionOptions {
   confirm?: string[];
   onFailure?: 'stop' | 'rollback';
   dryRun?: boolean;
+  /** Run only these steps (with the preconditions and their rollbacks), as the editor's "Run step" does. */
+  only?: string[];
   /** Where the transcript goes; default `.runsafe/transcripts/<id>-<time>.transcript.jsonl`. */
   transcriptPath?: string;
   signer?: Signer;
@@ -125,6 +127,15 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     return finish('refused', { plan });
   }
   gate('lint', true, 'no errors');
+  if (o.only?.length) {
+    const unknown = o.only.filter((id) => !plan.steps.some((s) => s.id === id));
+    if (unknown.length) {
+      gate('lint', false, `no step ${unknown.map((id) => `'${id}'`).join(', ')} in ${shown}`);
+      return finish('refused', { plan });
+    }
+    // Needs stay as declared: a step whose prerequisites are not in this run is skipped, not run blind.
+    plan.steps = plan.steps.filter((s) => o.only!.includes(s.id));
+  }
   if (plan.problems.length) {
     gate('lint', false, `the plan cannot run:\n  ${plan.problems.join('\n  ')}`);
     return finish('refused', { plan });
