@@ -116,6 +116,8 @@ export async function startEditor(opts: EditorOptions): Promise<Editor> {
     'security.workspace.trust.untrustedFiles': 'open',
     'security.workspace.trust.banner': 'always',
     'editor.minimap.enabled': false,
+    // Only top-level outline entries start expanded, so the steps fit on screen once opened.
+    'outline.collapseItems': 'alwaysCollapse',
     'files.autoSave': 'off',
     ...opts.settings,
   };

@@ -44,3 +44,20 @@ export async function goTo(page: Page, line: number, column: number): Promise<vo
 export async function languageMode(page: Page): Promise<string> {
   return ((await page.locator('#status\\.editor\\.mode').textContent()) ?? '').trim();
 }
+
+/** Opens the Problems panel and returns its text once `want` matches it. */
+export async function problemsText(page: Page, want: (text: string) => boolean, what: string): Promise<string> {
+  await runCommand(page, 'View: Focus Problems');
+  const panel = page.locator('.markers-panel');
+  await panel.waitFor({ state: 'visible' });
+  return poll(what, async () => {
+    const text = (await panel.textContent()) ?? '';
+    return want(text) ? text : undefined;
+  });
+}
+
+/** The editor's visible text, lines joined by newlines. */
+export async function editorText(page: Page): Promise<string> {
+  const lines = await page.locator('.editor-instance .view-lines .view-line').allTextContents();
+  return lines.join('\n').replace(/\u00a0/g, ' ');
+}

@@ -1,7 +1,7 @@
 // The Runsafe commands: run, run step, dry run, approve, verify, keys, transcript summary.
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { commands as lspCommands } from '../../../server/src/lsp/protocol';
@@ -200,6 +200,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     if (pick && folder) {
       const path = trustStoreOf(folder);
       const { store } = addKey(readTrustFile(path, true), { publicKey: signer.publicKey, identity: identity(folder), roles: ['operator', 'approver'], now: new Date().toISOString() });
+      mkdirSync(dirname(path), { recursive: true });
       writeTrustFile(path, store);
       log.info(`added key ${signer.keyId} to ${path}`);
       deps.refreshLenses();

@@ -5,6 +5,7 @@ import type { RunEvent, RunnerHost, RunnerPrompts, InputPrompt } from '../runner
 import { TerminalUi } from '../runner/terminal-ui';
 import { planFile, runSession, type SessionOptions, type SessionResult } from '../runner/session';
 import { formatPlan } from '../runner/plan-view';
+import { initLint } from '../../../server/src/lint';
 import type { Signer } from '../signing/keys';
 import type { RunView } from './runView';
 import type { RunsafeSecrets } from './secrets';
@@ -64,6 +65,8 @@ function withSecretPrompts(base: RunnerPrompts, runbookId: () => string, deps: G
   };
 }
 
+let shellReady: Promise<void> | undefined;
+
 /** Opens a guarded terminal for the request and resolves with the session's result once it ends. */
 export function startGuardedRun(req: GuardedRunRequest, deps: GuardedRunDeps): Promise<SessionResult | undefined> {
   const write = new vscode.EventEmitter<string>();
@@ -120,6 +123,9 @@ export function startGuardedRun(req: GuardedRunRequest, deps: GuardedRunDeps): P
   });
 
   async function run(): Promise<SessionResult> {
+    // The lint gate parses shell with tree-sitter; its wasm sits beside the bundle (loaded once).
+    shellReady ??= initLint().catch((err: unknown) => deps.log.warn(`shell parser not loaded: ${err instanceof Error ? err.message : String(err)}`));
+    await shellReady;
     try {
       const { plan } = planFile(req.runbook.fsPath);
       const steps = req.stepId ? plan.steps.filter((s) => s.id === req.stepId) : plan.steps;
