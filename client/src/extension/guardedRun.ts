@@ -5,7 +5,7 @@ import type { RunEvent, RunnerHost, RunnerPrompts, InputPrompt } from '../runner
 import { TerminalUi } from '../runner/terminal-ui';
 import { planFile, runSession, type SessionOptions, type SessionResult } from '../runner/session';
 import { formatPlan } from '../runner/plan-view';
-import { initLint } from '../../../server/src/lint';
+import { initShellFromDisk } from '../../../server/src/shell-wasm';
 import type { Signer } from '../signing/keys';
 import type { RunView } from './runView';
 import type { RunsafeSecrets } from './secrets';
@@ -124,7 +124,7 @@ export function startGuardedRun(req: GuardedRunRequest, deps: GuardedRunDeps): P
 
   async function run(): Promise<SessionResult> {
     // The lint gate parses shell with tree-sitter; its wasm sits beside the bundle (loaded once).
-    shellReady ??= initLint().catch((err: unknown) => deps.log.warn(`shell parser not loaded: ${err instanceof Error ? err.message : String(err)}`));
+    shellReady ??= initShellFromDisk().catch((err: unknown) => deps.log.warn(`shell parser not loaded: ${err instanceof Error ? err.message : String(err)}`));
     await shellReady;
     try {
       const { plan } = planFile(req.runbook.fsPath);
