@@ -2,14 +2,15 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { planFile } from '../client/src/runner/session';
 import { resolveInputs } from '../client/src/runner/inputs';
+import { formatPublicKey, parseSeed, signerFromSeed } from '../client/src/signing/keys';
 
 const root = resolve(__dirname, '..');
-const cli = join(root, 'client/out/cli.js');
 
 /** The five reference documents and the runbook each became, with its heading in docs/runbooks.md. */
 // `flags` are sample `--input` values; `secrets` are sample values for secret inputs (from the operator's
@@ -42,8 +43,8 @@ const library = [
   },
 ];
 
-function runsafe(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+function runsafe(args: string[], env: NodeJS.ProcessEnv = {}, cwd = root) {
+  const r = spawnSync(process.execPath, [join(cwd, 'client/out/cli.js'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -146,4 +147,57 @@ test('sample inputs resolve through the run gate: values accepted, secrets only 
   const { plan } = planFile(join(root, 'runbooks/trace-signing-key-rotation.runbook.yaml'));
   const bad = await resolveInputs({ decls: plan.inputs, flags: new Map([['APP_ENV', 'qa'], ['SUBSYSTEM', 'MQA_SCHEDULER'], ['NEW_VERSION', '2'], ['PREVIOUS_VERSION', '1']]), env: {}, captured: new Set() });
   assert.match(bad.errors.join('\n'), /APP_ENV: "qa" is not one of/);
+});
+
+/** Every shipped runbook, relative to the repository root. */
+function shipped(dir = 'runbooks'): string[] {
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? shipped(`${dir}/${e.name}`) : e.name.endsWith('.runbook.yaml') ? [`${dir}/${e.name}`] : [],
+  );
+}
+
+test('the demo trust store lists exactly the public half of the committed demo approver key, as an approver', () => {
+  const signer = signerFromSeed(parseSeed(readFileSync(join(root, 'test/fixtures/keys/demo-approver.key'), 'utf8')));
+  const store = parse(readFileSync(join(root, 'runbooks/trust.yaml'), 'utf8')) as { keys: { key_id: string; public_key: string; roles: string[]; revoked_at?: string }[] };
+  assert.equal(store.keys.length, 1);
+  assert.equal(store.keys[0]!.public_key, formatPublicKey(signer.publicKey));
+  assert.equal(store.keys[0]!.key_id, signer.keyId);
+  assert.deepEqual(store.keys[0]!.roles, ['approver']);
+  assert.match(readFileSync(join(root, 'test/fixtures/keys/README.md'), 'utf8'), /IS A PUBLIC TEST KEY/);
+});
+
+test('every shipped runbook is approved by the demo approver: runsafe verify against runbooks/trust.yaml', () => {
+  const keyId = (parse(readFileSync(join(root, 'runbooks/trust.yaml'), 'utf8')) as { keys: { key_id: string }[] }).keys[0]!.key_id;
+  const files = shipped();
+  for (const { file } of library) assert.ok(files.includes(`runbooks/${file}`));
+  for (const file of files) {
+    const r = runsafe(['verify', file, '--kind', 'runbook', '--trust', 'runbooks/trust.yaml', '--format', 'json']);
+    assert.equal(r.code, 0, `${file}: ${r.stdout}${r.stderr}`);
+    const report = JSON.parse(r.stdout) as { verdict: string; approvedBy: { keyId: string }[] };
+    assert.equal(report.verdict, 'approved', file);
+    assert.deepEqual(report.approvedBy.map((a) => a.keyId), [keyId], file);
+  }
+});
+
+test('npm run approve-examples re-approves an edited runbook and leaves approved ones alone (in a copy of the repository)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'runsafe-approve-'));
+  for (const p of ['client/out', 'runbooks', 'scripts/approve-examples.mjs', 'test/fixtures/keys']) cpSync(join(root, p), join(dir, p), { recursive: true });
+  const edited = 'runbooks/operator.runbook.yaml';
+  const untouched = 'runbooks/encryption-key-rotation.runbook.yaml';
+  const untouchedSig = readFileSync(join(dir, `${untouched}.sig`), 'utf8');
+  writeFileSync(join(dir, edited), `${readFileSync(join(dir, edited), 'utf8')}# an edit\n`);
+  const before = runsafe(['verify', edited, '--kind', 'runbook', '--trust', 'runbooks/trust.yaml', '--format', 'json'], {}, dir);
+  assert.equal(before.code, 1);
+  assert.equal((JSON.parse(before.stdout) as { verdict: string }).verdict, 'modified');
+  const r = spawnSync(process.execPath, [join(dir, 'scripts/approve-examples.mjs')], { cwd: dir, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, new RegExp(`re-signed ${edited}`));
+  assert.match(r.stdout, new RegExp(`approved  ${untouched}`));
+  assert.equal(readFileSync(join(dir, `${untouched}.sig`), 'utf8'), untouchedSig);
+  const after = runsafe(['verify', edited, '--kind', 'runbook', '--trust', 'runbooks/trust.yaml', '--format', 'json'], {}, dir);
+  assert.equal(after.code, 0, after.stdout);
+  assert.equal((JSON.parse(after.stdout) as { verdict: string }).verdict, 'approved');
+  // The seed travels only through the environment: it is in no output of the script.
+  const seed = readFileSync(join(dir, 'test/fixtures/keys/demo-approver.key'), 'utf8').trim();
+  assert.ok(!(r.stdout + r.stderr).includes(seed));
 });
