@@ -172,7 +172,7 @@ test('every shipped runbook is approved by the demo approver: runsafe verify aga
   for (const { file } of library) assert.ok(files.includes(`runbooks/${file}`));
   for (const file of files) {
     const r = runsafe(['verify', file, '--kind', 'runbook', '--trust', 'runbooks/trust.yaml', '--format', 'json']);
-    assert.equal(r.code, 0, `${file}: ${r.stdout}${r.stderr}`);
+    assert.equal(r.code, 0, `${file}: ${r.stdout}${r.stderr}\n(after editing a shipped runbook, run \`npm run approve-examples\` and commit the .sig)`);
     const report = JSON.parse(r.stdout) as { verdict: string; approvedBy: { keyId: string }[] };
     assert.equal(report.verdict, 'approved', file);
     assert.deepEqual(report.approvedBy.map((a) => a.keyId), [keyId], file);
