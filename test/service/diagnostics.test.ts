@@ -29,6 +29,8 @@ test('severity overrides from settings: change and off', () => {
   // The editor's setting wins over the workspace file.
   const both = analyze(uri, broken, mergeSettings(readWorkspaceConfig('severity:\n  schema-unknown-key: off\n'), { severity: { 'schema-unknown-key': 'info' } }));
   assert.equal(formatOnly(diagnostics(both))[0]!.severity, 3);
+  // The extension's `runsafe.lint.enable: false` turns diagnostics off.
+  assert.deepEqual(diagnostics(analyze(uri, broken, mergeSettings(undefined, { lint: { enable: false } }))), []);
 });
 
 test('related information: the declaration of the variable a rule names, and explicit related spans', () => {

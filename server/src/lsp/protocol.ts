@@ -5,8 +5,8 @@
 /** The workspace/configuration section the server asks for, per resource. */
 export const configurationSection = 'runsafe';
 
-/** Workspace file with severities and policy; watched and re-applied on change. */
-export const workspaceConfigFile = '.runsafe.yaml';
+/** Workspace files with severities and policy, in order of preference; watched and re-applied on change. */
+export const workspaceConfigFiles = ['.runsafe.yaml', '.runsafe.yml'];
 
 /** Glob of runbook files (workspace diagnostics and the file watcher). */
 export const runbookGlob = '**/*.runbook.{yaml,yml}';
@@ -42,4 +42,6 @@ export interface RunsafeSettings {
   severity?: Record<string, 'error' | 'warning' | 'info' | 'off'>;
   /** Largest runbook checked, in characters. */
   maxFileSize?: number;
+  /** `false` turns diagnostics off. */
+  lint?: { enable?: boolean };
 }

@@ -20,7 +20,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as service from '../service/index';
-import { configurationSection, lensCommands, runbookGlob, workspaceConfigFile, type InitializationOptions } from './protocol';
+import { configurationSection, lensCommands, runbookGlob, workspaceConfigFiles, type InitializationOptions } from './protocol';
 import { Debouncer } from './scheduler';
 import { pathToUri, Workspace } from './workspace';
 
@@ -168,7 +168,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         await connection.client.register(DidChangeConfigurationNotification.type, { section: configurationSection });
       }
       if (capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
-        await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: `**/${workspaceConfigFile}` }, { globPattern: runbookGlob }] });
+        await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [...workspaceConfigFiles.map((f) => ({ globPattern: `**/${f}` })), { globPattern: runbookGlob }] });
       }
       if (capabilities.workspace?.workspaceFolders) {
         connection.workspace.onDidChangeWorkspaceFolders(async () => {
@@ -183,7 +183,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onDidChangeConfiguration(quietly('configuration', () => revalidateAll()));
   connection.onDidChangeWatchedFiles(
     quietly('watched files', (params) => {
-      if (params.changes.some((c) => c.uri.endsWith(`/${workspaceConfigFile}`))) {
+      if (params.changes.some((c) => workspaceConfigFiles.some((f) => c.uri.endsWith(`/${f}`)))) {
         workspace.reload();
         revalidateAll();
       } else if (pull && capabilities.workspace?.diagnostics?.refreshSupport) connection.languages.diagnostics.refresh().catch(() => undefined);

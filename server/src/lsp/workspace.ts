@@ -4,7 +4,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readWorkspaceConfig, type ServiceSettings } from '../service/index';
-import { workspaceConfigFile } from './protocol';
+import { workspaceConfigFiles } from './protocol';
 
 export type WorkspaceConfig = Pick<ServiceSettings, 'severity' | 'policy'>;
 
@@ -47,10 +47,13 @@ export class Workspace {
     let c = this.configs.get(folder);
     if (!c) {
       let text = '';
-      try {
-        text = readFileSync(join(folder, workspaceConfigFile), 'utf8');
-      } catch {
-        // No file (or unreadable): defaults apply.
+      for (const name of workspaceConfigFiles) {
+        try {
+          text = readFileSync(join(folder, name), 'utf8');
+          break;
+        } catch {
+          // No file (or unreadable): try the next name; defaults apply when none is there.
+        }
       }
       c = readWorkspaceConfig(text);
       this.configs.set(folder, c);

@@ -66,5 +66,6 @@ export function toDiagnostic(doc: RunbookDocument, p: Problem): Diagnostic {
 
 /** Diagnostics for a document, in position order. */
 export function diagnostics(doc: RunbookDocument): Diagnostic[] {
+  if (doc.settings.lint === false) return [];
   return visibleProblems(doc).map((p) => toDiagnostic(doc, p));
 }

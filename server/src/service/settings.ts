@@ -19,6 +19,8 @@ export interface ServiceSettings {
   policy: WorkspacePolicyShape;
   /** Largest document checked, in UTF-16 code units. */
   maxLength?: number;
+  /** `runsafe.lint.enable: false` turns diagnostics off (the other features stay). */
+  lint?: boolean;
 }
 
 export const defaultSettings: ServiceSettings = { severity: {}, policy: {} };
@@ -75,5 +77,6 @@ export function mergeSettings(workspace: Pick<ServiceSettings, 'severity' | 'pol
     policy: { ...(workspace?.policy ?? {}) },
   };
   if (typeof e.maxFileSize === 'number' && e.maxFileSize > 0) settings.maxLength = e.maxFileSize;
+  if (object(e.lint).enable === false) settings.lint = false;
   return settings;
 }
