@@ -46,6 +46,7 @@ test('selection ranges grow from a word to its pair, its step, its list', () => 
 test('links: related URLs and rule docs in suppression comments', () => {
   const text = base.replace('  - id: store-in-vault', '  # runsafe-ignore secret-echo: the value is a public key id\n  - id: store-in-vault');
   assert.deepEqual(documentLinks(analyze(uri, text)).map((l) => l.target), [
+    'https://github.com/runsafe/runsafe/blob/main/docs/format.md',
     'https://docs.example.com/trace-signing',
     'https://adr.example.com/0017',
     'https://github.com/runsafe/runsafe/blob/main/docs/rules/secret-echo.md',

@@ -1,5 +1,6 @@
-// Document links: `related` and `contacts` URLs, and rule names in suppression comments to their docs.
-import { docsUrl } from '../language/docs';
+// Document links: `related` and `contacts` URLs, the format docs on `runsafe:`, and rule names in
+// suppression comments to their docs.
+import { docsBase, docsUrl } from '../language/docs';
 import { mapGet, type LNode } from '../language/index';
 import type { RunbookDocument } from './document';
 import { valueSpan } from './symbol-index';
@@ -14,6 +15,9 @@ export function documentLinks(doc: RunbookDocument): DocumentLink[] {
     if (n?.kind === 'scalar' && typeof n.value === 'string' && url.test(n.value)) out.push({ range: doc.lines.rangeOf(valueSpan(n)), target: n.value });
   };
   if (root?.kind === 'map') {
+    // The format version key opens the format's documentation.
+    const version = root.pairs.find((p) => p.key.value === 'runsafe');
+    if (version) out.push({ range: doc.lines.rangeOf(version.key.span), target: `${docsBase}format.md`, tooltip: 'The runbook format' });
     for (const key of ['related', 'contacts']) {
       const list = mapGet(root, key);
       if (list?.kind !== 'seq') continue;
