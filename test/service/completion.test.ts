@@ -27,6 +27,7 @@ test('keys of a step, minus those already present, with schema docs', () => {
   const names = items.map((i) => i.label);
   assert.ok(names.includes('confirm') && names.includes('expect') && names.includes('rollback'));
   assert.ok(!names.includes('id') && !names.includes('run'), 'present keys are not offered again');
+  assert.ok(!names.includes('manual') && !names.includes('wait') && !names.includes('sql'), 'a step has one kind');
   const confirm = items.find((i) => i.label === 'confirm')!;
   assert.match(confirm.documentation!.value, /confirm/i);
   assert.equal(applyEdits(doc.text, [confirm.textEdit]).split('\n')[9], '    confirm: $0');

@@ -13,6 +13,7 @@ import { stepSnippets } from './snippets';
 import { CompletionItemKind, type CompletionItem, type CompletionList, type Range } from './types';
 
 const marker = 'rsCompletionMarker';
+const stepKinds = ['run', 'sql', 'manual', 'wait'];
 const wordChar = /[A-Za-z0-9_.\-]/;
 
 interface Found {
@@ -144,9 +145,11 @@ export function completion(doc: RunbookDocument, offset: number): CompletionList
 
 function keyCompletion(doc: RunbookDocument, schemas: SchemaNode[], map: LMap | undefined, path: PathSegment[], range: Range, column: number, hasColon: boolean): CompletionList {
   const present = new Set((map?.pairs ?? []).map((p) => String(p.key.value)));
+  // A step has exactly one kind: once it has one, the other kinds are not offered.
+  const hasKind = stepKinds.some((k) => present.has(k));
   const items: CompletionItem[] = [];
   for (const [key, schema] of propertiesOf(schemas)) {
-    if (present.has(key)) continue;
+    if (present.has(key) || (hasKind && stepKinds.includes(key) && stepPathLength(path) === path.length)) continue;
     const description = typeof schema.description === 'string' ? schema.description : undefined;
     const item: CompletionItem = {
       label: key,
