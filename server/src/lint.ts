@@ -1,16 +1,35 @@
-// One entry point for "check this runbook": parse + schema (+ the safety rules as they land).
+// One entry point for "check this runbook": parse + schema + the safety rules.
 // The CLI, the language server and the runner all lint through here, so they agree.
-import { parseRunbook, parseRunbookBytes, type ParsedRunbook, type ParseOptions, type Problem } from './language/index';
+import { parseRunbook, parseRunbookBytes, problem, sortProblems, type ParsedRunbook, type ParseOptions, type Problem } from './language/index';
+import { runRules } from './rules/engine';
+import type { WorkspacePolicy } from './rules/policy';
+import { shellReady } from './rules/shell/index';
+import { initShellFromDisk } from './shell-wasm';
 
-export interface LintOptions extends ParseOptions {}
+export interface LintOptions extends ParseOptions {
+  /** The workspace's `.runsafe.yaml` policy, already read and validated. */
+  workspacePolicy?: WorkspacePolicy;
+}
 
 export interface LintResult {
   parsed: ParsedRunbook;
   problems: Problem[];
 }
 
+/** Loads the shell grammar the rules parse with; call (and await) once before the first lint. */
+export function initLint(): Promise<void> {
+  return initShellFromDisk();
+}
+
 /** Lints a runbook given as text or file bytes. Never throws. */
 export function lintRunbook(source: string | Uint8Array, options: LintOptions = {}): LintResult {
   const parsed = typeof source === 'string' ? parseRunbook(source, options) : parseRunbookBytes(source, options);
-  return { parsed, problems: parsed.problems };
+  if (!parsed.root) return { parsed, problems: parsed.problems };
+  const problems = [...parsed.problems];
+  if (!shellReady()) {
+    problems.push(problem('shell-parser-unavailable', 'info', 'the shell parser is not loaded, so commands were only checked conservatively', { start: 0, end: 0 }));
+  }
+  const ruleOptions = options.workspacePolicy ? { workspacePolicy: options.workspacePolicy } : {};
+  problems.push(...runRules({ text: parsed.text, lines: parsed.lines, runbook: parsed.runbook }, ruleOptions));
+  return { parsed, problems: sortProblems(problems) };
 }

@@ -1,7 +1,7 @@
 // `runsafe lint`: check runbooks against the format and the safety rules, in four output formats.
 import { readFileSync } from 'node:fs';
 import { relative, isAbsolute } from 'node:path';
-import { lintRunbook } from '../../../../server/src/lint';
+import { initLint, lintRunbook } from '../../../../server/src/lint';
 import { LineIndex } from '../../../../server/src/language/index';
 import { docsUrl, languageCodes } from '../../../../server/src/language/docs';
 import { findRunbooks, reasons } from '../../node/runbook-files';
@@ -63,6 +63,7 @@ export const lintCommand: Command = {
       color: { type: 'boolean' },
       'no-color': { type: 'boolean' },
     });
+    await initLint();
     const format = values.format as Format;
     if (!formats.includes(format)) throw new UsageError(`unknown format '${values.format}'; use one of ${formats.join(', ')}`);
     const paths = positionals.length ? positionals : ['.'];

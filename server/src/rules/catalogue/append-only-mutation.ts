@@ -1,0 +1,28 @@
+// append-only-mutation: UPDATE/DELETE/TRUNCATE/DROP/ALTER of a table that must only ever be appended to.
+import { docsUrl } from '../../language/docs';
+import { isAppendOnly } from '../policy';
+import type { Finding, Rule } from '../types';
+
+const mutations = new Set(['UPDATE', 'DELETE', 'TRUNCATE', 'DROP', 'ALTER', 'MERGE']);
+
+export const appendOnlyMutation: Rule = {
+  name: 'append-only-mutation',
+  docs: docsUrl('append-only-mutation'),
+  severity: 'error',
+  summary: 'SQL changes or removes rows of an append-only table (ledger, audit trail, hash chain).',
+  check(ctx) {
+    const out: Finding[] = [];
+    for (const info of ctx.scripts) {
+      for (const unit of info.sql) {
+        for (const st of unit.statements) {
+          if (!mutations.has(st.kind)) continue;
+          for (const t of st.tables) {
+            if (t.role !== 'target' || !isAppendOnly(ctx.policy, t.name, t.schema)) continue;
+            out.push({ span: info.source(unit.span(t.start, t.end)), message: `${st.kind} on append-only table ${t.schema ? `${t.schema}.` : ''}${t.name}; history must only be appended to` });
+          }
+        }
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,57 @@
+// broken-reference: `needs`, `rollback`, `confirm.target`, `when.input` or `database` naming nothing; duplicate ids.
+import { docsUrl } from '../../language/docs';
+import { closest } from '../../language/suggest';
+import { mapGet } from '../../language/yaml-tree';
+import type { LNode } from '../../language/yaml-tree';
+import type { Finding, Rule } from '../types';
+
+export const brokenReference: Rule = {
+  name: 'broken-reference',
+  docs: docsUrl('broken-reference'),
+  severity: 'error',
+  summary: 'A reference names a step or input that does not exist, or two steps share an id.',
+  check(ctx) {
+    const out: Finding[] = [];
+    const ids = [...ctx.stepsById.keys()];
+    const inputs = ctx.runbook.inputs.map((i) => i.name);
+    const captures = ctx.runbook.allSteps.flatMap((s) => (s.capture ? [s.capture.into] : []));
+    const hint = (name: string, options: string[]) => {
+      const guess = closest(name, options);
+      return guess ? `; did you mean '${guess}'?` : '';
+    };
+    for (const [id, steps] of ctx.stepsById) {
+      for (const dup of steps.slice(1)) {
+        const first = ctx.lines.positionAt(steps[0]!.id!.node.span.start).line + 1;
+        out.push({ span: dup.id!.node.span, message: `duplicate step id '${id}' (first used on line ${first}); ids must be unique` });
+      }
+    }
+    for (const step of ctx.runbook.allSteps) {
+      for (const n of step.needs) {
+        if (!ctx.stepsById.has(n.value)) out.push({ span: n.node.span, message: `needs '${n.value}', but no step has that id${hint(n.value, ids)}` });
+        else if (n.value === step.id?.value) out.push({ span: n.node.span, message: 'a step cannot need itself' });
+      }
+      for (const r of step.rollback) {
+        if (!ctx.stepsById.has(r.value)) out.push({ span: r.node.span, message: `rollback '${r.value}' names no step${hint(r.value, ids)}` });
+      }
+      const target = step.confirm?.target;
+      if (target !== undefined && !inputs.includes(target)) {
+        out.push({ span: valueSpan(step.confirm!.node, 'target'), message: `confirm.target '${target}' is not an input${hint(target, inputs)}` });
+      }
+      const when = step.when;
+      if (when && 'input' in when && !inputs.includes(when.input)) {
+        out.push({ span: valueSpan(when.node, 'input'), message: `when.input '${when.input}' is not an input${hint(when.input, inputs)}` });
+      }
+      if (step.database !== undefined && step.database !== 'DATABASE_URL' && !inputs.includes(step.database) && !captures.includes(step.database) && !(step.database in step.env)) {
+        out.push({ span: valueSpan(step.node, 'database'), message: `database '${step.database}' is not an input, capture or step env variable${hint(step.database, [...inputs, ...captures])}` });
+      }
+      if (step.capture && inputs.includes(step.capture.into)) {
+        out.push({ span: step.capture.intoNode.span, message: `capture into '${step.capture.into}' overwrites the input of the same name` });
+      }
+    }
+    return out;
+  },
+};
+
+function valueSpan(node: LNode, key: string) {
+  return (node.kind === 'map' ? mapGet(node, key)?.span : undefined) ?? node.span;
+}

@@ -1,0 +1,28 @@
+// unverified-change: a step changes a running system and no later check verifies the change worked.
+import { docsUrl } from '../../language/docs';
+import type { Step } from '../../language/model';
+import { stepEffects } from '../step-effects';
+import type { Finding, Rule } from '../types';
+
+/** A step checks something when it has expectations on output, or polls until a condition. */
+function checks(step: Step): boolean {
+  return step.expect !== undefined || step.wait?.until !== undefined;
+}
+
+export const unverifiedChange: Rule = {
+  name: 'unverified-change',
+  docs: docsUrl('unverified-change'),
+  severity: 'warning',
+  summary: 'A state-changing step (config, restart, deploy, password) is not followed by a step that checks it.',
+  check(ctx) {
+    const out: Finding[] = [];
+    const order = ctx.runbook.allSteps.filter((s) => s.group === 'steps');
+    order.forEach((step, i) => {
+      const own = step.expect && (step.expect.stdout || step.expect.stderr || step.expect.json);
+      if (own || order.slice(i + 1).some(checks)) return;
+      const change = stepEffects(ctx, step)[0];
+      if (change) out.push({ span: change.span, message: `${change.why} changes the system, but no later step checks the result (add a step with \`expect\`)` });
+    });
+    return out;
+  },
+};

@@ -1,0 +1,108 @@
+// Runs the registered rules over a parsed runbook: severities from policy, suppressions, fixes as typed data.
+import type { LineIndex } from '../language/positions';
+import type { Runbook } from '../language/model';
+import { problem, type Problem, type Severity } from '../language/problems';
+import { buildContext } from './context';
+import { effectivePolicy, type WorkspacePolicy } from './policy';
+import { rules as registered, ruleNames } from './registry';
+import { findSuppressions, type Suppression } from './suppressions';
+import type { Finding, Fix, Rule } from './types';
+
+export interface RuleProblemData {
+  rule: string;
+  fixes: Fix[];
+  [key: string]: unknown;
+}
+
+export interface RunRulesInput {
+  text: string;
+  lines: LineIndex;
+  runbook: Runbook;
+}
+
+export interface RunRulesOptions {
+  workspacePolicy?: WorkspacePolicy;
+  /** Defaults to every registered rule. */
+  rules?: Rule[];
+}
+
+/** Codes the engine itself reports about suppression comments. */
+export const suppressionCodes = {
+  invalid: 'invalid-suppression',
+  unused: 'unused-suppression',
+} as const;
+
+export function runRules(input: RunRulesInput, options: RunRulesOptions = {}): Problem[] {
+  const rules = options.rules ?? registered;
+  const policy = effectivePolicy(options.workspacePolicy, input.runbook.policy);
+  const ctx = buildContext(input.text, input.lines, input.runbook, policy);
+  const suppressions = findSuppressions(input.text, input.lines);
+  const out: Problem[] = [];
+  for (const rule of rules) {
+    const configured = policy.severity[rule.name];
+    if (configured === 'off') continue;
+    let findings: Finding[];
+    try {
+      findings = rule.check(ctx);
+    } catch (err) {
+      // A rule bug must not hide the other rules' findings or crash the editor.
+      out.push(problem('rule-error', 'info', `rule ${rule.name} failed: ${err instanceof Error ? err.message : String(err)}`, { start: 0, end: 0 }));
+      continue;
+    }
+    const seen = new Set<string>();
+    for (const f of findings) {
+      const key = `${f.span.start}:${f.span.end}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const line = input.lines.positionAt(f.span.start).line;
+      const s = suppressions.find((x) => x.rule === rule.name && x.targetLine === line);
+      if (s) {
+        s.used = true;
+        continue;
+      }
+      const severity: Severity = configured ?? f.severity ?? rule.severity;
+      const fixes = [...(f.fixes ?? []), suppressFix(input, rule.name, line)];
+      const data: RuleProblemData = { rule: rule.name, fixes };
+      out.push(problem(rule.name, severity, f.message, f.span, data));
+    }
+  }
+  out.push(...suppressionProblems(suppressions, policy.severity, new Set(rules.map((r) => r.name))));
+  return out;
+}
+
+function suppressionProblems(list: Suppression[], severity: Record<string, string>, active: Set<string>): Problem[] {
+  const out: Problem[] = [];
+  const sev = (code: string, fallback: Severity): Severity | null => {
+    const s = severity[code];
+    return s === 'off' ? null : ((s as Severity | undefined) ?? fallback);
+  };
+  const invalid = sev(suppressionCodes.invalid, 'warning');
+  const unused = sev(suppressionCodes.unused, 'warning');
+  for (const s of list) {
+    const removeFix: Fix = { title: 'Remove this suppression', edits: [{ span: s.span, newText: '' }], safe: false };
+    if (!s.rule || !ruleNames.has(s.rule)) {
+      if (invalid) out.push(problem(suppressionCodes.invalid, invalid, s.rule ? `unknown rule '${s.rule}' in runsafe-ignore` : 'runsafe-ignore names no rule; write `# runsafe-ignore <rule>: <reason>`', s.ruleSpan, { rule: suppressionCodes.invalid, fixes: [removeFix] }));
+      continue;
+    }
+    if (!s.reason && invalid) {
+      out.push(problem(suppressionCodes.invalid, invalid, `runsafe-ignore ${s.rule} gives no reason; write \`# runsafe-ignore ${s.rule}: <why this is safe>\``, s.span, { rule: suppressionCodes.invalid, fixes: [] }));
+    }
+    // A suppression for a rule that is switched off or not run cannot be judged unused.
+    if (!s.used && unused && active.has(s.rule) && severity[s.rule] !== 'off') {
+      out.push(problem(suppressionCodes.unused, unused, `runsafe-ignore ${s.rule} suppresses nothing on the next line`, s.span, { rule: suppressionCodes.unused, fixes: [removeFix] }));
+    }
+  }
+  return out;
+}
+
+/** Inserts `# runsafe-ignore <rule>: <reason>` above the finding's line, at its indentation. */
+function suppressFix(input: RunRulesInput, rule: string, line: number): Fix {
+  const start = input.lines.lineStart(line);
+  const eol = input.text.includes('\r\n') ? '\r\n' : '\n';
+  const bare = /^[ \t]*/.exec(input.lines.lineText(line))![0];
+  return {
+    title: `Suppress ${rule} on this line (give a reason)`,
+    edits: [{ span: { start, end: start }, newText: `${bare}# runsafe-ignore ${rule}: <reason>${eol}` }],
+    safe: false,
+  };
+}

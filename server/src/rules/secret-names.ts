@@ -1,0 +1,107 @@
+// Which variable names hold secrets, and which commands print secret material (taint sources).
+import type { ShellCommand } from './shell/types';
+
+/** Name parts that make a variable secret (`NEW_DB_PASSWORD`, `TRACE_SIGNING_PRIVKEY_X_V2`, `API_TOKEN`). */
+const secretParts = new Set(['PASSWORD', 'PASSWD', 'PASS', 'SECRET', 'SECRETS', 'TOKEN', 'PRIVKEY', 'PRIVATEKEY', 'KEY', 'SEED', 'CREDENTIALS', 'CREDS', 'APIKEY', 'PASSPHRASE', 'PAT', 'DSN']);
+/** Parts after a secret part that make the name describe the secret rather than hold it (`KEY_ID`, `TOKEN_URL`). */
+const describingParts = new Set([
+  'ID', 'IDS', 'URL', 'URI', 'NAME', 'PATH', 'FILE', 'DIR', 'VERSION', 'VER', 'ARN', 'LENGTH', 'LEN', 'TYPE', 'ALIAS', 'RING', 'SIZE', 'HOST', 'PORT',
+  'USER', 'USERNAME', 'REF', 'FINGERPRINT', 'HASH', 'SHA', 'SHA256', 'DIGEST', 'EXPIRY', 'EXPIRES', 'TTL', 'COUNT', 'PREFIX', 'FORMAT', 'ENDPOINT', 'PROVIDER', 'STORE', 'BACKEND', 'SCOPE', 'ROTATION', 'AGE', 'DATE',
+]);
+/** Parts before KEY that make it public or an identifier (`PUBLIC_KEY`, `PRIMARY_KEY`). */
+const publicBefore = new Set(['PUBLIC', 'PUB', 'PRIMARY', 'FOREIGN', 'SORT', 'PARTITION', 'CACHE', 'IDEMPOTENCY', 'ROUTING', 'LICENSE']);
+
+/** Built-in judgement on a name, before policy patterns. */
+export function looksSecret(name: string): boolean {
+  const parts = name.toUpperCase().split(/_+/).filter(Boolean);
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
+    if (!secretParts.has(p)) continue;
+    // PASS alone is too common as a word (PASS_COUNT, BYPASS); only count it at the end.
+    if (p === 'PASS' && i !== parts.length - 1) continue;
+    if ((p === 'KEY' || p === 'PAT') && i > 0 && publicBefore.has(parts[i - 1]!)) continue;
+    if (parts.slice(i + 1).some((q) => describingParts.has(q))) continue;
+    return true;
+  }
+  return false;
+}
+
+export function isSecretName(name: string, patterns: RegExp[]): boolean {
+  return patterns.some((re) => re.test(name)) || looksSecret(name);
+}
+
+const values = (c: ShellCommand): string[] => c.args.map((w) => w.value ?? '');
+
+/**
+ * Describes what secret a command prints to stdout, or returns null. These are the taint sources:
+ * random generators, key generators and secret stores read back.
+ */
+export function secretProducer(c: ShellCommand): string | null {
+  const a = values(c);
+  const has = (...xs: string[]) => xs.every((x) => a.includes(x));
+  switch (c.name) {
+    case 'openssl':
+      if (a[0] === 'rand') return 'openssl rand prints new key material';
+      if (['genrsa', 'genpkey', 'ecparam'].includes(a[0] ?? '') && !a.some((x) => x === '-out' || x.startsWith('-out='))) return `openssl ${a[0]} prints a private key`;
+      return null;
+    case 'pwgen':
+    case 'apg':
+    case 'age-keygen':
+      return `${c.name} prints a new secret`;
+    case 'wg':
+      return a[0] === 'genkey' || a[0] === 'genpsk' ? `wg ${a[0]} prints a private key` : null;
+    case 'head':
+    case 'dd':
+      return a.some((x) => x.includes('/dev/urandom') || x.includes('/dev/random')) ? 'random bytes from /dev/urandom' : null;
+    case 'vault':
+      if ((a[0] === 'kv' && a[1] === 'get') || a[0] === 'read') return 'vault prints the stored secret';
+      return null;
+    case 'aws':
+      if (a[0] === 'secretsmanager' && a[1] === 'get-secret-value') return 'aws secretsmanager prints the secret value';
+      if (a[0] === 'ssm' && a[1]?.startsWith('get-parameter') && a.includes('--with-decryption')) return 'aws ssm prints the decrypted parameter';
+      return null;
+    case 'gcloud':
+      return has('secrets', 'versions', 'access') ? 'gcloud prints the secret version' : null;
+    case 'heroku':
+      if (a[0] === 'config' || a[0] === 'config:get') return a[0] === 'config' ? 'heroku config prints every config value' : 'heroku config:get prints a config value';
+      return null;
+    case 'kubectl':
+    case 'oc':
+      if (a[0] !== 'get' || !(a[1] === 'secret' || a[1] === 'secrets' || a[1]?.startsWith('secret/'))) return null;
+      return outputFormat(a) ? `${c.name} get secret -o ${outputFormat(a)} prints the secret data` : null;
+    case 'infisical':
+      return a[0] === 'secrets' && (a[1] === 'get' || a[1] === undefined) ? 'infisical prints secret values' : null;
+    case 'op':
+      return a[0] === 'read' ? '1Password CLI prints the secret' : null;
+    case 'python':
+    case 'python3':
+    case 'node':
+    case 'ruby':
+    case 'perl': {
+      const code = a.join(' ');
+      return /urandom|secrets\.|token_(hex|bytes|urlsafe)|randomBytes|SecureRandom|generate_private_key|Ed25519PrivateKey/.test(code) ? 'the one-liner prints new key material' : null;
+    }
+    default:
+      if (c.name && /(^|-)(keygen|genkey|generate-key|gen-key)$/.test(c.name) && c.name !== 'ssh-keygen') return `${c.name} prints a new key`;
+      if (a.some((x) => /^(generate-key|genkey|gen-key|keygen)$/.test(x))) return `${c.name} ${a.find((x) => /key/.test(x))} prints a new key`;
+      return null;
+  }
+}
+
+function outputFormat(a: string[]): string | null {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const m = /^(?:-o|--output)=?(.+)?$/.exec(x);
+    if (!m) continue;
+    const f = m[1] ?? a[i + 1] ?? '';
+    if (/^(yaml|json|jsonpath|go-template)/.test(f)) return f.split('=')[0]!;
+  }
+  return null;
+}
+
+/** Commands that print every environment variable (and so every secret in scope). */
+export function printsEnvironment(c: ShellCommand): boolean {
+  if (c.name === 'env' || c.name === 'printenv') return c.args.every((w) => w.value?.startsWith('-') ?? false);
+  if (c.name === 'set' || c.name === 'export' || c.name === 'declare' || c.name === 'typeset') return c.args.length === 0 || c.args.every((w) => w.value === '-p');
+  return false;
+}

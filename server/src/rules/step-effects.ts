@@ -1,0 +1,39 @@
+// Per step: every destructive or state-changing action found in its scripts, with file spans.
+import type { Step } from '../language/model';
+import type { Span } from '../language/positions';
+import type { RuleContext } from './context';
+import { destructive, destructiveSql, sqlChange, stateChange } from './effects';
+import { argv, commandSpan } from './helpers';
+
+export interface Effect {
+  span: Span;
+  why: string;
+  destructive: boolean;
+}
+
+export function stepEffects(ctx: RuleContext, step: Step): Effect[] {
+  const out: Effect[] = [];
+  for (const info of ctx.scriptsOf(step)) {
+    // A `wait` poll only reads; what it runs is not a change.
+    if (info.script.field === 'wait.run') continue;
+    for (const c of info.shell?.commands ?? []) {
+      const d = destructive(c) ?? policyDanger(ctx, [c.name ?? '', ...argv(c)]);
+      const change = d ?? stateChange(c);
+      if (change) out.push({ span: commandSpan(info, c), why: change, destructive: d !== null });
+    }
+    for (const unit of info.sql) {
+      for (const st of unit.statements) {
+        const d = destructiveSql(st);
+        const change = d ?? sqlChange(st);
+        if (change) out.push({ span: info.source(unit.span(st.keywordStart, st.keywordEnd)), why: change, destructive: d !== null });
+      }
+    }
+  }
+  return out;
+}
+
+/** `dangerous_commands` from the policy match as word prefixes (`make demo-down`). */
+function policyDanger(ctx: RuleContext, words: string[]): string | null {
+  const hit = ctx.policy.dangerousCommands.find((p) => p.every((w, i) => words[i] === w));
+  return hit ? `${hit.join(' ')} is listed as dangerous in the policy` : null;
+}

@@ -1,0 +1,40 @@
+// The contract between the rule engine and each rule: metadata, a check over the context, findings with fixes.
+import type { Span } from '../language/positions';
+import type { RuleContext } from './context';
+
+export type RuleSeverity = 'error' | 'warning' | 'info';
+
+/** One text replacement in the runbook file; offsets are into the original text. */
+export interface TextEdit {
+  span: Span;
+  newText: string;
+}
+
+/**
+ * A quick fix computed by the rule. `safe` fixes keep behaviour apart from removing the hazard
+ * (`runsafe lint --fix` applies those); the others need a human (editor code actions offer all).
+ */
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  safe: boolean;
+}
+
+export interface Finding {
+  span: Span;
+  message: string;
+  /** Overrides the rule's default severity for this finding (e.g. --force-with-lease is a warning). */
+  severity?: RuleSeverity;
+  fixes?: Fix[];
+}
+
+export interface Rule {
+  /** Stable kebab-case name: the diagnostic code and the docs page name. */
+  name: string;
+  severity: RuleSeverity;
+  /** Link to the rule's page, docs/rules/<name>.md. */
+  docs: string;
+  /** One line for listings and SARIF. */
+  summary: string;
+  check(context: RuleContext): Finding[];
+}
