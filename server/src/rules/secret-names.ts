@@ -78,8 +78,13 @@ export function secretProducer(c: ShellCommand): string | null {
     case 'node':
     case 'ruby':
     case 'perl': {
-      const code = a.join(' ');
-      return /urandom|secrets\.|token_(hex|bytes|urlsafe)|randomBytes|SecureRandom|generate_private_key|Ed25519PrivateKey/.test(code) ? 'the one-liner prints new key material' : null;
+      // Only inline code counts (`-c`/`-e`, or a heredoc fed to `python3 -`): a script file's name says nothing.
+      const flag = a.findIndex((x) => x === '-c' || x === '-e');
+      const doc = c.redirects.find((r) => r.heredoc)?.heredoc?.body;
+      const code = flag >= 0 ? (a[flag + 1] ?? '') : (a.length === 0 || a[0] === '-') && doc ? doc : '';
+      return /os\.urandom|\bsecrets\.(token_\w+|choice|randbits|SystemRandom)|randomBytes|SecureRandom|generate_private_key|Ed25519PrivateKey\.generate/.test(code) && /print|console\.log|puts|say|write/.test(code)
+        ? 'the one-liner prints new key material'
+        : null;
     }
     default:
       if (c.name && /(^|-)(keygen|genkey|generate-key|gen-key)$/.test(c.name) && c.name !== 'ssh-keygen') return `${c.name} prints a new key`;

@@ -50,12 +50,14 @@ const patterns: Pattern[] = [
     accept: (v) => v.length >= 4 && !placeholder.test(v) && !v.includes('$') && !/^[<{(*]/.test(v),
   },
   {
-    re: /\b(?:password|passwd|pwd|secret|api[_-]?key|token)\b["']?\s*[:=]\s*("[^"\n]*"|'[^'\n]*'|[^\s"'&;,)]+)/gi,
+    // `password: x` / `password=x`; a space before the colon is psql's `:'var'`, not an assignment.
+    re: /\b(?:password|passwd|pwd|secret|api[_-]?key|token)\b["']?[:=]\s*("[^"\n]*"|'[^'\n]*'|[^\s"'&;,)]+)/gi,
     what: 'a password literal',
     group: 1,
     accept: (v) => {
       const inner = v.replace(/^["']|["']$/g, '');
-      return inner.length >= 6 && !placeholder.test(inner) && !inner.includes('$') && !/^[<{(]/.test(inner);
+      // Code reading the value from somewhere (`os.environ["X"]`, `get_secret()`) is not a literal.
+      return inner.length >= 6 && !placeholder.test(inner) && !inner.includes('$') && !/^[<{(]/.test(inner) && !/^[A-Za-z_][\w.]*[([]/.test(inner);
     },
   },
 ];
