@@ -2,13 +2,15 @@
 // The CLI, the language server and the runner all lint through here, so they agree.
 import { parseRunbook, parseRunbookBytes, problem, sortProblems, type ParsedRunbook, type ParseOptions, type Problem } from './language/index';
 import { runRules } from './rules/engine';
-import type { WorkspacePolicy } from './rules/policy';
+import { workspacePolicyFrom, type WorkspacePolicy } from './rules/policy';
 import { shellReady } from './rules/shell/index';
 import { initShellFromDisk } from './shell-wasm';
 
 export interface LintOptions extends ParseOptions {
-  /** The workspace's `.runsafe.yaml` policy, already read and validated. */
+  /** The workspace's `.runsafe.yaml` policy, already read. */
   workspacePolicy?: WorkspacePolicy;
+  /** The same as the raw `policy:` map of `.runsafe.yaml` (what the language server passes). */
+  policy?: Record<string, unknown>;
 }
 
 export interface LintResult {
@@ -29,7 +31,8 @@ export function lintRunbook(source: string | Uint8Array, options: LintOptions = 
   if (!shellReady()) {
     problems.push(problem('shell-parser-unavailable', 'info', 'the shell parser is not loaded, so commands were only checked conservatively', { start: 0, end: 0 }));
   }
-  const ruleOptions = options.workspacePolicy ? { workspacePolicy: options.workspacePolicy } : {};
+  const workspacePolicy = options.workspacePolicy ?? (options.policy ? workspacePolicyFrom(options.policy) : undefined);
+  const ruleOptions = workspacePolicy ? { workspacePolicy } : {};
   problems.push(...runRules({ text: parsed.text, lines: parsed.lines, runbook: parsed.runbook }, ruleOptions));
   return { parsed, problems: sortProblems(problems) };
 }

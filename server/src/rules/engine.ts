@@ -55,13 +55,14 @@ export function runRules(input: RunRulesInput, options: RunRulesOptions = {}): P
       if (seen.has(key)) continue;
       seen.add(key);
       const line = input.lines.positionAt(f.span.start).line;
-      const s = suppressions.find((x) => x.rule === rule.name && x.targetLine === line);
+      const s = suppressions.find((x) => x.rule === rule.name && line >= x.targetLine && line <= x.lastLine);
       if (s) {
         s.used = true;
         continue;
       }
       const severity: Severity = configured ?? f.severity ?? rule.severity;
-      const fixes = [...(f.fixes ?? []), suppressFix(input, rule.name, line)];
+      // Editors also offer "suppress with reason" (server/src/service/suppress.ts); safe fixes are preferred.
+      const fixes = (f.fixes ?? []).map((x) => ({ ...x, preferred: x.safe }));
       const data: RuleProblemData = { rule: rule.name, fixes };
       out.push(problem(rule.name, severity, f.message, f.span, data));
     }
@@ -93,16 +94,4 @@ function suppressionProblems(list: Suppression[], severity: Record<string, strin
     }
   }
   return out;
-}
-
-/** Inserts `# runsafe-ignore <rule>: <reason>` above the finding's line, at its indentation. */
-function suppressFix(input: RunRulesInput, rule: string, line: number): Fix {
-  const start = input.lines.lineStart(line);
-  const eol = input.text.includes('\r\n') ? '\r\n' : '\n';
-  const bare = /^[ \t]*/.exec(input.lines.lineText(line))![0];
-  return {
-    title: `Suppress ${rule} on this line (give a reason)`,
-    edits: [{ span: { start, end: start }, newText: `${bare}# runsafe-ignore ${rule}: <reason>${eol}` }],
-    safe: false,
-  };
 }

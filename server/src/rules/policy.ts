@@ -52,3 +52,28 @@ export function isAppendOnly(policy: EffectivePolicy, table: string, schema: str
   const names = schema ? [table, `${schema}.${table}`] : [table];
   return policy.appendOnlyTables.some((re) => names.some((n) => re.test(n)));
 }
+
+const stringList = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined);
+
+/**
+ * The workspace policy from the raw `policy:` map of `.runsafe.yaml` (same keys as a runbook's
+ * `policy:`). Wrong shapes are ignored; the file's schema reports them.
+ */
+export function workspacePolicyFrom(raw: unknown): WorkspacePolicy {
+  const r = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const out: WorkspacePolicy = {};
+  const tables = stringList(r.append_only_tables);
+  if (tables) out.appendOnlyTables = tables;
+  const secrets = stringList(r.secret_names);
+  if (secrets) out.secretNames = secrets;
+  const dangerous = stringList(r.dangerous_commands);
+  if (dangerous) out.dangerousCommands = dangerous;
+  const approvals = r.approvals as { required?: unknown } | undefined;
+  if (approvals && typeof approvals.required === 'number') out.approvalsRequired = approvals.required;
+  if (r.severity && typeof r.severity === 'object' && !Array.isArray(r.severity)) {
+    const sev: Record<string, RuleSeverity | 'off'> = {};
+    for (const [k, v] of Object.entries(r.severity as Record<string, unknown>)) if (v === 'error' || v === 'warning' || v === 'info' || v === 'off') sev[k] = v;
+    out.severity = sev;
+  }
+  return out;
+}

@@ -12,6 +12,11 @@ export interface Suppression {
   line: number;
   /** The next line that is not blank and not only a comment. */
   targetLine: number;
+  /**
+   * Last line covered: a command continued with backslashes, or a multi-line plain/quoted/folded
+   * value whose key is on the target line (a comment cannot go inside those, so it goes above).
+   */
+  lastLine: number;
   used: boolean;
 }
 
@@ -42,11 +47,33 @@ export function findSuppressions(text: string, lines: LineIndex): Suppression[] 
       span: { start: base, end: lines.lineEnd(line) },
       ruleSpan: { start: base + ruleOffset, end: base + ruleOffset + ruleLength },
       rule: m[1] || null,
-      reason: m[2]?.trim() ? m[2].trim() : null,
+      // The editor's inserted placeholder is not a reason until the author writes one.
+      reason: m[2]?.trim() && !/^(TODO\b|<reason>$)/i.test(m[2].trim()) ? m[2].trim() : null,
       line,
       targetLine: lineText.slice(0, hash).trim() === '' ? target : line,
+      lastLine: coveredUntil(lines, lineText.slice(0, hash).trim() === '' ? target : line),
       used: false,
     });
   }
   return out;
+}
+
+function indentOf(text: string): number {
+  return /^[ \t]*/.exec(text)![0].length;
+}
+
+function coveredUntil(lines: LineIndex, target: number): number {
+  let last = target;
+  while (last + 1 < lines.lineCount && /\\\s*$/.test(lines.lineText(last))) last++;
+  const text = lines.lineText(target);
+  // `key: value` or `- key: value` whose value is not a literal block continues on deeper-indented lines.
+  if (last === target && /^\s*(- )?[\w.-]+:(\s+[^|\s#].*|\s+>[-+0-9]*\s*)?$/.test(text) && !/:\s*$/.test(text)) {
+    const indent = indentOf(text) + (/^\s*- /.test(text) ? 2 : 0);
+    while (last + 1 < lines.lineCount) {
+      const next = lines.lineText(last + 1);
+      if (next.trim() !== '' && indentOf(next) <= indent) break;
+      last++;
+    }
+  }
+  return last;
 }

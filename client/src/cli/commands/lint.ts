@@ -1,7 +1,10 @@
 // `runsafe lint`: check runbooks against the format and the safety rules, in four output formats.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, isAbsolute } from 'node:path';
 import { initLint, lintRunbook } from '../../../../server/src/lint';
+import { applySafeFixes } from '../../../../server/src/rules/apply-fixes';
+import { ruleSummary } from '../../../../server/src/rules/registry';
+import { findWorkspaceConfig, readWorkspacePolicy } from '../../node/workspace-policy';
 import { LineIndex } from '../../../../server/src/language/index';
 import { docsUrl, languageCodes } from '../../../../server/src/language/docs';
 import { findRunbooks, reasons } from '../../node/runbook-files';
@@ -25,10 +28,18 @@ Options:
   -f, --format <fmt>       text (default), json, sarif (SARIF 2.1.0) or github
                            (GitHub Actions annotations)
   -q, --quiet              report errors only, not warnings or infos
+      --fix                apply the safe quick fixes (add confirm: true,
+                           >/dev/null 2>&1 after heroku config:set,
+                           --force-with-lease) in place; every other byte
+                           stays as it was; the remaining findings are reported
       --stdin-filename <p> the path to show for a runbook read from stdin
       --color, --no-color  force colours on or off (default: on for a TTY,
                            off when NO_COLOR is set)
   -h, --help               show this help
+
+The nearest .runsafe.yaml at or above the current folder supplies the
+workspace policy (policy: append_only_tables, secret_names,
+dangerous_commands, approvals) and severity overrides (severity: rule: level).
 
 Output (text): path:line:col severity code message, then the source line
 and a caret under the exact characters.
@@ -48,7 +59,7 @@ const formats = ['text', 'json', 'sarif', 'github'] as const;
 type Format = (typeof formats)[number];
 
 function codeInfo(code: string): CodeInfo {
-  return { summary: languageCodes[code] ?? code, helpUri: docsUrl(code) };
+  return { summary: languageCodes[code] ?? ruleSummary(code) ?? code, helpUri: docsUrl(code) };
 }
 
 export const lintCommand: Command = {
@@ -59,6 +70,7 @@ export const lintCommand: Command = {
     const { values, positionals } = parse(argv, {
       format: { type: 'string', short: 'f', default: 'text' },
       quiet: { type: 'boolean', short: 'q', default: false },
+      fix: { type: 'boolean', default: false },
       'stdin-filename': { type: 'string' },
       color: { type: 'boolean' },
       'no-color': { type: 'boolean' },
@@ -72,14 +84,24 @@ export const lintCommand: Command = {
       return r && !r.startsWith('..') && !isAbsolute(r) ? r : p;
     };
     const report: LintReport = { files: [], unreadable: [] };
-    const add = (path: string, bytes: Uint8Array) => {
-      const { parsed, problems } = lintRunbook(bytes);
+    const configPath = findWorkspaceConfig(io.cwd);
+    const lintOptions = configPath ? { workspacePolicy: readWorkspacePolicy(configPath) } : {};
+    const add = (path: string, bytes: Uint8Array, target?: string) => {
+      let { parsed, problems } = lintRunbook(bytes, lintOptions);
+      if (values.fix && target) {
+        const fixed = applySafeFixes(parsed.text, problems);
+        if (fixed.applied > 0 && fixed.text !== parsed.text) {
+          writeFileSync(target, fixed.text);
+          ({ parsed, problems } = lintRunbook(fixed.text, lintOptions));
+        }
+      }
       const kept = values.quiet ? problems.filter((p) => p.severity === 'error') : problems;
       const file: FileReport = { path, text: parsed.text, lines: parsed.lines ?? new LineIndex(parsed.text), problems: kept };
       report.files.push(file);
     };
     if (paths.includes('-')) {
       if (paths.length > 1) throw new UsageError("'-' (stdin) cannot be combined with other paths");
+      if (values.fix) throw new UsageError('--fix needs files to write; it cannot fix stdin');
       add((values['stdin-filename'] as string | undefined) ?? '<stdin>', await readAll(io.stdin));
     } else {
       const resolved = paths.map((p) => (isAbsolute(p) ? p : `${io.cwd}/${p}`));
@@ -93,7 +115,7 @@ export const lintCommand: Command = {
           report.unreadable.push({ path: display(f), reason: reasons[(err as NodeJS.ErrnoException).code ?? ''] ?? String((err as Error).message) });
           continue;
         }
-        add(display(f), bytes);
+        add(display(f), bytes, f);
       }
       if (found.files.length === 0 && found.missing.length === 0) {
         io.stderr.write(`runsafe lint: no runbooks (*.runbook.yaml, *.runbook.yml) found in ${paths.join(', ')}\n`);
