@@ -9,7 +9,7 @@ const describingParts = new Set([
   'USER', 'USERNAME', 'REF', 'FINGERPRINT', 'HASH', 'SHA', 'SHA256', 'DIGEST', 'EXPIRY', 'EXPIRES', 'TTL', 'COUNT', 'PREFIX', 'FORMAT', 'ENDPOINT', 'PROVIDER', 'STORE', 'BACKEND', 'SCOPE', 'ROTATION', 'AGE', 'DATE',
 ]);
 /** Parts before KEY that make it public or an identifier (`PUBLIC_KEY`, `PRIMARY_KEY`). */
-const publicBefore = new Set(['PUBLIC', 'PUB', 'PRIMARY', 'FOREIGN', 'SORT', 'PARTITION', 'CACHE', 'IDEMPOTENCY', 'ROUTING', 'LICENSE']);
+const publicBefore = new Set(['PER', 'NUM', 'MAX', 'MIN', 'TOTAL', 'PUBLIC', 'PUB', 'PRIMARY', 'FOREIGN', 'SORT', 'PARTITION', 'CACHE', 'IDEMPOTENCY', 'ROUTING', 'LICENSE']);
 
 /** Built-in judgement on a name, before policy patterns. */
 export function looksSecret(name: string): boolean {

@@ -9,7 +9,11 @@ export interface Effect {
   span: Span;
   why: string;
   destructive: boolean;
+  /** Deleting files or data outright cannot be rolled back by another step. */
+  reversible: boolean;
 }
+
+const irreversible = new Set(['rm', 'shred', 'wipefs', 'mkfs', 'dd', 'dropdb', 'redis-cli']);
 
 export function stepEffects(ctx: RuleContext, step: Step): Effect[] {
   const out: Effect[] = [];
@@ -19,13 +23,13 @@ export function stepEffects(ctx: RuleContext, step: Step): Effect[] {
     for (const c of info.shell?.commands ?? []) {
       const d = destructive(c) ?? policyDanger(ctx, [c.name ?? '', ...argv(c)]);
       const change = d ?? stateChange(c);
-      if (change) out.push({ span: commandSpan(info, c), why: change, destructive: d !== null });
+      if (change) out.push({ span: commandSpan(info, c), why: change, destructive: d !== null, reversible: !irreversible.has(c.name ?? '') });
     }
     for (const unit of info.sql) {
       for (const st of unit.statements) {
         const d = destructiveSql(st);
         const change = d ?? sqlChange(st);
-        if (change) out.push({ span: info.source(unit.span(st.keywordStart, st.keywordEnd)), why: change, destructive: d !== null });
+        if (change) out.push({ span: info.source(unit.span(st.keywordStart, st.keywordEnd)), why: change, destructive: d !== null, reversible: st.kind !== 'DROP' && st.kind !== 'TRUNCATE' });
       }
     }
   }

@@ -15,7 +15,7 @@ export const missingRollback: Rule = {
     const out: Finding[] = [];
     for (const step of ctx.runbook.allSteps) {
       if (step.group !== 'steps' || !confirmed(step) || step.rollback.length > 0) continue;
-      const change = stepEffects(ctx, step)[0];
+      const change = stepEffects(ctx, step).find((e) => e.reversible);
       if (!change) continue;
       out.push({ span: step.confirm ? step.confirm.node.span : (mapGet(step.node, 'dangerous')?.span ?? stepAnchor(step)), message: `this confirmed step changes the system (${change.why}) but names no \`rollback\` step` });
     }

@@ -20,7 +20,8 @@ export const unverifiedChange: Rule = {
     order.forEach((step, i) => {
       const own = step.expect && (step.expect.stdout || step.expect.stderr || step.expect.json);
       if (own || order.slice(i + 1).some(checks)) return;
-      const change = stepEffects(ctx, step)[0];
+      // Removals are checked by destructive-unconfirmed; a check after `rm -rf` proves nothing.
+      const change = stepEffects(ctx, step).find((e) => !e.destructive);
       if (change) out.push({ span: change.span, message: `${change.why} changes the system, but no later step checks the result (add a step with \`expect\`)` });
     });
     return out;
