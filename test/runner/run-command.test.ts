@@ -201,3 +201,27 @@ test('every shipped runbook plans cleanly (dry run): ids, needs and rollbacks re
     assert.match(r.stdout, /^Steps:$/m);
   }
 });
+
+test('approval gate: a policy requiring approval refuses unapproved and modified runbooks, runs approved ones', async () => {
+  const { dir, path } = workspace('approved', `runsafe: 1\nid: approved\ntitle: Approved\npolicy:\n  approvals: { required: 1 }\nsteps:\n  - id: x\n    run: echo ran >> ./ran.txt\n`);
+  const noTrust = await cli(['run', path], dir);
+  assert.equal(noTrust.status, 1);
+  assert.match(noTrust.stdout, /✗ approval: the policy requires 1 approval\(s\) in approved\.runbook\.yaml\.sig; pass --trust <trust-file>/);
+  // The signing commands take paths as given (relative to the process), so give them absolute ones.
+  const key = join(dir, 'approver.key');
+  const trust = join(dir, 'trust.yaml');
+  const made = JSON.parse((await cli(['keygen', '--out', key, '--format', 'json'], dir)).stdout);
+  assert.equal((await cli(['trust', 'add', trust, '--public-key', made.public_key, '--name', 'alice', '--role', 'approver'], dir)).status, 0);
+  const unapproved = await cli(['run', path, '--trust', 'trust.yaml'], dir);
+  assert.equal(unapproved.status, 1);
+  assert.match(unapproved.stdout, /✗ approval: unapproved/);
+  assert.equal((await cli(['sign', path, '--key', key, '--trust', trust], dir)).status, 0);
+  const approved = await cli(['run', path, '--trust', 'trust.yaml'], dir);
+  assert.equal(approved.status, 0, approved.stdout);
+  assert.match(approved.stdout, /✓ approval: approved/);
+  writeFileSync(path, `${readFileSync(path, 'utf8')}# edited after approval\n`);
+  const modified = await cli(['run', path, '--trust', 'trust.yaml'], dir);
+  assert.equal(modified.status, 1);
+  assert.match(modified.stdout, /✗ approval: modified/);
+  assert.deepEqual(readFileSync(join(dir, 'ran.txt'), 'utf8'), 'ran\n');
+});

@@ -146,7 +146,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   // Gate: approvals, when the runbook's policy requires them.
   const required = planned.approvalsRequired;
   if (required && required > 0) {
-    const check = o.verifyApproval ? await o.verifyApproval(path, bytes, required) : { ok: false, message: `the policy requires ${required} approval(s), and no approval verifier is configured` };
+    const check = o.verifyApproval ? await o.verifyApproval(path, bytes, required) : { ok: false, message: `the policy requires ${required} approval(s) in ${shown}.sig; pass --trust <trust-file> to check them` };
     gate('approval', check.ok, check.message);
     if (!check.ok) return finish('refused', { plan });
   }

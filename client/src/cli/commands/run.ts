@@ -4,9 +4,11 @@ import { relative, resolve } from 'node:path';
 import { parse, useColor } from '../args';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from '../command';
 import { readSigner } from '../../node/key-file';
+import { checkRunbookApproval } from '../../node/approval-file';
+import { loadTrust } from '../../node/trust-file';
 import type { Signer } from '../../signing/keys';
 import { TerminalUi } from '../../runner/terminal-ui';
-import { runSession } from '../../runner/session';
+import { runSession, type SessionOptions } from '../../runner/session';
 import { formatPlan } from '../../runner/plan-view';
 
 const help = `Usage: runsafe run [options] <runbook>
@@ -32,6 +34,9 @@ Options:
                              .runsafe/transcripts/<run-id>.transcript.jsonl)
       --key FILE             sign the transcript with this private key file
       --key-env NAME         ... or with the seed in this environment variable
+      --trust FILE           trust store for the approval gate: when the runbook's
+                             policy requires approvals, <runbook>.sig must hold
+                             that many valid approver signatures over its bytes
       --operator NAME        who runs it (default $RUNSAFE_OPERATOR or user@host)
       --workspace DIR        where .runsafe/ lives (default: current folder)
       --non-interactive      never prompt, even on a terminal
@@ -68,6 +73,7 @@ export const runCommand: Command = {
       transcript: { type: 'string' },
       key: { type: 'string' },
       'key-env': { type: 'string' },
+      trust: { type: 'string' },
       operator: { type: 'string' },
       workspace: { type: 'string' },
       'non-interactive': { type: 'boolean' },
@@ -92,6 +98,22 @@ export const runCommand: Command = {
         io.stderr.write(`runsafe run: ${(err as Error).message}\n`);
         return EXIT_USAGE;
       }
+    }
+
+    // The approval gate checks <runbook>.sig against this trust store (only when the policy asks).
+    let verifyApproval: SessionOptions['verifyApproval'];
+    if (values.trust !== undefined) {
+      let keys: ReturnType<typeof loadTrust>['keys'];
+      try {
+        keys = loadTrust(resolve(io.cwd, values.trust as string)).keys;
+      } catch (err) {
+        io.stderr.write(`runsafe run: ${(err as Error).message}\n`);
+        return EXIT_USAGE;
+      }
+      verifyApproval = async (file, bytes, required) => {
+        const r = checkRunbookApproval(file, keys, required, bytes);
+        return { ok: r.verdict === 'approved', message: `${r.verdict}: ${r.summary}` };
+      };
     }
 
     const stdin = io.stdin as NodeJS.ReadStream;
@@ -131,6 +153,7 @@ export const runCommand: Command = {
         dryRun: values['dry-run'] === true,
         transcriptPath: values.transcript as string | undefined,
         signer,
+        verifyApproval,
         operator: values.operator as string | undefined,
         signal: abort.signal,
       });
