@@ -5,12 +5,12 @@
       "statement": {
         "type": "runbook-approval",
         "file": "secret-rotation-90-day.runbook.yaml",
-        "runbook_sha256": "cad577bc7fb8f5e1a04fd50cf2c064433eb692b5373d0a8ca6711bbb8c99feb2",
-        "approved_at": "2026-11-21T23:35:55.172Z",
+        "runbook_sha256": "2a934245796a526c3192a6efb276cb8345e080c0271c9da4069ba0c00a0dbf45",
+        "approved_at": "2026-11-21T23:47:39.205Z",
         "key_id": "b4cebbd1dc8d284b",
         "identity": "demo-approver (PUBLIC TEST KEY, examples only)"
       },
-      "sig": "RS4MuYPM8RT5k1XoOydaD7lEzcyDHY_KqQHPmBoSKTmala4T7RjIQaaQY1JhzzAt4KyNC3tiwW6MLtC088mBBA"
+      "sig": "Bx6IAUnOchLLmq9zwqG_QKEvGJ_geK_GQLjSsGY7Lh5A3yvwWmQWrR-MBGHtmK9cJgUbMqZX7jZ3CKx-hjwiDg"
     }
   ]
 }

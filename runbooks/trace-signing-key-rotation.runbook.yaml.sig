@@ -5,12 +5,12 @@
       "statement": {
         "type": "runbook-approval",
         "file": "trace-signing-key-rotation.runbook.yaml",
-        "runbook_sha256": "a2c7e8422acb94992e18d2bd35a256bc2a26cc9d1b9c985117beef3c26f89127",
-        "approved_at": "2026-11-21T23:35:57.208Z",
+        "runbook_sha256": "c0513dc160b484a0efc0c22fb0e6f036dd2833fd1b49131e652c1bc522624229",
+        "approved_at": "2026-11-21T23:47:40.092Z",
         "key_id": "b4cebbd1dc8d284b",
         "identity": "demo-approver (PUBLIC TEST KEY, examples only)"
       },
-      "sig": "fGzQTmDsuNnlF2f4kFyPQqI1q2ziiVUVhzss2oNZoPMMrC5fUVURwUOcJVqfdbnAP6RN90Rcz8jgxUt1P7HPAg"
+      "sig": "kLWlNjtRs9d2pe8DqLSsyJlD5QiNuDuQfwzZdf8_CTbDx0xrReBg_fY5unovAytwDoeZccBFo23LYVml3hH_Cw"
     }
   ]
 }

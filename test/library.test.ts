@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { planFile } from '../client/src/runner/session';
 import { resolveInputs } from '../client/src/runner/inputs';
+import { evaluateCondition } from '../client/src/runner/engine';
 import { formatPublicKey, parseSeed, signerFromSeed } from '../client/src/signing/keys';
 
 const root = resolve(__dirname, '..');
@@ -200,4 +201,41 @@ test('npm run approve-examples re-approves an edited runbook and leaves approved
   // The seed travels only through the environment: it is in no output of the script.
   const seed = readFileSync(join(dir, 'test/fixtures/keys/demo-approver.key'), 'utf8').trim();
   assert.ok(!(r.stdout + r.stderr).includes(seed));
+});
+
+/** Step ids inside sections of a kind that must run only when chosen, mapped to their section's id. */
+function optionalSteps(doc: { steps?: unknown[] }): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (items: unknown[] | undefined, owner: string | undefined) => {
+    for (const item of items ?? []) {
+      const o = item as { id?: string; section?: string; kind?: string; steps?: unknown[] };
+      if (o.section !== undefined) walk(o.steps, owner ?? (['troubleshooting', 'incident', 'variant'].includes(o.kind ?? '') ? o.id : undefined));
+      else if (o.id && owner) out.set(o.id, owner);
+    }
+  };
+  walk(doc.steps, undefined);
+  return out;
+}
+
+test('a default run reaches no troubleshooting, incident or variant section, and an input value reaches each of them', () => {
+  for (const { file } of library) {
+    const { plan } = planFile(join(root, 'runbooks', file));
+    const optional = optionalSteps(parse(readFileSync(join(root, 'runbooks', file), 'utf8')));
+    const defaults = new Map(plan.inputs.flatMap((d) => (d.default === undefined ? [] : [[d.name, String(d.default)] as [string, string]])));
+    // A step is reached when every input condition holds; questions are the operator's to answer.
+    const reached = (values: Map<string, string>) =>
+      plan.steps.filter((st) => (st.when ?? []).every((c) => 'question' in c || evaluateCondition(c, values.get(c.input)))).map((st) => st.id);
+    const byDefault = reached(defaults).filter((id) => optional.has(id));
+    assert.deepEqual(byDefault, [], `${file}: a default run reaches optional sections`);
+    const unreachable = new Set(optional.values());
+    for (const decl of plan.inputs) {
+      for (const v of decl.enum ?? []) {
+        for (const id of reached(new Map([...defaults, [decl.name, String(v)]]))) {
+          const owner = optional.get(id);
+          if (owner) unreachable.delete(owner);
+        }
+      }
+    }
+    assert.deepEqual([...unreachable], [], `${file}: optional sections no input value chooses`);
+  }
 });
