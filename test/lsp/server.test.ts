@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CodeAction, CompletionList, DocumentSymbol, Hover, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import { CancellationTokenSource, LSPErrorCodes, type CodeAction, type CompletionList, type DocumentSymbol, type Hover, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { applyEdits } from '../service/helpers';
 import { fixturesDir, startClient, type Client } from './client';
 
@@ -170,6 +170,28 @@ test('pull diagnostics: document and workspace reports, unchanged result ids, .r
       const r3 = (await c.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: openUri }, previousResultId: r1.resultId })) as { kind: string; items: unknown[] };
       assert.equal(r3.kind, 'full');
       assert.deepEqual(schema({ diagnostics: r3.items as { code: string }[] }), []);
+    } finally {
+      await c.close();
+    }
+  } finally {
+    rmSync(ws, { recursive: true, force: true });
+  }
+});
+
+test('a cancelled workspace diagnostic request is answered as cancelled, and the server goes on', limit, async () => {
+  const ws = mkdtempSync(join(tmpdir(), 'runsafe-ws-'));
+  try {
+    for (let i = 0; i < 400; i++) writeFileSync(join(ws, `r${i}.runbook.yaml`), base.replace(/^id: .*$/m, `id: r${i}`));
+    const c = startClient();
+    try {
+      await c.initialize({ textDocument: { diagnostic: {} } }, {}, pathToFileURL(ws).toString());
+      await c.conn.sendNotification('initialized', {});
+      const source = new CancellationTokenSource();
+      const pending = c.conn.sendRequest('workspace/diagnostic', { previousResultIds: [] }, source.token);
+      source.cancel();
+      await assert.rejects(pending, (e: { code?: number }) => e.code === LSPErrorCodes.RequestCancelled);
+      const full = (await c.conn.sendRequest('workspace/diagnostic', { previousResultIds: [] })) as { items: unknown[] };
+      assert.equal(full.items.length, 400);
     } finally {
       await c.close();
     }

@@ -251,8 +251,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     await ready;
     const previous = new Map((p.previousResultIds ?? []).map((r) => [r.uri, r.value]));
     const items: WorkspaceDocumentDiagnosticReport[] = [];
-    for (const path of workspace.runbookFiles()) {
+    const files = workspace.runbookFiles();
+    for (let i = 0; i < files.length; i++) {
+      // Yield to the event loop now and then, so edits, hovers and a cancellation get through.
+      if (i % 16 === 15) await new Promise((r) => setImmediate(r));
       if (token.isCancellationRequested) break;
+      const path = files[i]!;
       const uri = pathToUri(path);
       // Open documents are reported by the document pull, from the editor's text.
       if (documents.get(uri)) continue;
