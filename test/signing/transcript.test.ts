@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, statSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { openTranscript } from '../../client/src/node/transcript-writer';
 import { verifyFile } from '../../client/src/node/verify-file';
 import { createKeyLookup } from '../../client/src/signing/trust-index';
@@ -112,4 +112,18 @@ test('SIGKILL while writing: the prefix verifies as unterminated', async () => {
   assert.ok(r.records >= 50);
   assert.equal(r.terminated, false);
   assert.deepEqual(r.counts, {});
+});
+
+test('streaming: a chain file several times larger than the heap limit verifies (memory stays flat)', () => {
+  const dir = tempDir();
+  const child = resolve(__dirname, 'fixtures/verify-big-file-child.ts');
+  // 300,000 records of ~330 bytes (~100 MB) under a 40 MB old-space cap (buffered strings would
+  // crash), and a peak RSS well under Node's base (~120 MB) plus the file (buffered Buffers would not fit).
+  const r = spawnSync(process.execPath, ['--max-old-space-size=40', '--import', 'tsx', child, join(dir, 'big.jsonl'), '300000'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr.slice(-2000));
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.verdict, 'unsigned');
+  assert.equal(out.records, 300_000);
+  assert.ok(out.bytes > 90 * 1024 * 1024, `file is ${out.bytes} bytes`);
+  assert.ok(out.maxRssBytes < 190 * 1024 * 1024, `peak RSS ${out.maxRssBytes} bytes`);
 });

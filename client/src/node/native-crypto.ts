@@ -12,8 +12,19 @@ import { verifyStrict, publicKeyProblem, scalarIsReduced, encodingIsCanonicalY }
 
 const keyCache = new Map<string, KeyObject | null>();
 
+// The last key used, compared by content: a chain is mostly signed by one key, so most calls
+// skip the cache-key encoding. Content (never array identity) decides, so a reused buffer is safe.
+let lastBytes: Uint8Array | undefined;
+let lastKey: KeyObject | null = null;
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function nativeKey(publicKey: Uint8Array): KeyObject | null {
-  // Keyed by content (never by array identity), so a reused buffer can never hit another key's entry.
+  if (lastBytes && sameBytes(lastBytes, publicKey)) return lastKey;
   const id = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('base64url');
   let key = keyCache.get(id);
   if (key === undefined) {
@@ -22,6 +33,8 @@ function nativeKey(publicKey: Uint8Array): KeyObject | null {
     if (keyCache.size > 10_000) keyCache.clear();
     keyCache.set(id, key);
   }
+  lastBytes = Uint8Array.from(publicKey);
+  lastKey = key;
   return key;
 }
 
