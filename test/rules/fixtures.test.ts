@@ -41,7 +41,7 @@ for (const file of files) {
   test(`fixture ${file}`, () => {
     const text = readFileSync(join(dir, file), 'utf8');
     const { parsed, problems } = lintRunbook(text);
-    const ownRule = file.replace(/\.runbook\.yaml$/, '');
+    const ownRule = file.replace(/\..*$/, '');
     const marks = markers(text);
     const failures: string[] = [];
     const lineOf = (offset: number) => parsed.lines.positionAt(offset).line;

@@ -12,6 +12,8 @@ export interface SqlUnit {
   /** The client command in the shell parse; null for `sql` steps. */
   commandId: number | null;
   statements: SqlStatement[];
+  /** The SQL text the statement offsets refer to ('' for opaque files). */
+  text: string;
   /** Script-text span of a range of the SQL text. */
   span(start: number, end: number): Span;
   /** `psql -f file`: the SQL is in a file the linter does not read. */
@@ -80,11 +82,11 @@ function scriptInfo(script: Script): ScriptInfo {
     return sourceSpan(offsets, span.start, span.end);
   };
   if (script.field === 'sql') {
-    const unit: SqlUnit = { commandId: null, statements: parseSql(script.text), span: (start, end) => ({ start, end }), file: null };
+    const unit: SqlUnit = { commandId: null, statements: parseSql(script.text), text: script.text, span: (start, end) => ({ start, end }), file: null };
     return { script, step: script.step, shell: null, sql: [unit], secretVars: new Set(), source };
   }
   const shell = parseShell(script.text);
-  const sql = sqlOf(shell).map((src): SqlUnit => ({ commandId: src.commandId, statements: src.statements, span: (s, e) => sqlSpan(src, s, e), file: src.sql ? null : src.file }));
+  const sql = sqlOf(shell).map((src): SqlUnit => ({ commandId: src.commandId, statements: src.statements, text: src.sql?.text ?? '', span: (s, e) => sqlSpan(src, s, e), file: src.sql ? null : src.file }));
   return { script, step: script.step, shell, sql, secretVars: new Set(), source };
 }
 

@@ -1,12 +1,14 @@
 // What a command does to the world: destructive (needs confirmation) or state-changing (needs verification).
-import { argv, hasFlag } from './helpers';
+import { argv, hasFlag, positionals } from './helpers';
 import type { ShellCommand } from './shell/index';
 import type { SqlStatement } from './sql/index';
 
 /** Why a command destroys or stops something, or null. */
 export function destructive(c: ShellCommand): string | null {
   const a = argv(c);
-  const sub = a.filter((x) => !x.startsWith('-'));
+  // A dry run only shows what would happen.
+  if (a.some((x) => x === '--dry-run' || (x.startsWith('--dry-run=') && x !== '--dry-run=none'))) return null;
+  const sub = positionals(c, c.name === 'docker' || c.name === 'podman' || c.name === 'docker-compose' ? ['-f'] : []);
   switch (c.name) {
     case 'rm':
       return hasFlag(c, 'r', '--recursive') || hasFlag(c, 'R') ? 'rm -r deletes whole directory trees' : null;
@@ -74,8 +76,10 @@ export function destructiveSql(st: SqlStatement): string | null {
 /** Why a command changes the state of a running system (so something should verify it), or null. */
 export function stateChange(c: ShellCommand): string | null {
   const a = argv(c);
-  const sub = a.filter((x) => !x.startsWith('-'));
-  if (destructive(c)) return destructive(c);
+  if (a.some((x) => x === '--dry-run' || (x.startsWith('--dry-run=') && x !== '--dry-run=none'))) return null;
+  const sub = positionals(c, c.name === 'docker' || c.name === 'podman' || c.name === 'docker-compose' ? ['-f'] : []);
+  const d = destructive(c);
+  if (d) return d;
   switch (c.name) {
     case 'heroku':
       return /^(config:set|config:unset|restart|ps:restart|ps:scale|releases:rollback|maintenance:on|maintenance:off|pg:credentials:rotate|features:enable|features:disable)$/.test(sub[0] ?? '') ? `heroku ${sub[0]}` : null;

@@ -10,10 +10,32 @@ export function argv(c: ShellCommand): string[] {
   return c.args.map((w) => w.value ?? '');
 }
 
+/** Options that take the next word as their value in most CLIs (so the value is not a subcommand). */
+const valueOptions = /^-(n|a|r|p|-namespace|-app|-context|-remote|-kubeconfig|-project|-profile|-region|-file|-env-file|-project-name|-project-directory)$/;
+
+/**
+ * Positional words (subcommands and operands): options are skipped, and so are the values of
+ * options that take one (`-n prod`), and `extraValueOptions` for this command (`-f` of docker compose).
+ * A dynamic word counts as an option when it is written as one (`-url="$JDBC_URL"`), else as ''.
+ */
+export function positionals(c: ShellCommand, extraValueOptions: string[] = []): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < c.args.length; i++) {
+    const w = c.args[i]!;
+    const a = w.value ?? (w.text.startsWith('-') ? w.text : '');
+    if (a.startsWith('-') && a.length > 1) {
+      if (!a.includes('=') && (valueOptions.test(a) || extraValueOptions.includes(a))) i++;
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
+}
+
 /** Whether the command is `name sub…` (e.g. `kubectl rollout restart`), skipping options before the subcommand. */
 export function isCommand(c: ShellCommand, name: string, ...sub: string[]): boolean {
   if (c.name !== name) return false;
-  const words = argv(c).filter((a, i, all) => !a.startsWith('-') && !(i > 0 && /^-(n|a|r|-namespace|-app|-context|-remote)$/.test(all[i - 1]!)));
+  const words = positionals(c);
   return sub.every((s, i) => words[i] === s);
 }
 

@@ -15,7 +15,18 @@ export interface Effect {
 
 const irreversible = new Set(['rm', 'shred', 'wipefs', 'mkfs', 'dd', 'dropdb', 'redis-cli']);
 
+/** Three rules ask for the same steps' effects; one lint computes them once. */
+const cache = new WeakMap<RuleContext, Map<Step, Effect[]>>();
+
 export function stepEffects(ctx: RuleContext, step: Step): Effect[] {
+  let byStep = cache.get(ctx);
+  if (!byStep) cache.set(ctx, (byStep = new Map()));
+  let effects = byStep.get(step);
+  if (!effects) byStep.set(step, (effects = computeEffects(ctx, step)));
+  return effects;
+}
+
+function computeEffects(ctx: RuleContext, step: Step): Effect[] {
   const out: Effect[] = [];
   for (const info of ctx.scriptsOf(step)) {
     // A `wait` poll only reads; what it runs is not a change.

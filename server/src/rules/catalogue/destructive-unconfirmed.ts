@@ -12,7 +12,8 @@ export const destructiveUnconfirmed: Rule = {
   check(ctx) {
     const out: Finding[] = [];
     for (const step of ctx.runbook.allSteps) {
-      if (confirmed(step)) continue;
+      // Rollback steps run only when the operator picks them from the rollback offer (or `--on-failure rollback` says so).
+      if (confirmed(step) || step.group === 'rollback') continue;
       const fix = addStepKey(ctx, step, 'confirm', 'true', 'Ask for confirmation before this step (confirm: true)');
       for (const e of stepEffects(ctx, step)) {
         if (e.destructive) out.push({ span: e.span, message: `${e.why}; add \`confirm: true\` to the step`, fixes: fix ? [fix] : [] });

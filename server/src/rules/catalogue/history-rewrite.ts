@@ -2,6 +2,7 @@
 import { docsUrl } from '../../language/docs';
 import { argv, commandSpan, hasFlag, isCommand } from '../helpers';
 import type { ShellCommand } from '../shell/index';
+import { tokenizeSql } from '../sql/index';
 import type { Finding, Rule } from '../types';
 
 const migrationPath = /(^|\/)(migrations?|alembic\/versions|db\/migrate|flyway|changelog)\//;
@@ -21,15 +22,45 @@ export const historyRewrite: Rule = {
         const span = f.word !== undefined ? info.source(c.args[f.word]!.span) : commandSpan(info, c);
         const finding: Finding = { span, message: f.message };
         if (f.severity) finding.severity = f.severity;
-        if (f.word !== undefined && f.lease) {
+        // Only when the file holds the flag as written: a mapping through escapes could edit the wrong characters.
+        if (f.word !== undefined && f.lease && ctx.text.slice(span.start, span.end).replace(/[\\"']/g, '') === c.args[f.word]!.value) {
           finding.fixes = [{ title: 'Use --force-with-lease', edits: [{ span, newText: '--force-with-lease' }], safe: true }];
         }
         out.push(finding);
+      }
+      for (const unit of info.sql) {
+        for (const st of unit.statements) {
+          if (st.kind !== 'UPDATE') continue;
+          const column = assignedColumns(unit.text.slice(st.start, st.end)).find((col) => signatureColumn.test(col.name));
+          if (column) out.push({ span: info.source(unit.span(st.start + column.start, st.start + column.end)), message: `rewriting ${column.name} re-signs or re-chains historical records, which replaces the evidence they carry` });
+        }
       }
     }
     return out;
   },
 };
+
+/** Columns that carry a record's signature or its place in a hash chain. */
+const signatureColumn = /^(sig|sigs|signature|signatures|hash|hash_prev|prev_hash|chain_hash|row_hash|record_hash|event_hash|mac|hmac)$|_(sig|signature|hash|hmac)$/i;
+
+/** The columns an UPDATE assigns (`SET a = …, b = …`), with offsets into the statement text. */
+function assignedColumns(sql: string): { name: string; start: number; end: number }[] {
+  const tokens = tokenizeSql(sql).filter((t) => t.kind !== 'space' && t.kind !== 'comment');
+  const set = tokens.findIndex((t) => t.kind === 'word' && t.value.toUpperCase() === 'SET');
+  if (set < 0) return [];
+  const out: { name: string; start: number; end: number }[] = [];
+  let depth = 0;
+  for (let i = set + 1; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind === 'punct' && t.value === '(') depth++;
+    else if (t.kind === 'punct' && t.value === ')') depth--;
+    else if (depth === 0 && t.kind === 'word' && /^(WHERE|FROM|RETURNING)$/i.test(t.value)) break;
+    // `col =` at the top level, or the last part of `alias.col =`.
+    const next = tokens[i + 1];
+    if (depth === 0 && (t.kind === 'word' || t.kind === 'quoted-ident') && next?.value === '=') out.push({ name: t.kind === 'word' ? t.value.toLowerCase() : t.value, start: t.start, end: t.end });
+  }
+  return out;
+}
 
 interface Verdict {
   message: string;
@@ -54,9 +85,13 @@ function judge(c: ShellCommand): Verdict | null {
     }
     if (sub === 'filter-branch' || sub === 'filter-repo') return { message: `git ${sub} rewrites every commit it touches` };
     if (sub === 'tag' && hasFlag(c, 'f', '--force')) return { message: 'git tag -f moves an existing tag others may have verified' };
+    if (sub === 'replace') return { message: 'git replace swaps commits behind everyone\'s back' };
   }
   if (c.name === 'git-filter-repo' || c.name === 'bfg') return { message: `${c.name} rewrites repository history` };
   if (isCommand(c, 'flyway', 'repair')) return { message: 'flyway repair rewrites the schema history table' };
+  if (isCommand(c, 'flyway', 'undo')) return { message: 'flyway undo reverts applied migrations' };
+  if (c.name === 'liquibase' && a.some((x) => /^(clear-?checksums|changelog-?sync)/i.test(x))) return { message: 'liquibase checksum or changelog rewrites make applied changesets look different from what ran' };
+  if ((c.name === 'knex' && a.some((x) => x === 'migrate:rollback' || x === 'migrate:down')) || (c.name === 'sequelize' && a.some((x) => x.startsWith('db:migrate:undo')))) return { message: 'rolling back applied migrations rewrites schema history' };
   if (isCommand(c, 'alembic', 'downgrade') || isCommand(c, 'alembic', 'stamp')) return { message: `alembic ${a.find((x) => !x.startsWith('-'))} rewrites the applied migration history` };
   if (c.name === 'liquibase' && a.some((x) => x.startsWith('rollback'))) return { message: 'liquibase rollback undoes applied changesets' };
   if ((c.name === 'rails' || c.name === 'rake') && a.some((x) => x === 'db:rollback' || x.startsWith('db:migrate:down'))) return { message: 'rolling back applied migrations rewrites schema history' };

@@ -1,7 +1,7 @@
 // missing-rollback: a confirmed, state-changing step that names no rollback.
 import { docsUrl } from '../../language/docs';
 import { stepAnchor } from '../../language/model';
-import { mapGet } from '../../language/yaml-tree';
+import { mapPair } from '../../language/yaml-tree';
 import { confirmed } from '../helpers';
 import { stepEffects } from '../step-effects';
 import type { Finding, Rule } from '../types';
@@ -17,7 +17,9 @@ export const missingRollback: Rule = {
       if (step.group !== 'steps' || !confirmed(step) || step.rollback.length > 0) continue;
       const change = stepEffects(ctx, step).find((e) => e.reversible);
       if (!change) continue;
-      out.push({ span: step.confirm ? step.confirm.node.span : (mapGet(step.node, 'dangerous')?.span ?? stepAnchor(step)), message: `this confirmed step changes the system (${change.why}) but names no \`rollback\` step` });
+      // The `confirm` (or `dangerous`) key is what makes the step need a way back, so the finding sits there.
+      const key = step.confirm ? mapPair(step.node, 'confirm')?.key : mapPair(step.node, 'dangerous')?.key;
+      out.push({ span: key?.span ?? stepAnchor(step), message: `this confirmed step changes the system (${change.why}) but names no \`rollback\` step` });
     }
     return out;
   },
