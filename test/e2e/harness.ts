@@ -64,11 +64,15 @@ export interface EditorOptions {
   trusted: boolean;
   /** Extra user settings merged over the defaults below. */
   settings?: Record<string, unknown>;
+  /** More .vsix files to install beside Runsafe's (the bench's baseline extension). */
+  extraVsix?: string[];
 }
 
 export interface Editor {
   page: Page;
   workspace: string;
+  /** code-server's user data dir (logs live under logs/). */
+  userData: string;
   port: number;
   /** Saves a screenshot and code-server's log under test-results/ (called by `step` on failure). */
   capture(name: string): Promise<void>;
@@ -124,7 +128,8 @@ export async function startEditor(opts: EditorOptions): Promise<Editor> {
   writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
 
   const base = ['--config', config, '--user-data-dir', userData, '--extensions-dir', extensions];
-  const install = spawnSync(env.node, [env.codeServer, ...base, '--install-extension', vsixPath(), '--force'], {
+  const installs = [vsixPath(), ...(opts.extraVsix ?? [])].flatMap((v) => ['--install-extension', v]);
+  const install = spawnSync(env.node, [env.codeServer, ...base, ...installs, '--force'], {
     encoding: 'utf8',
     timeout: 120_000,
   });
@@ -180,7 +185,7 @@ export async function startEditor(opts: EditorOptions): Promise<Editor> {
       await page.screenshot({ path: join(resultsDir, `${safe}.png`) }).catch(() => undefined);
       writeFileSync(join(resultsDir, `${safe}.code-server.log`), serverLog);
     };
-    return { page, workspace, port, capture, stop };
+    return { page, workspace, userData, port, capture, stop };
   } catch (err) {
     writeFileSync(join(mkdirSync(resultsDir, { recursive: true }) ?? resultsDir, 'startup.code-server.log'), serverLog);
     await stop();

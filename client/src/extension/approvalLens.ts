@@ -1,8 +1,6 @@
 // Code lens above a runbook's title with its approval state, computed here because signing lives in the client.
 import * as vscode from 'vscode';
-import { parseRunbook } from '../../../server/src/language/index';
 import { commands as lspCommands } from '../../../server/src/lsp/protocol';
-import { approvalReport, approvalTitle } from './approvals';
 
 export class ApprovalLens implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -20,11 +18,14 @@ export class ApprovalLens implements vscode.CodeLensProvider, vscode.Disposable 
     this.changed.fire();
   }
 
-  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+  async provideCodeLenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
     if (doc.uri.scheme !== 'file') return [];
     const text = doc.getText();
     let title: string;
     try {
+      // Loaded on the first lens, after activation: the language layer and the signing core are not small.
+      const { parseRunbook } = await import('../../../server/src/language/index');
+      const { approvalReport, approvalTitle } = await import('./approvals');
       const required = parseRunbook(text).runbook.policy.approvalsRequired;
       // The buffer's bytes, not the file's: an unsaved edit already counts as a modification.
       title = approvalTitle(approvalReport(doc.uri.fsPath, new TextEncoder().encode(text), this.trustStoreOf(doc.uri), required));

@@ -5,20 +5,23 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { commands as lspCommands } from '../../../server/src/lsp/protocol';
-import { parseRunbook } from '../../../server/src/language/index';
-import { addKey, rotateKey } from '../signing/trust-store';
-import { formatPublicKey } from '../signing/keys';
-import { DEFAULT_CHAIN_MAPPING, TRANSCRIPT_MAPPING } from '../signing/chain-mapping';
-import { createKeyLookup, type KeyLookup } from '../signing/trust-index';
-import { readTrustFile, writeTrustFile } from '../node/trust-file';
-import { verifyFile } from '../node/verify-file';
-import { approvalReport, approveRunbook, trustKeys } from './approvals';
-import { startGuardedRun } from './guardedRun';
-import { revealStep } from './reveal';
+import type { KeyLookup } from '../signing/trust-index';
 import type { RunView } from './runView';
 import type { RunsafeSecrets } from './secrets';
-import { transcriptSummary, verdictText } from './transcript-summary';
 import { mayRun } from './trust';
+
+// The signing core, the runner, the language layer and YAML load on first use, not on activation
+// (esbuild keeps dynamically imported modules unevaluated until then): activation stays fast.
+const signing = async () => ({
+  ...(await import('../signing/trust-store')),
+  ...(await import('../signing/keys')),
+  ...(await import('../signing/chain-mapping')),
+  ...(await import('../signing/trust-index')),
+  ...(await import('../node/trust-file')),
+  ...(await import('../node/verify-file')),
+  ...(await import('./approvals')),
+  ...(await import('./transcript-summary')),
+});
 
 export interface CommandDeps {
   log: vscode.LogOutputChannel;
@@ -80,6 +83,7 @@ async function pickFile(arg: unknown, label: string, filters: Record<string, str
 }
 
 async function keysFor(uri: vscode.Uri, deps: CommandDeps): Promise<KeyLookup> {
+  const { trustKeys, createKeyLookup, formatPublicKey } = await signing();
   const store = trustStoreOf(uri);
   if (existsSync(store)) return trustKeys(store);
   // Without a trust store, the operator's own key is the only one known.
@@ -109,6 +113,8 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     // A dry run executes nothing, so it is allowed in untrusted workspaces; real runs are not.
     if (!dryRun && !mayRun(`run ${basename(uri.fsPath)}`, log)) return undefined;
     const trustStore = trustStoreOf(uri);
+    const { startGuardedRun } = await import('./guardedRun');
+    const { approvalReport } = await signing();
     return startGuardedRun(
       { runbook: uri, workspace: folderOf(uri), stepId, dryRun },
       {
@@ -129,11 +135,13 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   reg(lspCommands.runRunbook, (uri) => run(uri, undefined, false));
   reg(lspCommands.runStep, (uri, stepId) => run(uri, typeof stepId === 'string' ? stepId : undefined, false));
   reg('runsafe.dryRun', (uri) => run(uri, undefined, true));
-  reg('runsafe.revealStep', (uri, stepId) => revealStep(String(uri), String(stepId)));
+  reg('runsafe.revealStep', async (uri, stepId) => (await import('./reveal')).revealStep(String(uri), String(stepId)));
 
   const showApproval = async (arg: unknown) => {
     const uri = await runbookArg(arg);
     if (!uri) return undefined;
+    const { approvalReport } = await signing();
+    const { parseRunbook } = await import('../../../server/src/language/index');
     const bytes = readFileSync(uri.fsPath);
     const required = parseRunbook(bytes.toString('utf8')).runbook.policy.approvalsRequired;
     const r = approvalReport(uri.fsPath, bytes, trustStoreOf(uri), required);
@@ -153,6 +161,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
       if (pick) await vscode.commands.executeCommand('runsafe.generateKey');
       return undefined;
     }
+    const { approveRunbook } = await signing();
     const out = approveRunbook(uri.fsPath, signer, identity(uri), new Date());
     log.info(`approved ${uri.fsPath} with key ${signer.keyId}; signature in ${out}`);
     deps.refreshLenses();
@@ -163,6 +172,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   const verifyChain = async (arg: unknown, transcript: boolean) => {
     const uri = await pickFile(arg, transcript ? 'Verify transcript' : 'Verify audit chain', { 'JSON Lines': ['jsonl'] });
     if (!uri) return undefined;
+    const { verifyFile, verdictText, TRANSCRIPT_MAPPING, DEFAULT_CHAIN_MAPPING } = await signing();
     const report = await verifyFile(uri.fsPath, { mapping: transcript ? TRANSCRIPT_MAPPING : DEFAULT_CHAIN_MAPPING, keys: await keysFor(uri, deps) });
     const text = `${basename(uri.fsPath)}: ${verdictText(report)}`;
     log.info(`verify ${uri.fsPath}: ${verdictText(report)}`);
@@ -176,6 +186,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   reg('runsafe.showTranscriptSummary', async (arg) => {
     const uri = await pickFile(arg, 'Summarise transcript', { 'Runsafe transcripts': ['jsonl'] });
     if (!uri) return undefined;
+    const { verifyFile, transcriptSummary, TRANSCRIPT_MAPPING } = await signing();
     const report = await verifyFile(uri.fsPath, { mapping: TRANSCRIPT_MAPPING, keys: await keysFor(uri, deps) });
     const content = transcriptSummary(relative(folderOf(uri), uri.fsPath), readFileSync(uri.fsPath, 'utf8'), report);
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
@@ -190,6 +201,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
       if (pick) await vscode.commands.executeCommand('runsafe.rotateKey');
       return undefined;
     }
+    const { formatPublicKey, addKey, readTrustFile, writeTrustFile } = await signing();
     const signer = await secrets.setSigner(new Uint8Array(randomBytes(32)));
     log.info(`generated signing key ${signer.keyId} (public ${formatPublicKey(signer.publicKey)}); the private key is in VS Code's secret storage`);
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -213,6 +225,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     if (!old) throw new Error('there is no key to rotate; use Generate Key first');
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const path = folder ? trustStoreOf(folder) : undefined;
+    const { rotateKey, readTrustFile, writeTrustFile } = await signing();
     const next = await secrets.setSigner(new Uint8Array(randomBytes(32)));
     if (path && existsSync(path) && readTrustFile(path).keys.some((k) => k.key_id === old.keyId)) {
       // The rotation statement is signed by the old key and the new one: evidence of continuity.

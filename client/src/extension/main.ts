@@ -3,7 +3,6 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ApprovalLens } from './approvalLens';
 import { registerCommands, trustStoreOf } from './commands';
-import { startLanguageClient } from './languageClient';
 import { RunView } from './runView';
 import { RunsafeSecrets } from './secrets';
 import { StatusItem } from './statusBar';
@@ -33,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): RunsafeApi {
   registerCommands(context, { log, secrets: new RunsafeSecrets(context.secrets), view, refreshLenses: () => lens.refresh() });
 
   // The server starts in the background so activation does not wait for its initialize round trip.
-  const clientReady = startLanguageClient(context, log).then(
+  const clientReady = import('./languageClient').then(({ startLanguageClient }) => startLanguageClient(context, log)).then(
     (c) => {
       client = c;
       status.show(c ? 'ready' : 'no-server');

@@ -1,6 +1,9 @@
 // Keys and remembered secret inputs in VS Code's SecretStorage: never in settings, files or logs.
 import type * as vscode from 'vscode';
-import { formatSeed, parseSeed, signerFromSeed, type Signer } from '../signing/keys';
+import type { Signer } from '../signing/keys';
+
+// Ed25519 loads when a key is first used, not on activation.
+const keys = () => import('../signing/keys');
 
 const signingKey = 'runsafe.signingKey';
 const previousKeys = 'runsafe.previousSigningKeys';
@@ -13,11 +16,14 @@ export class RunsafeSecrets {
   /** The operator's signing key, if one was generated or imported. */
   async signer(): Promise<Signer | undefined> {
     const seed = await this.store.get(signingKey);
-    return seed ? signerFromSeed(parseSeed(seed)) : undefined;
+    if (!seed) return undefined;
+    const { signerFromSeed, parseSeed } = await keys();
+    return signerFromSeed(parseSeed(seed));
   }
 
   /** Stores a new signing key; the one it replaces is kept (by key id) so old approvals stay explainable. */
   async setSigner(seed: Uint8Array): Promise<Signer> {
+    const { formatSeed, parseSeed, signerFromSeed } = await keys();
     const old = await this.store.get(signingKey);
     if (old) {
       const kept = JSON.parse((await this.store.get(previousKeys)) ?? '{}') as Record<string, string>;
