@@ -1,7 +1,7 @@
 // `runsafe run` end to end, in child processes: gates, injection, masking in the transcript, rollback, lock, killed runs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { acquireLock, lockPath } from '../../client/src/runner/lock';
 import { encodedForms } from '../../client/src/runner/masker';
@@ -60,6 +60,9 @@ steps:
       echo "token: $NEW_TOKEN"
       printf '%s' "$NEW_TOKEN" | base64
 `);
+  // The runbook leaks on purpose, so the masker is what is tested: the workspace policy turns
+  // off the rule that would (rightly) refuse it at the lint gate.
+  writeFileSync(join(dir, '.runsafe.yaml'), 'severity:\n  secret-echo: off\n');
   const password = 'p@ss w0rd/"quoted"+ünï\\cödé';
   const r = await cli(['run', path], dir, { DB_PASSWORD: password });
   assert.equal(r.status, 0, r.stdout + r.stderr);
@@ -224,4 +227,21 @@ test('approval gate: a policy requiring approval refuses unapproved and modified
   assert.equal(modified.status, 1);
   assert.match(modified.stdout, /✗ approval: modified/);
   assert.deepEqual(readFileSync(join(dir, 'ran.txt'), 'utf8'), 'ran\n');
+});
+
+test('the lint gate uses the safety rules and .runsafe.yaml; a rule-flagged step needs confirmation even as a warning', async () => {
+  const { dir, path } = workspace('flagged', `runsafe: 1\nid: flagged\ntitle: Flagged\nsteps:\n  - id: wipe\n    title: Wipe scratch\n    run: rm -rf ./scratch\n`);
+  mkdirSync(join(dir, 'scratch'));
+  const refused = await cli(['run', path], dir);
+  assert.equal(refused.status, 1);
+  assert.match(refused.stdout, /✗ lint: 1 error\(s\); fix them first:\n {2}flagged\.runbook\.yaml:7:10 destructive-unconfirmed/);
+  // Downgraded to a warning by the workspace policy, the finding still demands a typed confirmation.
+  writeFileSync(join(dir, '.runsafe.yaml'), 'severity:\n  destructive-unconfirmed: warning\n');
+  const unconfirmed = await cli(['run', path], dir);
+  assert.equal(unconfirmed.status, 1);
+  assert.match(unconfirmed.stdout, /step wipe needs confirmation \(flagged by destructive-unconfirmed\); pass --confirm wipe/);
+  assert.equal(existsSync(join(dir, 'scratch')), true);
+  const confirmed = await cli(['run', path, '--confirm', 'wipe'], dir);
+  assert.equal(confirmed.status, 0, confirmed.stdout);
+  assert.equal(existsSync(join(dir, 'scratch')), false);
 });

@@ -3,7 +3,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { lintRunbook } from '../../../server/src/lint';
+import { initLint, lintRunbook, type LintOptions } from '../../../server/src/lint';
+import { findWorkspaceConfig, readWorkspacePolicy } from '../node/workspace-policy';
 import { LineIndex, type Problem } from '../../../server/src/language/index';
 import type { Json } from '../signing/jcs';
 import type { Signer } from '../signing/keys';
@@ -84,9 +85,9 @@ function defaultOperator(env: Record<string, string | undefined>): string {
 }
 
 /** Reads, lints and plans a runbook; the plan carries the gates' verdicts for a dry run. */
-export function planFile(runbookPath: string): { plan: Plan; text: string; bytes: Uint8Array; errors: Problem[]; approvalsRequired?: number } {
+export function planFile(runbookPath: string, options: LintOptions = {}): { plan: Plan; text: string; bytes: Uint8Array; errors: Problem[]; approvalsRequired?: number } {
   const bytes = readFileSync(runbookPath);
-  const lint = lintRunbook(bytes);
+  const lint = lintRunbook(bytes, options);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const plan = buildPlan(lint.parsed.runbook, { path: runbookPath, sha256, problems: lint.problems });
   return { plan, text: lint.parsed.text, bytes, errors: lint.problems.filter((p) => p.severity === 'error'), approvalsRequired: lint.parsed.runbook.policy.approvalsRequired };
@@ -111,7 +112,11 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
 
   let planned: ReturnType<typeof planFile>;
   try {
-    planned = planFile(path);
+    // The lint gate runs the same rules as `runsafe lint` and the editor: shell grammar loaded,
+    // the workspace's .runsafe.yaml policy applied.
+    await initLint().catch(() => undefined);
+    const config = findWorkspaceConfig(o.workspace);
+    planned = planFile(path, config ? { workspacePolicy: readWorkspacePolicy(config) } : {});
   } catch (err) {
     host.emit({ type: 'message', level: 'error', text: `cannot read ${shown}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
     return finish('refused');

@@ -116,6 +116,11 @@ export const runCommand: Command = {
       };
     }
 
+    // A closed pipe (`runsafe run … | head`) must not crash the run: the steps and the
+    // transcript go on; only what is shown is lost.
+    const ignorePipeErrors = () => undefined;
+    io.stdout.on?.('error', ignorePipeErrors);
+
     const stdin = io.stdin as NodeJS.ReadStream;
     const interactive = !values['non-interactive'] && !values['dry-run'] && io.stdin.isTTY === true && io.stdout.isTTY === true;
     const color = useColor(io.stdout, io.env, values['no-color'] ? false : (values.color as boolean | undefined));
@@ -177,6 +182,7 @@ export const runCommand: Command = {
       }
       return result.status === 'passed' ? EXIT_OK : EXIT_FINDINGS;
     } finally {
+      io.stdout.off?.('error', ignorePipeErrors);
       ui.dispose();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
