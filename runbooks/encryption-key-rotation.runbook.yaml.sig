@@ -5,12 +5,12 @@
       "statement": {
         "type": "runbook-approval",
         "file": "encryption-key-rotation.runbook.yaml",
-        "runbook_sha256": "4854481e09d54ede88aa3d0d5b1d5fd3898fd7986008bfcfa26f5b20d92f199f",
-        "approved_at": "2026-11-21T23:47:38.120Z",
+        "runbook_sha256": "29599afc204651106ef4441a400b90481ef438edbcda9f3a5ecb31de17a326b6",
+        "approved_at": "2026-11-21T23:57:45.138Z",
         "key_id": "b4cebbd1dc8d284b",
         "identity": "demo-approver (PUBLIC TEST KEY, examples only)"
       },
-      "sig": "8-bTbNqP6YMJRNaNl4Ko-n0QJd-p537tbWsy3ZpO4I1Sl_2D5EYvv0xWTQSzEsJv4hr_GCR1yqva1FBs2-WyDA"
+      "sig": "G4kIVI0MzDShEn9DazU4aJ2rHcgsutH-n3F7NhNwz2vPnQru4NJOrOa-xe7KpcQ954qmOw7wabuUBvF_3yJ5CA"
     }
   ]
 }

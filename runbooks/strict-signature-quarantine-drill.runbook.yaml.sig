@@ -5,12 +5,12 @@
       "statement": {
         "type": "runbook-approval",
         "file": "strict-signature-quarantine-drill.runbook.yaml",
-        "runbook_sha256": "2f30ee9140fc94f32daf5e4bd988613e1642baa3f8718cd12ef8e12b35d2f212",
-        "approved_at": "2026-11-21T23:47:39.677Z",
+        "runbook_sha256": "688ca6fd5d1807d71188cac5e3fa1251b33d456612b118e93cb529eecab5250c",
+        "approved_at": "2026-11-21T23:57:46.435Z",
         "key_id": "b4cebbd1dc8d284b",
         "identity": "demo-approver (PUBLIC TEST KEY, examples only)"
       },
-      "sig": "FSJRoCyqcWl6ecThVTZ39x8frE6YWyCpFhvVJavkCX355Xf-x6VREASfdG5ks9zD00ScVjM0DopVHfuxVWg-Bg"
+      "sig": "BYPomE16ukLay-Pxh5PlgdAauRb_HkKTuMKSzFwy6xBwARzZdcy7CV3HosElJnxOmbcOnkI-8UTIIu3MLdaLDQ"
     }
   ]
 }

@@ -5,12 +5,12 @@
       "statement": {
         "type": "runbook-approval",
         "file": "trace-signing-key-rotation.runbook.yaml",
-        "runbook_sha256": "c0513dc160b484a0efc0c22fb0e6f036dd2833fd1b49131e652c1bc522624229",
-        "approved_at": "2026-11-21T23:47:40.092Z",
+        "runbook_sha256": "da95d7eb76825d231c60f65819a94d69a740fb325b049e42ededfafbe8f8f660",
+        "approved_at": "2026-11-21T23:57:46.963Z",
         "key_id": "b4cebbd1dc8d284b",
         "identity": "demo-approver (PUBLIC TEST KEY, examples only)"
       },
-      "sig": "kLWlNjtRs9d2pe8DqLSsyJlD5QiNuDuQfwzZdf8_CTbDx0xrReBg_fY5unovAytwDoeZccBFo23LYVml3hH_Cw"
+      "sig": "WwOiNQE3SNY2FLI9zBO09SAjGO7_YA328NQqhyI5dgyTTjb2xEDyxX4LJKB7kOsQQHT9J2muMEvcKHYvNoFpAQ"
     }
   ]
 }
