@@ -101,6 +101,19 @@ test('suppress with reason: a YAML comment before a plain one-line script', () =
   assert.match(lines[i + 1]!, /^    run: heroku config:unset/);
 });
 
+test('a real rule fix and suppression: heroku config:set of a secret without a redirect', () => {
+  const text = base.replace('  - id: store-in-vault', '  - id: set-plain\n    run: heroku config:set "KEY=$NEW_SEED" -a app\n  - id: store-in-vault');
+  const doc = analyze(uri, text);
+  const problem = doc.problems.find((p) => p.code === 'secret-echo')!;
+  assert.ok(problem, 'the rule reports the echoed config value');
+  const actions = codeActions(doc, problem.span);
+  const titles = actions.map((a) => a.title);
+  assert.ok(titles.includes('Suppress secret-echo here (with a reason)'));
+  const all = fixAll(doc)!;
+  assert.match(apply(text, all), /run: heroku config:set "KEY=\$NEW_SEED" -a app >\/dev\/null 2>&1\n/);
+  assert.equal(fixAll(analyze(uri, apply(text, all))), null, 'nothing left to fix');
+});
+
 test('fix-all applies every preferred fix once, skipping overlaps', () => {
   const text = base.replace('    title: Run the integrity checker', '    tilte: Run the integrity checker').replace('    confirm: true', '    confrim: true');
   const doc = analyze(uri, text);

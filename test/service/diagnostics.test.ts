@@ -45,6 +45,14 @@ test('related information: the declaration of the variable a rule names, and exp
   assert.equal(broken.relatedInformation![0]!.message, 'first defined here');
 });
 
+test('a real rule finding: docs link, typed data, and the capture that makes the value secret', () => {
+  const text = base.replace('  - id: store-in-vault', '  - id: show-seed\n    run: echo "$NEW_SEED"\n  - id: store-in-vault');
+  const d = diagnostics(analyze(uri, text)).find((x) => x.code === 'secret-echo')!;
+  assert.equal(d.codeDescription.href, 'https://github.com/runsafe/runsafe/blob/main/docs/rules/secret-echo.md');
+  assert.equal(d.data!.rule, 'secret-echo');
+  assert.deepEqual(d.relatedInformation, [{ location: { uri, range: { start: { line: 29, character: 16 }, end: { line: 29, character: 24 } } }, message: '`NEW_SEED` is captured here' }]);
+});
+
 test('related information: declared variables used inside a rule finding', () => {
   const doc = analyze(uri, base);
   const start = base.indexOf('heroku config:set "TRACE');

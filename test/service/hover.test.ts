@@ -40,6 +40,13 @@ test('hover on a problem names its rule and links the docs', () => {
   assert.match(h.markdown, /docs\/problems\.md#schema-unknown-key/);
 });
 
+test('hover on a rule finding gives the rule summary and its docs page', () => {
+  const text = base.replace('  - id: store-in-vault', '  - id: show-seed\n    run: echo "$NEW_SEED"\n  - id: store-in-vault');
+  const h = hoverAt(at('echo "$NEW_SEED', 8, text))!;
+  assert.match(h.markdown, /^\*\*captured `NEW_SEED`\*\*/);
+  assert.match(h.markdown, /\*\*runsafe `secret-echo`\*\* \(error\): A secret value is printed .+ \[docs\]\(https:\/\/github\.com\/runsafe\/runsafe\/blob\/main\/docs\/rules\/secret-echo\.md\)/);
+});
+
 test('hover outside anything is null', () => {
   assert.equal(hoverAt(`# comment |\nrunsafe: 1\n`), null);
 });

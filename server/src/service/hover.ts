@@ -2,6 +2,7 @@
 // problem's rule, or a shell command the rules know.
 import { docsUrl, languageCodes } from '../language/docs';
 import { sourceSpan, type Span } from '../language/index';
+import { rules } from '../rules/registry';
 import { symbolIndex } from './cache';
 import { commandNoteAt } from './commands';
 import { visibleProblems } from './diagnostics';
@@ -56,7 +57,7 @@ function problemsSection(doc: RunbookDocument, offset: number): { text: string; 
   for (const p of hits) {
     if (seen.has(p.code)) continue;
     seen.add(p.code);
-    const summary = languageCodes[p.code] ?? (typeof p.data?.summary === 'string' ? p.data.summary : undefined);
+    const summary = languageCodes[p.code] ?? rules.find((r) => r.name === p.code)?.summary;
     lines.push(`**runsafe ${code(p.code)}** (${p.severity})${summary ? `: ${summary}` : ''} [docs](${docsUrl(p.code)})`);
   }
   return { text: lines.join('\n\n'), span: hits[0]!.span };
