@@ -69,6 +69,10 @@ test('destructive-unconfirmed adds confirm: true, and the fixed step is clean', 
   assert.equal(fixed, text.replace('  - id: halt\n', '  - id: halt\n    confirm: true\n'));
   const { problems } = lintRunbook(fixed);
   assert.deepEqual(problems.filter((x) => x.code === 'destructive-unconfirmed' || x.severity === 'error').map((x) => x.code), []);
+  // `confirm: false` is flipped, not doubled (a second key would be a YAML error).
+  const off = text.replace('  - id: halt\n', '  - id: halt\n    confirm: false\n');
+  const flipped = applyFix(off, only(off, 'destructive-unconfirmed'), /confirm/);
+  assert.equal(flipped, text.replace('  - id: halt\n', '  - id: halt\n    confirm: true\n'));
 });
 
 test('SQL findings point at the table inside heredocs and sql blocks', () => {

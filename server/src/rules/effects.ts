@@ -3,8 +3,13 @@ import { argv, hasFlag, positionals } from './helpers';
 import type { ShellCommand } from './shell/index';
 import type { SqlStatement } from './sql/index';
 
+/** Every command name the two judgements below look at; any other command is neither (the fast path). */
+const destroyers = new Set(['rm', 'kubectl', 'oc', 'helm', 'terraform', 'tofu', 'systemctl', 'service', 'shutdown', 'reboot', 'halt', 'poweroff', 'pkill', 'killall', 'dropdb', 'mkfs', 'wipefs', 'shred', 'docker', 'podman', 'docker-compose', 'heroku', 'redis-cli', 'dd', 'aws', 'gcloud', 'az', 'git']);
+const changers = new Set([...destroyers, 'vault', 'fly', 'flyctl']);
+
 /** Why a command destroys or stops something, or null. */
 export function destructive(c: ShellCommand): string | null {
+  if (c.name === null || !destroyers.has(c.name)) return null;
   const a = argv(c);
   // A dry run only shows what would happen.
   if (a.some((x) => x === '--dry-run' || (x.startsWith('--dry-run=') && x !== '--dry-run=none'))) return null;
@@ -75,11 +80,15 @@ export function destructiveSql(st: SqlStatement): string | null {
 
 /** Why a command changes the state of a running system (so something should verify it), or null. */
 export function stateChange(c: ShellCommand): string | null {
+  return destructive(c) ?? nonDestructiveChange(c);
+}
+
+/** A change that destroys nothing (config, restart, deploy, secret write); callers have already asked `destructive`. */
+export function nonDestructiveChange(c: ShellCommand): string | null {
+  if (c.name === null || !changers.has(c.name)) return null;
   const a = argv(c);
   if (a.some((x) => x === '--dry-run' || (x.startsWith('--dry-run=') && x !== '--dry-run=none'))) return null;
   const sub = positionals(c, c.name === 'docker' || c.name === 'podman' || c.name === 'docker-compose' ? ['-f'] : []);
-  const d = destructive(c);
-  if (d) return d;
   switch (c.name) {
     case 'heroku':
       return /^(config:set|config:unset|restart|ps:restart|ps:scale|releases:rollback|maintenance:on|maintenance:off|pg:credentials:rotate|features:enable|features:disable)$/.test(sub[0] ?? '') ? `heroku ${sub[0]}` : null;

@@ -2,7 +2,7 @@
 import type { Step } from '../language/model';
 import type { Span } from '../language/positions';
 import type { RuleContext } from './context';
-import { destructive, destructiveSql, sqlChange, stateChange } from './effects';
+import { destructive, destructiveSql, nonDestructiveChange, sqlChange } from './effects';
 import { argv, commandSpan } from './helpers';
 
 export interface Effect {
@@ -32,8 +32,8 @@ function computeEffects(ctx: RuleContext, step: Step): Effect[] {
     // A `wait` poll only reads; what it runs is not a change.
     if (info.script.field === 'wait.run') continue;
     for (const c of info.shell?.commands ?? []) {
-      const d = destructive(c) ?? policyDanger(ctx, [c.name ?? '', ...argv(c)]);
-      const change = d ?? stateChange(c);
+      const d = destructive(c) ?? (ctx.policy.dangerousCommands.length ? policyDanger(ctx, [c.name ?? '', ...argv(c)]) : null);
+      const change = d ?? nonDestructiveChange(c);
       if (change) out.push({ span: commandSpan(info, c), why: change, destructive: d !== null, reversible: !irreversible.has(c.name ?? '') });
     }
     for (const unit of info.sql) {

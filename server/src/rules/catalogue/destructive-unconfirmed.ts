@@ -2,7 +2,7 @@
 import { docsUrl } from '../../language/docs';
 import { addStepKey, confirmed } from '../helpers';
 import { stepEffects } from '../step-effects';
-import type { Finding, Rule } from '../types';
+import type { Finding, Fix, Rule } from '../types';
 
 export const destructiveUnconfirmed: Rule = {
   name: 'destructive-unconfirmed',
@@ -14,10 +14,13 @@ export const destructiveUnconfirmed: Rule = {
     for (const step of ctx.runbook.allSteps) {
       // Rollback steps run only when the operator picks them from the rollback offer (or `--on-failure rollback` says so).
       if (confirmed(step) || step.group === 'rollback') continue;
-      const fix = addStepKey(ctx, step, 'confirm', 'true', 'Ask for confirmation before this step (confirm: true)');
-      for (const e of stepEffects(ctx, step)) {
-        if (e.destructive) out.push({ span: e.span, message: `${e.why}; add \`confirm: true\` to the step`, fixes: fix ? [fix] : [] });
-      }
+      const destroys = stepEffects(ctx, step).filter((e) => e.destructive);
+      if (!destroys.length) continue;
+      // A step holding `confirm: false` gets its value flipped rather than a second `confirm` key.
+      const existing = step.node.pairs.find((p) => p.key.value === 'confirm');
+      const title = 'Ask for confirmation before this step (confirm: true)';
+      const fix: Fix | null = existing ? { title, edits: [{ span: existing.value.span, newText: 'true' }], safe: true } : addStepKey(ctx, step, 'confirm', 'true', title);
+      for (const e of destroys) out.push({ span: e.span, message: `${e.why}; add \`confirm: true\` to the step`, fixes: fix ? [fix] : [] });
     }
     return out;
   },

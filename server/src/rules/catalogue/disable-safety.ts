@@ -74,14 +74,14 @@ export const disableSafety: Rule = {
         const envs = [environmentOf([...stepEnv, ...texts]), ...names.map((n) => inputEnv.get(n) ?? 'unknown')];
         return envs.includes('production') || !envs.includes('other');
       };
-      const scriptInProduction = production([p.script], p.uses.map((u) => u.name));
+      let scriptInProduction: boolean | undefined;
       const report = (span: Span, why: Why, inProduction: () => boolean) => {
         if (!why.productionOnly || inProduction()) out.push({ span: info.source(span), message: why.message });
       };
       for (const d of p.definitions) {
         if (d.value?.value === null || d.value === null || d.kind === 'read' || d.kind === 'for') continue;
         const why = disables(d.name, d.value.value);
-        if (why) report({ start: d.nameSpan.start, end: d.value.span.end }, why, () => scriptInProduction);
+        if (why) report({ start: d.nameSpan.start, end: d.value.span.end }, why, () => (scriptInProduction ??= production([p.script], p.uses.map((u) => u.name))));
       }
       for (const c of p.commands) {
         const inProduction = () => production(c.words.map((w) => w.text), c.words.flatMap((w) => w.expansions.map((e) => e.name)));

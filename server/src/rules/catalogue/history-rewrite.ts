@@ -69,8 +69,15 @@ interface Verdict {
   severity?: 'warning';
 }
 
+/** Commands judged by name below; others can still write a migration file or re-sign by name. */
+const tools = new Set(['git', 'git-filter-repo', 'bfg', 'flyway', 'alembic', 'liquibase', 'rails', 'rake', 'migrate', 'dbmate', 'goose', 'knex', 'sequelize', ...editors]);
+
 function judge(c: ShellCommand): Verdict | null {
   const a = argv(c);
+  return (c.name !== null && tools.has(c.name) ? byName(c, a) : null) ?? byEffect(c, a);
+}
+
+function byName(c: ShellCommand, a: string[]): Verdict | null {
   if (c.name === 'git') {
     const sub = a.find((x) => !x.startsWith('-'));
     if (sub === 'push') {
@@ -100,10 +107,14 @@ function judge(c: ShellCommand): Verdict | null {
     const target = a.findIndex((x) => migrationPath.test(x));
     if (target >= 0 && (c.name !== 'sed' && c.name !== 'perl' ? true : a.some((x) => /^-[a-zA-Z]*i/.test(x)))) return { message: 'this edits a migration file; applied migrations must never change', word: target };
   }
+  return null;
+}
+
+function byEffect(c: ShellCommand, a: string[]): Verdict | null {
   for (const r of c.redirects) {
     if ((r.operator === '>' || r.operator === '>>') && r.target?.value && migrationPath.test(r.target.value)) return { message: 'this writes into a migration file; applied migrations must never change' };
   }
   const words = [c.name ?? '', ...a].join(' ');
-  if (/(^|[\s_./-])re-?sign(ing|ed)?([\s_.-]|$)/i.test(words)) return { message: 're-signing historical records replaces the evidence they carry' };
+  if (/sign/i.test(words) && /(^|[\s_./-])re-?sign(ing|ed)?([\s_.-]|$)/i.test(words)) return { message: 're-signing historical records replaces the evidence they carry' };
   return null;
 }
