@@ -66,6 +66,8 @@ export interface EditorOptions {
   settings?: Record<string, unknown>;
   /** More .vsix files to install beside Runsafe's (the bench's baseline extension). */
   extraVsix?: string[];
+  /** Adds files to the workspace copy before the editor opens it. */
+  prepare?: (workspace: string) => void;
 }
 
 export interface Editor {
@@ -103,6 +105,7 @@ export async function startEditor(opts: EditorOptions): Promise<Editor> {
   const workspace = join(home, 'workspace');
   const config = join(home, 'config.yaml');
   cpSync(fixtures, workspace, { recursive: true });
+  opts.prepare?.(workspace);
   mkdirSync(join(userData, 'User'), { recursive: true });
   writeFileSync(config, 'auth: none\ncert: false\n');
   const settings = {
@@ -123,6 +126,8 @@ export async function startEditor(opts: EditorOptions): Promise<Editor> {
     // Only top-level outline entries start expanded, so the steps fit on screen once opened.
     'outline.collapseItems': 'alwaysCollapse',
     'files.autoSave': 'off',
+    // The DOM renderer keeps terminal text in the page, so tests can read the guarded terminal.
+    'terminal.integrated.gpuAcceleration': 'off',
     ...opts.settings,
   };
   writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));

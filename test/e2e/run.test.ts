@@ -3,28 +3,36 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTrust } from '../../client/src/node/trust-file';
 import { verifyFile } from '../../client/src/node/verify-file';
 import { TRANSCRIPT_MAPPING } from '../../client/src/signing/chain-mapping';
 import { poll, root, startEditor, step, type Editor } from './harness';
-import { openFile, runCommand } from './ui';
+import { goTo, openFile, runCommand } from './ui';
 
 let editor: Editor;
 const secret = 'e2e-Secret-Token-98765';
 
 before(async () => {
-  editor = await startEditor({ trusted: true });
+  editor = await startEditor({ trusted: true, prepare: addShippedDemo });
 }, { timeout: 180_000 });
 
 after(async () => {
   await editor?.stop();
 });
 
-function finishedTranscript(dir: string): string | undefined {
+/** The shipped demo calls the CLI at ../../client/out/cli.js from its folder: the copy gets the same layout. */
+function addShippedDemo(workspace: string): void {
+  mkdirSync(join(workspace, 'runbooks'), { recursive: true });
+  cpSync(join(root, 'runbooks', 'demo'), join(workspace, 'runbooks', 'demo'), { recursive: true });
+  mkdirSync(join(workspace, 'client'), { recursive: true });
+  symlinkSync(join(root, 'client', 'out'), join(workspace, 'client', 'out'));
+}
+
+function finishedTranscript(dir: string, prefix = ''): string | undefined {
   if (!existsSync(dir)) return undefined;
-  const file = readdirSync(dir).find((f) => f.endsWith('.transcript.jsonl'));
+  const file = readdirSync(dir).find((f) => f.startsWith(prefix) && f.endsWith('.transcript.jsonl'));
   if (!file) return undefined;
   const path = join(dir, file);
   // The signed head is the last record: the run is over and the file closed.
@@ -88,5 +96,33 @@ test("running the demo's first step from its code lens writes a transcript that 
     await poll('the run view to show the step passed', async () =>
       (await view.locator('.monaco-list-row').allTextContents()).some((t) => t.includes('Greet without showing the token') && t.includes('passed')),
     );
+  });
+});
+
+test("the shipped demo runbook's first step runs from its code lens; its transcript verifies", { timeout: 180_000 }, async () => {
+  await step(editor, 'shipped-demo', async () => {
+    const { page, workspace } = editor;
+    await openFile(page, 'signing-demo.runbook.yaml');
+    // Scroll the first step into view: lenses are rendered only for visible lines.
+    const lines = readFileSync(join(root, 'runbooks', 'demo', 'signing-demo.runbook.yaml'), 'utf8').split('\n');
+    await goTo(page, lines.findIndex((l) => /^\s*- id: workspace\s*$/.test(l)) + 1, 1);
+    const lens = page.locator('.codelens-decoration a', { hasText: 'Run step' }).first();
+    await lens.waitFor({ state: 'visible', timeout: 60_000 });
+    await lens.click();
+
+    // Plain inputs are asked in the guarded terminal; Enter takes each default.
+    const terminal = page.locator('.terminal-wrapper.active .xterm-rows');
+    for (const name of ['PRODUCER', 'RUNSAFE_CLI', 'EVENTS_PER_KEY']) {
+      await poll(`the terminal to ask for ${name}`, async () => new RegExp(`${name}[^\\n]*\\(default [^)]*\\): *$`, 'm').test(((await terminal.allTextContents()).join('\n')).replace(/\u00a0/g, ' ')));
+      await page.keyboard.press('Enter');
+    }
+    const transcripts = join(workspace, '.runsafe', 'transcripts');
+    const transcript = await poll('a finished transcript of the demo', async () => finishedTranscript(transcripts, 'signing-demo'), 120_000);
+    const text = readFileSync(transcript, 'utf8');
+    assert.match(text, /"stepId":"workspace"/);
+    assert.doesNotMatch(text, /"stepId":"keygen-v1"/, 'Run step ran more than the first step');
+    const verify = spawnSync(process.execPath, [join(root, 'client/out/cli.js'), 'verify', transcript, '--trust', join(workspace, '.runsafe', 'trust.yaml')], { encoding: 'utf8' });
+    assert.equal(verify.status, 0, `runsafe verify refused the transcript:\n${verify.stdout}${verify.stderr}`);
+    await poll('the terminal to show the verdict', async () => /Transcript: .*signing-demo/.test((await terminal.allTextContents()).join('\n')));
   });
 });
