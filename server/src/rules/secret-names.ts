@@ -63,7 +63,9 @@ export function secretProducer(c: ShellCommand): string | null {
     case 'gcloud':
       return has('secrets', 'versions', 'access') ? 'gcloud prints the secret version' : null;
     case 'heroku':
-      if (a[0] === 'config' || a[0] === 'config:get') return a[0] === 'config' ? 'heroku config prints every config value' : 'heroku config:get prints a config value';
+      if (a[0] === 'config') return 'heroku config prints every config value';
+      // config:get prints one value: a secret only when the variable is (a key *version* is not).
+      if (a[0] === 'config:get' && a.slice(1).some((x) => !x.startsWith('-') && looksSecret(x))) return 'heroku config:get prints a secret config value';
       return null;
     case 'kubectl':
     case 'oc':

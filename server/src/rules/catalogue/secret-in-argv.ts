@@ -1,7 +1,6 @@
 // secret-in-argv: a secret on a command line, where any local user can read it with ps or /proc.
 import { docsUrl } from '../../language/docs';
 import { secretInWord } from '../context';
-import type { ShellCommand } from '../shell/index';
 import type { Finding, Rule } from '../types';
 
 /** Builtins never exec, so their arguments never appear in a process list. */
@@ -10,15 +9,6 @@ const builtins = new Set([
   ':', 'true', 'false', 'eval', 'let', 'shift', 'return', 'exit', 'source', '.', 'trap', 'wait', 'alias', 'type', 'hash', 'ulimit', 'umask',
   'getopts', 'mapfile', 'readarray', 'break', 'continue',
 ]);
-
-/**
- * CLIs that offer no way but argv to set a value (no stdin or file option): flagging them would only
- * teach people to suppress. DESIGN.md's own rotation example uses `heroku config:set`.
- */
-function argvOnly(c: ShellCommand): boolean {
-  const sub = c.args[0]?.value;
-  return (c.name === 'heroku' || c.name === 'dokku') && sub === 'config:set';
-}
 
 export const secretInArgv: Rule = {
   name: 'secret-in-argv',
@@ -30,7 +20,7 @@ export const secretInArgv: Rule = {
     for (const info of ctx.scripts) {
       for (const c of info.shell?.commands ?? []) {
         // Wrapped builtins (`sudo echo`) run /bin/echo, a real process.
-        if (!c.name || (builtins.has(c.name) && c.wrappers.length === 0) || argvOnly(c)) continue;
+        if (!c.name || (builtins.has(c.name) && c.wrappers.length === 0)) continue;
         // `env NAME=$SECRET cmd` and `sudo NAME=$SECRET cmd` hand it over as environment, which is the advice.
         const envWords = new Set(c.env.map((e) => e.span.start));
         for (const w of c.words) {

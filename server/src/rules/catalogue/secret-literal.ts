@@ -50,8 +50,9 @@ const patterns: Pattern[] = [
     accept: (v) => v.length >= 4 && !placeholder.test(v) && !v.includes('$') && !/^[<{(*]/.test(v),
   },
   {
-    // `password: x` / `password=x`; a space before the colon is psql's `:'var'`, not an assignment.
-    re: /\b(?:password|passwd|pwd|secret|api[_-]?key|token)\b["']?[:=]\s*("[^"\n]*"|'[^'\n]*'|[^\s"'&;,)]+)/gi,
+    // `password: x` / `password=x`; a space before the colon is psql's `:'var'`, not an assignment, and
+    // `old-password=accepted` inside a longer word is a label.
+    re: /(?<![\w-])(?:password|passwd|pwd|secret|api[_-]?key|token)\b["']?[:=]\s*("[^"\n]*"|'[^'\n]*'|[^\s"'&;,)]+)/gi,
     what: 'a password literal',
     group: 1,
     accept: (v) => {
