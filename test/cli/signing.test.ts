@@ -128,6 +128,10 @@ test('verify a transcript: verified, tampered (json index), strict quarantine, u
   assert.equal(runsafe(['verify', 'cut.jsonl', '--trust', 'trust.yaml', '--allow-unterminated']).code, 0);
   assert.equal(runsafe(['verify', 'run.jsonl']).code, 1, 'no trust store: nothing is trusted');
   assert.equal(runsafe(['verify', 'missing.jsonl', '--trust', 'trust.yaml']).code, 2);
+  writeFileSync(at('empty.jsonl'), '');
+  const empty = runsafe(['verify', 'empty.jsonl', '--trust', 'trust.yaml', '--kind', 'chain']);
+  assert.equal(empty.code, 1);
+  assert.match(empty.stdout, /FAILED: the file holds no records/);
 });
 
 test('transcript summary renders the attestation with the verification result', () => {
@@ -145,6 +149,10 @@ test('transcript summary renders the attestation with the verification result', 
   const bad = runsafe(['transcript', 'summary', 'sum-bad.jsonl', '--trust', 'trust.yaml', '--out', 'att.md']);
   assert.equal(bad.code, 1);
   assert.match(readFileSync(at('att.md'), 'utf8'), /FAIL — HASH_CHAIN_BREACH at record 3 \(prev_hash_mismatch\)/);
+  writeFileSync(at('not-a-transcript.jsonl'), '{"a":1}\n');
+  const other = runsafe(['transcript', 'summary', 'not-a-transcript.jsonl']);
+  assert.equal(other.code, 2);
+  assert.match(other.stderr, /not a runsafe transcript/);
 });
 
 test('trust rotate / revoke / list through the CLI; old records keep verifying; a forged store is refused', () => {

@@ -42,6 +42,8 @@ export const transcriptCommand: Command = {
         // Unreadable records are already findings in the report.
       }
     }
+    // A file with no run_start anywhere is not a transcript (a tampered one still has it, so it still gets its FAIL summary).
+    if (!records.some((r) => r['type'] === 'run_start')) throw new Error(`${file} is not a runsafe transcript (no run_start record); use runsafe verify for other files`);
     const signers = Object.fromEntries((trust?.store.keys ?? []).map((k) => [k.key_id, k.identity]));
     const md = renderAttestation({ file, records, report, signers });
     if (values.out) writeFileSync(values.out as string, md);

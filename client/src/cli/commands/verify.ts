@@ -76,7 +76,7 @@ export function describeReport(kind: VerifyKind, file: string, r: VerificationRe
     verified: `VERIFIED: ${r.records} records${r.signed ? `, signed by ${who}` : ''}${kind === 'transcript' ? ', closed by its signed head' : ''}`,
     unsigned: `UNSIGNED: ${r.records} records; the hash chain is intact${kind === 'transcript' ? ' and closed' : ''}, but no record is signed`,
     unterminated: `UNTERMINATED: ${r.records} records verify, but the run has no closing head (a killed run or a truncated file)`,
-    failed: `FAILED: ${r.failing} of ${r.records} records fail`,
+    failed: r.records === 0 ? 'FAILED: the file holds no records' : `FAILED: ${r.failing} of ${r.records} records fail`,
   }[r.verdict];
   out.push(`${kind} ${file}: ${head}`);
   if (r.firstHashChainBreach) out.push(`  HASH_CHAIN_BREACH (critical): first at record ${r.firstHashChainBreach.index}${r.firstHashChainBreach.id !== null ? ` (id ${r.firstHashChainBreach.id})` : ''}: ${r.firstHashChainBreach.reason}`);
