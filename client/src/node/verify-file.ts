@@ -64,6 +64,8 @@ export async function verifyFile(path: string, options: VerifyFileOptions): Prom
   });
   try {
     for await (const line of readLines(path)) verifier.push(line.bytes, line.terminated);
+    // finish() flushes the last batch, which may still quarantine records: before the files close.
+    return verifier.finish();
   } finally {
     for (const fd of [qfd, rfd]) {
       if (fd !== undefined) {
@@ -72,5 +74,4 @@ export async function verifyFile(path: string, options: VerifyFileOptions): Prom
       }
     }
   }
-  return verifier.finish();
 }

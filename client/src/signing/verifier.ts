@@ -88,6 +88,26 @@ function decode(text: string, enc: Encoding): Uint8Array {
   return enc === 'hex' ? fromHex(text) : enc === 'base64url' ? fromBase64url(text) : fromBase64(text);
 }
 
+/** Records per batch of signature checks: small enough for flat memory, large enough to keep caches hot. */
+const BATCH = 64;
+
+interface PendingCheck {
+  sig: Uint8Array | undefined;
+  message: Uint8Array;
+  key: ResolvedKey;
+  obj: Record<string, unknown>;
+  base: { index: number; id: string | null };
+  ok: boolean;
+}
+
+interface Queued {
+  bytes: Uint8Array;
+  terminated: boolean;
+  index: number;
+  list: Finding[];
+  check: PendingCheck | undefined;
+}
+
 export function createVerifier(options: VerifierOptions): ChainVerifier {
   const m = options.mapping;
   const crypto = options.crypto ?? nobleCrypto;
@@ -117,8 +137,16 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
   let malformedOrBreach = false;
 
   function add(list: Finding[], f: Omit<Finding, 'severity'>): void {
-    const finding: Finding = { ...f, severity: SEVERITY[f.kind] };
-    list.push(finding);
+    list.push({ ...f, severity: SEVERITY[f.kind] });
+  }
+
+  /** Accounts a record's findings, in record order (so caps and "first" breaches do not depend on batching). */
+  function commit(list: Finding[]): void {
+    for (const finding of list) commitOne(finding);
+  }
+
+  function commitOne(f: Finding): void {
+    const finding = f;
     const key = `${f.kind}:${f.reason}`;
     r.counts[key] = (r.counts[key] ?? 0) + 1;
     malformedOrBreach = true;
@@ -143,7 +171,7 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
     return { claimed: '(none)' };
   }
 
-  function checkRecord(index: number, bytes: Uint8Array, text: string, obj: Record<string, unknown>, list: Finding[]): void {
+  function checkRecord(index: number, bytes: Uint8Array, text: string, obj: Record<string, unknown>, list: Finding[]): PendingCheck | undefined {
     const idValue = obj[m.id];
     const id = idValue === undefined || idValue === null ? null : String(idValue);
     const base = { index, id };
@@ -181,17 +209,17 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
     if (signedMode === null) signedMode = hasSig;
     if (!hasSig) {
       if (signedMode) add(list, { ...base, kind: 'SIGNATURE_BREACH', reason: 'missing_signature', detail: `no ${m.sig} field while the chain is signed` });
-      return;
+      return undefined;
     }
     r.signed++;
     const { key, claimed } = lookup(obj);
     if (!signedMode) {
       add(list, { ...base, keyId: claimed, kind: 'SIGNATURE_BREACH', reason: 'missing_signature', detail: 'the chain started unsigned; a signed record in it proves nothing about the records before' });
-      return;
+      return undefined;
     }
     if (!key) {
       add(list, { ...base, keyId: claimed, kind: 'SIGNATURE_BREACH', reason: 'unknown_key', detail: `key ${claimed} is not in the trust store` });
-      return;
+      return undefined;
     }
     let sig: Uint8Array | undefined;
     try {
@@ -199,9 +227,14 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
     } catch {
       sig = undefined;
     }
-    // The signed bytes: the canonical record without the signature field.
-    const message = signedMessage(prefix, bytes, text, obj, m.sig);
-    if (!sig || !crypto.verify(sig, message, key.publicKey)) {
+    // The signed bytes: the canonical record without the signature field. The Ed25519 check
+    // itself runs in the next batch (see flush) and the key's state is judged after it.
+    return { sig, message: signedMessage(prefix, bytes, text, obj, m.sig), key, obj, base, ok: false };
+  }
+
+  function afterVerify(p: PendingCheck, list: Finding[]): void {
+    const { key, obj, base } = p;
+    if (!p.ok) {
       add(list, { ...base, keyId: key.entry.key_id, kind: 'SIGNATURE_BREACH', reason: 'invalid_signature', detail: `the signature does not verify with key ${key.entry.key_id} (${key.entry.identity} v${key.entry.version})` });
       return;
     }
@@ -222,6 +255,27 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
       return;
     }
     r.signers[key.entry.key_id] = (r.signers[key.entry.key_id] ?? 0) + 1;
+  }
+
+  // Records wait here until a batch is full: the Ed25519 checks of a batch then run back to back,
+  // which keeps the native verifier's tables hot in the CPU cache (measurably faster than
+  // alternating JSON work and verification), and the records are finished in order.
+  const queue: Queued[] = [];
+
+  function flush(): void {
+    for (const q of queue) if (q.check) q.check.ok = q.check.sig !== undefined && crypto.verify(q.check.sig, q.check.message, q.check.key.publicKey);
+    for (const q of queue) {
+      if (q.check) afterVerify(q.check, q.list);
+      commit(q.list);
+      if (q.list.length > 0) {
+        r.failing++;
+        if (strict) {
+          r.rejected++;
+          options.onReject?.(q.bytes, q.terminated, q.list, q.index);
+        } else r.admitted++;
+      } else r.admitted++;
+    }
+    queue.length = 0;
   }
 
   return {
@@ -245,25 +299,22 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
         tornTail = true;
         malformed = { reason: 'torn_tail', detail: 'the last line was cut off mid-write (no newline, not JSON)' };
       }
+      let check: PendingCheck | undefined;
       if (obj && text !== undefined) {
         if (!canonicalCheck(obj, text)) malformed = { reason: 'not_canonical', detail: 'the bytes are not the RFC 8785 canonical form of the record (refused, never re-encoded)' };
-        else checkRecord(index, bytes, text, obj, list);
+        else check = checkRecord(index, bytes, text, obj, list);
       }
       if (malformed) {
         const idValue = obj?.[m.id];
         add(list, { index, id: idValue === undefined || idValue === null ? null : String(idValue), kind: 'MALFORMED_RECORD', ...malformed });
       }
       lastHash = hash;
-      if (list.length > 0) {
-        r.failing++;
-        if (strict) {
-          r.rejected++;
-          options.onReject?.(bytes, terminated, list, index);
-        } else r.admitted++;
-      } else r.admitted++;
+      queue.push({ bytes, terminated, index, list, check });
+      if (queue.length >= BATCH) flush();
     },
 
     finish() {
+      flush();
       r.lastHash = lastHash;
       r.terminated = headIndex >= 0;
       const findingsList: Finding[] = [];
@@ -273,6 +324,7 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
         add(findingsList, { index: Math.max(0, r.records - 1), id: null, kind: 'HASH_CHAIN_BREACH', reason: 'head_mismatch', detail: `the last record's hash is ${lastHash}, expected ${options.expectHead}` });
       }
       if (r.records === 0) add(findingsList, { index: 0, id: null, kind: 'MALFORMED_RECORD', reason: 'empty', detail: 'no records' });
+      commit(findingsList);
       // A torn tail alone means a killed run, not tampering: report it as unterminated.
       const onlyTorn = tornTail && r.failing === 1 && Object.keys(r.counts).length === 1 && r.counts['MALFORMED_RECORD:torn_tail'] === 1;
       if (malformedOrBreach && !onlyTorn) r.verdict = 'failed';
