@@ -75,30 +75,34 @@ test('suppress with reason: a shell comment inside a literal script, directly ab
   golden('suppress-literal', apply(text, action).split('\n').slice(30, 38));
 });
 
-test('no suppression where a comment line would change what runs', () => {
-  const suppressions = (text: string, needle: string) => {
+test('suppression above a continued command or a multi-line value, and the engine honours it; none in a heredoc body', () => {
+  const suppressed = (text: string, needle: string, code: string) => {
     const span = spanOf(text, needle);
-    return codeActions(withRuleProblem(text, { code: 'secret-echo', severity: 'warning', message: 'm', span }), span).filter((a) => a.title.startsWith('Suppress'));
+    const doc = withRuleProblem(text, { code, severity: 'warning', message: 'm', span });
+    return codeActions(doc, span).filter((a) => a.title.startsWith('Suppress')).map((a) => apply(text, a));
   };
-  // After a trailing backslash the comment would end the command.
-  assert.deepEqual(suppressions(base, '-a "raxx-api-$APP_ENV" >/dev/null'), []);
-  // In a heredoc body it would become part of the document fed to the command.
-  const heredoc = base.replace('  - id: store-in-vault', '  - id: show\n    run: |\n      cat <<EOF\n      token=$NEW_SEED\n      EOF\n  - id: store-in-vault');
-  assert.deepEqual(suppressions(heredoc, 'token=$NEW_SEED'), []);
-  // In a folded or multi-line plain scalar it would become text.
-  const folded = base.replace('    run: heroku run python -m jobs.trace_integrity_check --window-hours 1 -a "raxx-api-$APP_ENV"', '    run: >\n      heroku run python\n      -m jobs.trace_integrity_check');
-  assert.deepEqual(suppressions(folded, '-m jobs'), []);
-});
-
-test('suppress with reason: a YAML comment before a plain one-line script', () => {
-  const text = base;
-  const span = spanOf(text, 'heroku config:unset');
-  const doc = withRuleProblem(text, { code: 'key-history-deletion', severity: 'error', message: 'm', span });
-  const action = codeActions(doc, span).find((a) => a.title.startsWith('Suppress'))!;
-  const lines = apply(text, action).split('\n');
+  // After a trailing backslash a comment would end the command: it goes above the command's first line.
+  const [continued] = suppressed(base, '-a "raxx-api-$APP_ENV" >/dev/null', 'secret-in-argv');
+  const lines = continued!.split('\n');
   const i = lines.findIndex((l) => l.includes('# runsafe-ignore'));
-  assert.equal(lines[i], '    # runsafe-ignore key-history-deletion: TODO say why this is safe');
-  assert.match(lines[i + 1]!, /^    run: heroku config:unset/);
+  assert.match(lines[i + 1]!, /^ {10}heroku config:set "TRACE_SIGNING_PRIVKEY_/);
+  // In a folded value a comment line would become text: it goes above the key.
+  const folded = base.replace('    run: heroku run python -m jobs.trace_integrity_check --window-hours 1 -a "raxx-api-$APP_ENV"', '    run: >\n      heroku run python\n      -m jobs.trace_integrity_check');
+  const [above] = suppressed(folded, '-m jobs', 'secret-echo');
+  assert.match(above!, /\n {4}# runsafe-ignore secret-echo: TODO say why this is safe\n {4}run: >\n/);
+  // In a heredoc body any comment line becomes part of the document fed to the command.
+  const heredoc = base.replace('  - id: store-in-vault', '  - id: show\n    run: |\n      cat <<EOF\n      token=$NEW_SEED\n      EOF\n  - id: store-in-vault');
+  assert.deepEqual(suppressed(heredoc, 'token=$NEW_SEED', 'secret-echo'), []);
+  // The rule engine reads the inserted comment as covering a real finding on a continued line
+  // (its reason is the placeholder, which the engine reports until the author writes one).
+  const real = base.replace('  - id: store-in-vault', '  - id: show-seed\n    run: |\n      printf "%s" \\\n        "$NEW_SEED"\n  - id: store-in-vault');
+  const doc = analyze(uri, real);
+  const finding = doc.problems.find((p) => p.code === 'secret-echo');
+  assert.ok(finding, 'the rule reports the printed secret');
+  const action = codeActions(doc, finding.span).find((a) => a.title.startsWith('Suppress'))!;
+  const after = analyze(uri, apply(real, action));
+  assert.ok(!after.problems.some((p) => p.code === 'secret-echo'), 'the finding is suppressed');
+  assert.ok(after.problems.some((p) => p.code === 'invalid-suppression'), 'the placeholder reason is not a reason');
 });
 
 test('a real rule fix and suppression: heroku config:set of a secret without a redirect', () => {

@@ -1,6 +1,5 @@
-// "Suppress with reason": a `# runsafe-ignore <rule>: <reason>` line directly above the finding's
-// line, where the rule engine looks for it (server/src/rules/suppressions.ts) — offered only where
-// a comment line there cannot change what runs.
+// "Suppress with reason": a `# runsafe-ignore <rule>: <reason>` line where the rule engine looks
+// for it (server/src/rules/suppressions.ts), placed so that it cannot change what runs.
 import { languageCodes } from '../language/docs';
 import type { LScalar, Problem } from '../language/index';
 import type { RunbookDocument } from './document';
@@ -31,18 +30,26 @@ function inHeredoc(doc: RunbookDocument, scalar: LScalar, line: number): boolean
 }
 
 /**
- * The edit inserting the suppression above the finding's line, or undefined where a comment line
- * there would change the runbook: inside a plain, quoted or folded scalar (it would become part
- * of the text), after a trailing backslash (it would end the command), or in a heredoc body.
+ * The edit inserting the suppression where the rule engine reads it (server/src/rules/suppressions.ts:
+ * a comment covers the next code line, the backslash-continued lines after it, and a multi-line
+ * value whose key is on that line). So it goes above the first line of a continued command, and
+ * above the key of a plain, quoted or folded value (a comment inside those would change them).
+ * Undefined inside a heredoc body, where any comment line would become part of the text.
  */
 export function suppressEdit(doc: RunbookDocument, p: Problem): FixEdit | undefined {
   const { lines } = doc;
-  const line = lines.positionAt(p.span.start).line;
+  let line = lines.positionAt(p.span.start).line;
   const hit = locate(doc.parsed.root, p.span.start);
   const scalar = hit.scalar;
   if (scalar && !hit.onKey && lines.positionAt(scalar.span.start).line !== line) {
-    if (scalar.style !== 'literal') return undefined;
-    if (/\\$/.test(lines.lineText(line - 1)) || inHeredoc(doc, scalar, line)) return undefined;
+    if (scalar.style === 'literal') {
+      if (inHeredoc(doc, scalar, line)) return undefined;
+      const first = lines.positionAt(scalar.span.start).line + 1;
+      while (line > first && /\\\s*$/.test(lines.lineText(line - 1))) line--;
+    } else {
+      const anchor = hit.pair ? hit.pair.key.span.start : scalar.span.start;
+      line = lines.positionAt(anchor).line;
+    }
   }
   const indent = /^[ \t]*/.exec(lines.lineText(line))![0];
   const at = lines.lineStart(line);
