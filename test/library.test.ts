@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { planFile } from '../client/src/runner/session';
 import { resolveInputs } from '../client/src/runner/inputs';
 import { evaluateCondition } from '../client/src/runner/engine';
+import { initLint, lintRunbook } from '../server/src/lint';
 import { formatPublicKey, parseSeed, signerFromSeed } from '../client/src/signing/keys';
 
 const root = resolve(__dirname, '..');
@@ -239,4 +240,47 @@ test('a default run reaches no troubleshooting, incident or variant section, and
     }
     assert.deepEqual([...unreachable], [], `${file}: optional sections no input value chooses`);
   }
+});
+
+/** `# want <rule>` / `# ok <rule>` markers (also `-- want` in SQL); each points at the next line that is not a marker. */
+function markers(text: string): { kind: 'want' | 'ok'; rule: string; target: number }[] {
+  const lines = text.split(/\r?\n/);
+  const marker = /(?:#|--)\s*(want|ok)\s+([a-z-]+)\s*$/;
+  const out: { kind: 'want' | 'ok'; rule: string; target: number }[] = [];
+  lines.forEach((line, i) => {
+    const m = marker.exec(line);
+    if (!m) return;
+    let t = i + 1;
+    while (t < lines.length && marker.test(lines[t]!)) t++;
+    out.push({ kind: m[1] as 'want' | 'ok', rule: m[2]!, target: t });
+  });
+  return out;
+}
+
+test('the rules find every unsafe line kept from the reference documents, and no near-miss', async () => {
+  await initLint();
+  const dir = join(root, 'test/fixtures/rules/reference');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.runbook.yaml'));
+  assert.ok(files.length >= 20, `${files.length} reference fixtures`);
+  const failures: string[] = [];
+  let wants = 0;
+  for (const file of files) {
+    const text = readFileSync(join(dir, file), 'utf8');
+    const { parsed, problems } = lintRunbook(text);
+    const lineOf = (offset: number) => parsed.lines.positionAt(offset).line;
+    const marks = markers(text);
+    if (!marks.some((m) => m.kind === 'want') && !marks.some((m) => m.kind === 'ok')) failures.push(`${file}: no markers`);
+    for (const m of marks) {
+      const hit = problems.some((p) => p.code === m.rule && lineOf(p.span.start) === m.target);
+      if (m.kind === 'want') wants++;
+      if (m.kind === 'want' && !hit) failures.push(`${file}:${m.target + 1}: expected ${m.rule}, got ${problems.filter((p) => lineOf(p.span.start) === m.target).map((p) => p.code).join(', ') || 'nothing'}`);
+      if (m.kind === 'ok' && hit) failures.push(`${file}:${m.target + 1}: near-miss flagged by ${m.rule}`);
+    }
+    // A wanted rule fires only where a marker expects it (no duplicate or misplaced findings).
+    const wanted = new Set(marks.filter((m) => m.kind === 'want').map((m) => `${m.rule}@${m.target}`));
+    const wantedRules = new Set(marks.filter((m) => m.kind === 'want').map((m) => m.rule));
+    for (const p of problems) if (wantedRules.has(p.code) && !wanted.has(`${p.code}@${lineOf(p.span.start)}`)) failures.push(`${file}:${lineOf(p.span.start) + 1}: unexpected ${p.code}`);
+  }
+  assert.deepEqual(failures, []);
+  assert.ok(wants >= 20, `${wants} unsafe lines`);
 });
