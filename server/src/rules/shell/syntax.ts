@@ -20,6 +20,10 @@ export interface SyntaxTree {
 
 let parser: Parser | null = null;
 let pending: Promise<void> | null = null;
+/** Type names, namedness and field names by id, read once: per-node string reads from wasm are slow. */
+let typeNames: string[] = [];
+let typeNamed: boolean[] = [];
+let fieldNames: (string | null)[] = [];
 
 /** The wasm bytes of the tree-sitter runtime and of the bash grammar; adapters read them from disk. */
 export interface ShellWasm {
@@ -38,6 +42,11 @@ export function initShell(wasm: ShellWasm): Promise<void> {
     const bash = await Language.load(wasm.bash);
     const p = new Parser();
     p.setLanguage(bash);
+    for (let id = 0; id < bash.nodeTypeCount; id++) {
+      typeNames.push(bash.nodeTypeForId(id) ?? '');
+      typeNamed.push(bash.nodeTypeIsNamed(id));
+    }
+    fieldNames = [null, ...Array.from({ length: bash.fieldCount }, (_, i) => bash.fieldNameForId(i + 1))];
     parser = p;
   })().catch((err: unknown) => {
     pending = null;
@@ -79,7 +88,7 @@ function copyTree(tree: Tree): SyntaxNode {
     if (!cursor.gotoFirstChild()) return root;
     for (;;) {
       const parent = stack[stack.length - 1]!;
-      const node = nodeAt(cursor, cursor.currentFieldName);
+      const node = nodeAt(cursor, fieldNames[cursor.currentFieldId] ?? null);
       parent.children.push(node);
       if (stack.length < MAX_TREE_DEPTH && cursor.gotoFirstChild()) {
         stack.push(node);
@@ -97,13 +106,9 @@ function copyTree(tree: Tree): SyntaxNode {
 }
 
 function nodeAt(cursor: ReturnType<Tree['walk']>, field: string | null): SyntaxNode {
-  return {
-    type: cursor.nodeType,
-    named: cursor.nodeIsNamed,
-    field,
-    start: cursor.startIndex,
-    end: cursor.endIndex,
-    children: [],
-    missing: cursor.nodeIsMissing,
-  };
+  const id = cursor.nodeTypeId;
+  const start = cursor.startIndex;
+  const end = cursor.endIndex;
+  // Missing nodes are zero-width tokens the parser invented; only then is the extra call worth it.
+  return { type: typeNames[id] ?? cursor.nodeType, named: typeNamed[id] ?? cursor.nodeIsNamed, field, start, end, children: [], missing: start === end && cursor.nodeIsMissing };
 }
