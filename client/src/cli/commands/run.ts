@@ -177,7 +177,7 @@ export const runCommand: Command = {
             : v.verdict === 'unsigned'
               ? `hash chain verified: ${v.records} records, closed by its head (unsigned: pass --key to sign)`
               : `${v.verdict.toUpperCase()}: ${v.findings[0]?.kind ?? ''} ${v.findings[0]?.reason ?? ''} at record ${v.findings[0]?.index ?? '?'}`;
-        io.stdout.write(`Transcript: ${shown}\n            ${verdict}\n`);
+        io.stdout.write(`Transcript: ${shown}\n            ${verdict}\n            attestation: runsafe transcript summary ${shown}\n`);
         if (!v || (v.verdict !== 'verified' && v.verdict !== 'unsigned')) return EXIT_FINDINGS;
       }
       return result.status === 'passed' ? EXIT_OK : EXIT_FINDINGS;
