@@ -27,7 +27,8 @@ mkdirSync(join(dir, 'transcripts'), { recursive: true });
 // The operator's signing key and a trust store naming it, created once and kept for later runs.
 if (!existsSync(key)) {
   const out = JSON.parse(runsafe(['keygen', '--out', key, '--format', 'json'], { capture: true }).stdout);
-  runsafe(['trust', 'add', trust, '--public-key', out.public_key, '--name', 'demo-operator', '--role', 'operator']);
+  // `--public-key=…` because a base64url key may start with "-" and would then read as an option.
+  runsafe(['trust', 'add', trust, `--public-key=${out.public_key}`, '--name', 'demo-operator', '--role', 'operator']);
 }
 
 console.log('$ runsafe run --non-interactive --confirm rotate-key --confirm clean-up --key .runsafe/demo/operator.key runbooks/demo/signing-demo.runbook.yaml\n');

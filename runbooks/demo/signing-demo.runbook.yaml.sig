@@ -5,12 +5,12 @@
       "statement": {
         "type": "runbook-approval",
         "file": "signing-demo.runbook.yaml",
-        "runbook_sha256": "6e7829c9b2611bfb2d550be5ad2d81e971ab30a13f8a83450fedbb181592cfee",
-        "approved_at": "2026-11-21T23:41:05.449Z",
+        "runbook_sha256": "d9581867c6a73ef3f3b96f316265c0e7aed86bac51becbf2f8dc7ba5d038903d",
+        "approved_at": "2026-11-22T00:46:46.028Z",
         "key_id": "b4cebbd1dc8d284b",
         "identity": "demo-approver (PUBLIC TEST KEY, examples only)"
       },
-      "sig": "gdLNVgKhh2spE8pCE3Xuh0FuU2FmhNK_l7fz6vPf4mw6Lfv8-aaQ541CqzAtqcdrm4_b_4hgSPQA3ADvkVpuCg"
+      "sig": "tG3NaIVFvGLJZIKUeMBcTF0YbiF4cPlWF0UJVL5zBXvGCeuMXc9YC4HyR8fD2e_dYeYS_QJgIaK7HWokDPuJBw"
     }
   ]
 }
