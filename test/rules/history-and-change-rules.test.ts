@@ -2,6 +2,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { join } from 'node:path';
 import { initLint, lintRunbook } from '../../server/src/lint';
 import type { Problem } from '../../server/src/language/index';
@@ -134,4 +135,20 @@ test('each docs page explains, and its bad example is flagged while its good exa
     const goodFindings = lintRunbook(`${head}${good}`).problems.filter((p) => p.code === rule && p.severity === severity);
     assert.deepEqual(goodFindings.map((p) => p.message), [], `${rule}: the good example is flagged`);
   }
+});
+
+test('token soup in run, sql and rollback steps never breaks these rules (property)', () => {
+  const toks = ['kubectl', 'scale', 'delete', '--replicas=0', '-n', '"$NS"', 'git', 'push', '--force', '+main', 'psql', '-c', '"UPDATE ledger SET a=1"', "'DELETE FROM signing_keys'", '<<SQL', "<<'EOF'", 'SQL', 'EOF', 'DROP TABLE audit_log;', '|', '&&', ';', '\\\n', 'sudo', 'bash', '-c', "'", '"', '$(', ')', 'heroku', 'config:unset', 'ENCRYPTION_KEY_PREVIOUS', 'vault', 'kv', 'destroy', 'transit/keys/x/trim', 'curl', '-k', 'STRICT_SIGNATURES=false', 'helm', '--set', 'a.strictSignatures=false', 'uvicorn', '--reload', 'rm', '-rf', 'alembic', 'downgrade', 'sed', '-i', 'migrations/x.py', '>', 'UPDATE t SET sig = 1', 'set', 'env', 'X-', '\n', '#', 'echo', 'systemctl', 'stop'];
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...toks), { maxLength: 30 }), fc.constantFrom('confirm: true', 'confirm: false', 'dangerous: true', 'needs: [a]', 'rollback: r'), (words, extra) => {
+      const script = words.join(' ');
+      const text = `${head}steps:\n  - id: a\n    run: |\n      ${script.replace(/\n/g, '\n      ')}\n    ${extra}\n  - id: q\n    sql: ${JSON.stringify(script)}\nrollback:\n  - id: r\n    run: ${JSON.stringify(script)}\n`;
+      const { problems } = lintRunbook(text);
+      for (const p of problems) {
+        assert.notEqual(p.code, 'rule-error', p.message);
+        assert.ok(p.span.start >= 0 && p.span.start <= p.span.end && p.span.end <= text.length, `${p.code} span out of bounds`);
+      }
+    }),
+    { numRuns: 200 },
+  );
 });
