@@ -208,3 +208,13 @@ test('verify an exported audit chain with a field mapping (trace events), and de
   assert.equal(runsafe(['verify', 'events.jsonl', '--trust', 'trust.yaml', '--mapping', 'bad-mapping.yaml']).code, 2);
   assert.ok(existsSync(at('events.jsonl')));
 });
+
+test('a public key that starts with a dash is taken as the value of --public-key', async () => {
+  // About one base64url key in 64 starts with '-'; pasting one must not read as an option.
+  const { generateKeyPairSync } = await import('node:crypto');
+  let x = '';
+  while (!x.startsWith('-')) x = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x!;
+  const r = runsafe(['trust', 'add', 'dash-trust.yaml', '--public-key', x, '--name', 'dash', '--role', 'emitter']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(readFileSync(at('dash-trust.yaml'), 'utf8').includes(x));
+});
