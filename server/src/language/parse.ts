@@ -55,7 +55,7 @@ export function parseYaml(text: string, options: ParseOptions = {}): ParsedYaml 
     return { text, lines, root: null, data: null, problems };
   }
   try {
-    const doc = parseDocument(text, { keepSourceTokens: true, uniqueKeys: true, prettyErrors: false, strict: true });
+    const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
     for (const e of doc.errors) problems.push(yamlProblem(e, 'error', text));
     for (const w of doc.warnings) problems.push(yamlProblem(w, 'warning', text));
     const root = buildTree(doc, text, problems, options.limits ?? defaultTreeLimits);
