@@ -1,9 +1,9 @@
-// Loads the shared Ed25519 and JCS test vectors (../shared/vectors) for the signing tests.
+// Loads the vendored Ed25519 and JCS test vectors (test/fixtures/vectors) for the signing tests.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fromHex } from '../../client/src/signing/bytes';
 
-export const vectorsDir = resolve(__dirname, '../../../shared/vectors');
+export const vectorsDir = resolve(__dirname, '../fixtures/vectors');
 
 export interface EdVector {
   id: string;
