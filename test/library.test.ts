@@ -2,7 +2,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -81,7 +81,8 @@ function sectionsOf(doc: { steps?: unknown[] }): string[] {
 }
 
 before(() => {
-  if (spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' }).status !== 0) throw new Error('build failed');
+  // scripts/test.mjs bundles once before any test file runs (files run concurrently).
+  if (!existsSync(join(root, 'client/out/cli.js'))) throw new Error('client/out/cli.js is missing: run npm run build');
 });
 
 test('runsafe lint finds nothing, at any severity, in any shipped runbook', () => {

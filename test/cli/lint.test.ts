@@ -2,7 +2,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
@@ -21,7 +21,8 @@ const good = 'runsafe: 1\nid: good\ntitle: Good\nsteps:\n  - id: a\n    run: ech
 const wrongKey = 'runsafe: 1\nid: bad\ntitle: Bad\nsteps:\n  - id: a\n    run: |\n      echo hi\n    comfirm: true\n';
 
 before(() => {
-  if (spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' }).status !== 0) throw new Error('build failed');
+  // scripts/test.mjs bundles once before any test file runs (files run concurrently).
+  if (!existsSync(cli)) throw new Error('client/out/cli.js is missing: run npm run build');
   dir = mkdtempSync(join(tmpdir(), 'runsafe-lint-'));
   mkdirSync(join(dir, 'books/nested'), { recursive: true });
   mkdirSync(join(dir, 'books/node_modules'), { recursive: true });

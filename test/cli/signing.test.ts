@@ -24,7 +24,8 @@ const at = (p: string) => join(dir, p);
 const keys: Record<string, { publicKey: string; keyId: string }> = {};
 
 before(() => {
-  if (spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' }).status !== 0) throw new Error('build failed');
+  // scripts/test.mjs bundles once before any test file runs (files run concurrently).
+  if (!existsSync(cli)) throw new Error('client/out/cli.js is missing: run npm run build');
   dir = mkdtempSync(join(tmpdir(), 'runsafe-signing-cli-'));
   for (const name of ['alice', 'bob', 'op', 'op2', 'emitter']) {
     const r = runsafe(['keygen', '--out', `${name}.key`, '--format', 'json']);
