@@ -12,11 +12,11 @@ import type { RunEvent, RunnerPrompts } from '../../client/src/runner/events';
 const dir = mkdtempSync(join(tmpdir(), 'runsafe-engine-'));
 
 function step(id: string, fields: Partial<PlanStep> = {}): PlanStep {
-  return { id, title: id, kind: 'run', needs: [], rollback: [], ...fields };
+  return { id, title: id, kind: 'run', group: 'step', needs: [], rollback: [], ...fields };
 }
 
 function plan(steps: PlanStep[], extra: Partial<Plan> = {}): Plan {
-  return { runbook: { id: 't', title: 'T', path: 't.runbook.yaml', sha256: '0'.repeat(64) }, inputs: [], preconditions: [], steps, rollbacks: [], problems: [], ...extra };
+  return { runbook: { id: 't', title: 'T', path: 't.runbook.yaml', sha256: '0'.repeat(64) }, inputs: [], preconditions: [], steps, rollbacks: [], sections: [], problems: [], ...extra };
 }
 
 function recorder(prompts?: Partial<RunnerPrompts>) {
@@ -65,7 +65,7 @@ test('failure stops the run and offers rollbacks: failed step first, then earlie
     step('two', { run: `echo two >> ${log}; exit 3`, rollback: ['undo-two'] }),
     step('three', { run: `echo three >> ${log}` }),
   ];
-  const rollbacks = [step('undo-one', { kind: 'rollback', run: `echo undo-one >> ${log}` }), step('undo-two', { kind: 'rollback', run: `echo undo-two >> ${log}` })];
+  const rollbacks = [step('undo-one', { group: 'rollback', run: `echo undo-one >> ${log}` }), step('undo-two', { group: 'rollback', run: `echo undo-two >> ${log}` })];
   const asked: string[] = [];
   const r = recorder({ rollback: async (req) => (asked.push(req.rollbacks[0]!), req.rollbacks[0] === 'undo-two' ? 'skip' : 'run') });
   const out = await executePlan(plan(steps, { rollbacks }), { host: r.host, cwd: dir, inputs: new Map(), masker: new Masker() });
@@ -166,7 +166,7 @@ test('confirmation: non-interactive fails closed unless --confirm; typed target 
 test('preconditions must pass before any step runs; manual steps need an operator or --confirm', async () => {
   const marker = join(dir, 'after-precondition');
   const r = recorder();
-  const out = await executePlan(plan([step('s', { run: `touch ${marker}` })], { preconditions: [step('logged-in', { kind: 'precondition', run: 'exit 1' })] }), {
+  const out = await executePlan(plan([step('s', { run: `touch ${marker}` })], { preconditions: [step('logged-in', { group: 'precondition', run: 'exit 1' })] }), {
     host: r.host,
     cwd: dir,
     inputs: new Map(),
@@ -201,9 +201,9 @@ test('when: input conditions select steps and preconditions; questions need an o
       [
         step('vault-only', { run: 'echo vault', when: [{ input: 'BACKEND', equals: 'vault' }] }),
         step('aws-only', { run: 'echo aws', when: [{ input: 'BACKEND', in: ['aws', 'gcp'] }] }),
-        step('ask', { run: 'echo asked', when: [{ question: 'Restart now?' }] }),
+        step('ask', { run: 'echo asked', when: [{ question: 'Restart now?', owner: 'ask' }] }),
       ],
-      { preconditions: [step('aws-login', { kind: 'precondition', run: 'exit 1', when: [{ input: 'BACKEND', not: 'vault' }] })] },
+      { preconditions: [step('aws-login', { group: 'precondition', run: 'exit 1', when: [{ input: 'BACKEND', not: 'vault' }] })] },
     ),
     { host: r.host, cwd: dir, inputs: inputs({ BACKEND: 'vault' }), masker: new Masker() },
   );
@@ -211,7 +211,7 @@ test('when: input conditions select steps and preconditions; questions need an o
   assert.deepEqual(r.states(), ['aws-login:skipped', 'vault-only:passed', 'aws-only:skipped', 'ask:skipped']);
   const asked: string[] = [];
   const r2 = recorder({ question: async (q) => (asked.push(q.text), true) });
-  await executePlan(plan([step('ask', { run: 'true', when: [{ question: 'Restart $BACKEND now?' }] })]), { host: r2.host, cwd: dir, inputs: inputs({ BACKEND: 'vault' }), masker: new Masker() });
+  await executePlan(plan([step('ask', { run: 'true', when: [{ question: 'Restart $BACKEND now?', owner: 'ask' }] })]), { host: r2.host, cwd: dir, inputs: inputs({ BACKEND: 'vault' }), masker: new Masker() });
   assert.deepEqual(asked, ['Restart vault now?']);
   assert.deepEqual(r2.states(), ['ask:passed']);
 });

@@ -122,11 +122,12 @@ test('a dangerous step fails closed without a terminal; --confirm runs it; failu
   const { dir, path } = workspace('danger', dangerous);
   const refused = await cli(['run', path], dir);
   assert.equal(refused.status, 1);
-  assert.match(refused.stdout, /step drop needs confirmation \(This drops the cache \(declared confirm\)\); pass --confirm drop/);
-  assert.deepEqual(readFileSync(join(dir, 'log.txt'), 'utf8').split('\n').filter(Boolean), ['prepared']);
+  // Refused before the first step: nothing it would have done before the confirmation ran.
+  assert.match(refused.stdout, /step drop needs confirmation \(declared confirm\): pass --confirm drop\nnothing ran/);
+  assert.equal(existsSync(join(dir, 'log.txt')), false);
   const failed = await cli(['run', path, '--confirm', 'drop', '--on-failure', 'rollback'], dir);
   assert.equal(failed.status, 1);
-  assert.deepEqual(readFileSync(join(dir, 'log.txt'), 'utf8').split('\n').filter(Boolean), ['prepared', 'prepared', 'dropped', 'undo-drop', 'undo-prepare']);
+  assert.deepEqual(readFileSync(join(dir, 'log.txt'), 'utf8').split('\n').filter(Boolean), ['prepared', 'dropped', 'undo-drop', 'undo-prepare']);
   const transcript = readFileSync(transcriptOf(failed.stdout, dir), 'utf8');
   const choices = transcript.split('\n').filter((l) => l.includes('"type":"rollback_choice"')).map((l) => JSON.parse(l));
   assert.deepEqual(choices.map((c) => [c.stepId, c.choice, c.by]), [['undo-drop', 'run', 'policy'], ['undo-prepare', 'run', 'policy']]);
@@ -239,7 +240,7 @@ test('the lint gate uses the safety rules and .runsafe.yaml; a rule-flagged step
   writeFileSync(join(dir, '.runsafe.yaml'), 'severity:\n  destructive-unconfirmed: warning\n');
   const unconfirmed = await cli(['run', path], dir);
   assert.equal(unconfirmed.status, 1);
-  assert.match(unconfirmed.stdout, /step wipe needs confirmation \(flagged by destructive-unconfirmed\); pass --confirm wipe/);
+  assert.match(unconfirmed.stdout, /step wipe needs confirmation \(flagged by destructive-unconfirmed\): pass --confirm wipe/);
   assert.equal(existsSync(join(dir, 'scratch')), true);
   const confirmed = await cli(['run', path, '--confirm', 'wipe'], dir);
   assert.equal(confirmed.status, 0, confirmed.stdout);

@@ -10,14 +10,22 @@ import { confirmStep } from './confirm';
 import { libpqEnv, PSQL_COMMAND } from './sql';
 import { describeWhen } from './plan-view';
 import { formatDuration } from '../../../server/src/language/duration';
+import { evaluateCondition } from './machine/conditions';
+import { sectionChosen } from './machine/up-front';
 
 export interface EngineOptions {
   host: RunnerHost;
   cwd: string;
   /** Resolved input values by name (secret ones included: they reach steps only as env vars). */
   inputs: Map<string, { value: string; secret: boolean }>;
-  /** Step ids confirmed in advance with --confirm. */
+  /** Step ids confirmed in advance with --confirm: typed confirmations, and manual steps already done. */
   preconfirmed?: ReadonlySet<string>;
+  /** Answers to `when` questions given in advance (`--answer`), by owner: a step id or `section:<key>`. */
+  answers?: ReadonlyMap<string, boolean>;
+  /** Optional sections (troubleshooting, incident, variant) chosen in advance with `--section`. */
+  sections?: ReadonlySet<string>;
+  /** Cancels rollbacks that run after the run itself was cancelled (a second Ctrl+C). */
+  rollbackSignal?: AbortSignal;
   /** What to do with rollbacks when nobody can be asked: 'stop' (default) skips them, 'rollback' runs them. */
   onFailure?: 'stop' | 'rollback';
   signal?: AbortSignal;
@@ -71,6 +79,11 @@ export class Engine {
   private readonly vars = new Map<string, { value: string; secret: boolean }>();
   private readonly results = new Map<string, StepRun & { step: PlanStep; startedAt?: number; endedAt?: number }>();
   private readonly now: () => number;
+  /** Answers to questions and section choices, asked once per owner. */
+  private readonly answered = new Map<string, boolean>();
+  /** Cancelled by the caller's signal, or by the operator cancelling a prompt (Ctrl+C). */
+  private readonly cancel = new AbortController();
+  private rollingBack = false;
 
   constructor(
     private readonly plan: Plan,
@@ -81,6 +94,17 @@ export class Engine {
     this.now = o.now ?? Date.now;
     for (const [k, v] of o.inputs) this.vars.set(k, v);
     this.rollbackSteps = new Set(plan.rollbacks);
+    if (o.signal?.aborted) this.cancel.abort();
+    else o.signal?.addEventListener('abort', () => this.cancel.abort(), { once: true });
+  }
+
+  get cancelled(): boolean {
+    return this.cancel.signal.aborted;
+  }
+
+  /** What ends the current process: the run's signal, or once rollbacks run after a cancel, the rollback signal. */
+  private get signal(): AbortSignal | undefined {
+    return this.rollingBack && this.cancelled ? this.o.rollbackSignal : this.cancel.signal;
   }
 
   /** Rollback steps have their own namespace of ids: a rollback may share a step's id. */
@@ -143,7 +167,7 @@ export class Engine {
       cwd: step.cwd ?? this.o.cwd,
       env,
       timeoutMs: step.timeoutMs,
-      signal: this.o.signal,
+      signal: this.signal,
       graceMs: this.o.graceMs,
       onStdout: out('stdout'),
       onStderr: out('stderr'),
@@ -203,13 +227,13 @@ export class Engine {
         return { value: r, ok: r.checks.every((c) => c.ok), final };
       },
       {
-        signal: this.o.signal,
+        signal: this.signal,
         onRetry: (n, delayMs) => this.emit({ type: 'retry', stepId: step.id, attempt: n + 1, of: total, delayMs }),
       },
     );
     const { result, checks } = last.value;
     const failedCheck = checks.find((c) => !c.ok);
-    if (result.cancelled || this.o.signal?.aborted) {
+    if (result.cancelled || this.signal?.aborted) {
       this.setState(step, 'cancelled', { attempt: tries, detail: 'cancelled by the operator' });
       return false;
     }
@@ -235,7 +259,7 @@ export class Engine {
       const elapsed = this.now() - start;
       this.emit({ type: 'progress', stepId: step.id, fraction: Math.min(1, elapsed / Math.max(1, forMs)), message: `waiting ${formatDuration(Math.max(0, forMs - elapsed))} more` });
       if (elapsed >= forMs) break;
-      if (!(await sleep(Math.min(tick, forMs - elapsed), this.o.signal))) {
+      if (!(await sleep(Math.min(tick, forMs - elapsed), this.signal))) {
         this.setState(step, 'cancelled', { attempt: 1, detail: 'cancelled by the operator' });
         return false;
       }
@@ -265,7 +289,7 @@ export class Engine {
     const outcome = await waitUntil({
       intervalMs: wait.everyMs,
       deadlineMs,
-      signal: this.o.signal,
+      signal: this.signal,
       now: this.now,
       probe: async () => {
         const r = await this.execOnce(step);
@@ -303,7 +327,11 @@ export class Engine {
     return false;
   }
 
-  /** Decides a step's `when` conditions; a question asks the operator (or --confirm answers yes). */
+  /**
+   * Decides a step's `when` conditions. A question is answered by `--answer`, or asked once
+   * per owner (a section's question is not asked again for each of its steps); cancelling the
+   * question cancels the run. `--confirm` never answers a question.
+   */
   private async conditionsHold(step: PlanStep): Promise<boolean> {
     for (const c of step.when ?? []) {
       let holds: boolean;
@@ -311,9 +339,22 @@ export class Engine {
       let label: string;
       if ('question' in c) {
         label = c.question;
-        if (this.o.preconfirmed?.has(step.id)) [holds, by] = [true, 'flag'];
-        else if (this.host.prompts) [holds, by] = [(await this.host.prompts.question({ stepId: step.id, text: this.masker.mask(expandForDisplay(c.question, this.vars)) })) === true, 'operator'];
-        else [holds, by] = [false, 'policy'];
+        const earlier = this.answered.get(c.owner);
+        if (earlier !== undefined) {
+          if (!earlier) return false;
+          continue;
+        }
+        const given = this.o.answers?.get(c.owner);
+        if (given !== undefined) [holds, by] = [given, 'flag'];
+        else if (this.host.prompts) {
+          const a = await this.host.prompts.question({ stepId: step.id, text: this.masker.mask(expandForDisplay(c.question, this.vars)) });
+          if (a === undefined) {
+            this.cancel.abort();
+            return false;
+          }
+          [holds, by] = [a, 'operator'];
+        } else [holds, by] = [false, 'policy'];
+        this.answered.set(c.owner, holds);
       } else {
         label = describeWhen(c);
         holds = evaluateCondition(c, this.vars.get(c.input)?.value);
@@ -329,31 +370,63 @@ export class Engine {
     this.setState(step, 'running', { attempt: 1 });
     const text = this.masker.mask(expandForDisplay(step.manual ?? step.title, this.vars));
     let answer: 'done' | 'skip' | 'abort' | undefined;
-    if (this.o.preconfirmed?.has(step.id)) answer = 'done';
-    else if (this.host.prompts) answer = (await this.host.prompts.manual({ stepId: step.id, title: step.title, text, checklist: step.checklist?.map((c) => this.masker.mask(expandForDisplay(c, this.vars))) })) ?? 'abort';
-    this.emit({ type: 'manual', stepId: step.id, answer: answer ?? 'abort' });
-    if (answer === 'done') this.setState(step, 'passed', { attempt: 1, detail: this.o.preconfirmed?.has(step.id) ? 'confirmed with --confirm' : 'done by the operator' });
+    const inAdvance = this.o.preconfirmed?.has(step.id) === true && step.group !== 'rollback';
+    if (inAdvance) answer = 'done';
+    else if (this.host.prompts) {
+      answer = await this.host.prompts.manual({ stepId: step.id, title: step.title, text, checklist: step.checklist?.map((c) => this.masker.mask(expandForDisplay(c, this.vars))) });
+      if (answer === undefined) {
+        // Ctrl+C (or a closed terminal) at the prompt cancels the run.
+        this.cancel.abort();
+        this.emit({ type: 'manual', stepId: step.id, answer: 'abort', by: 'operator' });
+        this.setState(step, 'cancelled', { attempt: 1, detail: 'cancelled by the operator' });
+        return 'abort';
+      }
+    }
+    this.emit({ type: 'manual', stepId: step.id, answer: answer ?? 'abort', by: inAdvance ? 'flag' : answer === undefined ? 'policy' : 'operator' });
+    if (answer === 'done') this.setState(step, 'passed', { attempt: 1, detail: inAdvance ? 'confirmed in advance by --confirm (not watched by the runner)' : 'done by the operator' });
     else if (answer === 'skip') this.setState(step, 'skipped', { attempt: 1, detail: 'skipped by the operator' });
     else this.setState(step, 'refused', { attempt: 1, detail: answer === undefined ? `manual step needs an operator; pass --confirm ${step.id} once it is done` : 'aborted by the operator' });
     return answer ?? 'abort';
   }
 
-  /** Asks for (or applies the policy on) each rollback; every choice and outcome is an event. */
-  private async offerRollbacks(failed: PlanStep, reason: string): Promise<void> {
+  /** Runs a step by what it does (its kind), whatever group it sits in; true when it passed. */
+  private async runByKind(step: PlanStep): Promise<boolean> {
+    switch (step.kind) {
+      case 'manual':
+        return (await this.runManual(step)) === 'done';
+      case 'wait':
+        return this.runWait(step);
+      default:
+        return this.runCommand(step);
+    }
+  }
+
+  /**
+   * Asks for (or applies the policy on) each rollback; every choice and outcome is an event.
+   * `failed` is the step that failed or was cancelled mid-way (its own rollback comes first);
+   * a refused step never ran, so only earlier steps' rollbacks are offered.
+   */
+  private async offerRollbacks(failed: PlanStep | undefined, at: string, reason: string): Promise<void> {
     // The failed step's own rollback first, then those of steps that passed, newest first.
-    const passed = [...this.results.values()].filter((r) => r.state === 'passed' && r.step.kind !== 'precondition' && !this.rollbackSteps.has(r.step)).map((r) => r.step);
+    const passed = [...this.results.values()].filter((r) => r.state === 'passed' && r.step.group === 'step').map((r) => r.step);
     const ids: string[] = [];
-    for (const s of [failed, ...passed.reverse()]) for (const id of s.rollback) if (!ids.includes(id)) ids.push(id);
+    for (const s of [...(failed ? [failed] : []), ...passed.reverse()]) for (const id of s.rollback) if (!ids.includes(id)) ids.push(id);
     if (!ids.length) return;
+    this.rollingBack = true;
     const byId = new Map(this.plan.rollbacks.map((r) => [r.id, r]));
-    this.emit({ type: 'rollback-offer', stepId: failed.id, rollbacks: ids, reason: this.masker.mask(reason) });
+    this.emit({ type: 'rollback-offer', stepId: at, rollbacks: ids, reason: this.masker.mask(reason) });
     for (const id of ids) {
       const rb = byId.get(id);
       if (!rb) continue;
+      // A rollback's `when` holds like a step's: the AWS rollback does not run for the vault backend.
+      if (!(await this.conditionsHold(rb))) {
+        this.setState(rb, 'skipped', { detail: 'condition not met' });
+        continue;
+      }
       let choice: RollbackChoice;
       let by: 'operator' | 'policy';
-      if (this.host.prompts && !this.o.signal?.aborted) {
-        choice = (await this.host.prompts.rollback({ stepId: failed.id, rollbacks: [id], reason: this.masker.mask(reason) })) ?? 'abort';
+      if (this.host.prompts && !this.o.rollbackSignal?.aborted) {
+        choice = (await this.host.prompts.rollback({ stepId: at, rollbacks: [id], reason: this.masker.mask(reason) })) ?? 'abort';
         by = 'operator';
       } else {
         choice = this.o.onFailure === 'rollback' ? 'run' : 'skip';
@@ -365,13 +438,13 @@ export class Engine {
         this.setState(rb, 'skipped', { detail: `rollback skipped (${by})` });
         continue;
       }
-      if (rb.confirm) {
+      if (rb.confirm && rb.kind !== 'manual') {
         const ok = await this.confirm(rb);
         if (!ok) continue;
       }
-      if (rb.kind === 'manual') await this.runManual(rb);
-      else await this.runCommand(rb);
+      await this.runByKind(rb);
     }
+    this.rollingBack = false;
   }
 
   private async confirm(step: PlanStep): Promise<boolean> {
@@ -380,7 +453,8 @@ export class Engine {
     const ask = this.host.prompts ? (r: typeof req) => this.host.prompts!.confirmTarget(r) : undefined;
     const outcome = await confirmStep(req, this.o.preconfirmed ?? new Set(), ask);
     this.emit({ type: 'confirmation', stepId: step.id, ok: outcome.ok, how: outcome.how, message: outcome.ok ? undefined : outcome.message });
-    if (!outcome.ok) this.setState(step, 'refused', { detail: outcome.message });
+    if (!outcome.ok && outcome.how === 'cancelled' && !this.rollingBack) this.cancel.abort();
+    if (!outcome.ok) this.setState(step, outcome.how === 'cancelled' ? 'cancelled' : 'refused', { detail: outcome.message });
     return outcome.ok;
   }
 
@@ -391,7 +465,8 @@ export class Engine {
         this.setState(p, 'skipped', { detail: 'condition not met' });
         continue;
       }
-      const ok = p.kind === 'manual' ? (await this.runManual(p)) === 'done' : await this.runCommand(p);
+      if (p.confirm && p.kind !== 'manual' && !(await this.confirm(p))) return false;
+      const ok = await this.runByKind(p);
       if (!ok) {
         const r = this.results.get(this.key(p));
         this.emit({ type: 'gate', gate: 'preconditions', ok: false, message: `precondition ${p.id} failed: ${r?.detail ?? ''}` });
@@ -402,15 +477,50 @@ export class Engine {
     return true;
   }
 
-  /** Runs the steps in plan order; stops at the first failure and offers rollbacks. */
+  /**
+   * Whether the step's optional sections (troubleshooting, incident, variant) were chosen:
+   * by `--section`, or by the operator when asked once per section; never by default.
+   */
+  private async sectionsChosen(step: PlanStep): Promise<boolean> {
+    if (sectionChosen(step, this.o.sections ?? new Set())) return true;
+    for (const s of step.optionalSections ?? []) {
+      if (this.o.sections?.has(s.key)) continue;
+      const owner = `choose:${s.key}`;
+      let chosen = this.answered.get(owner);
+      if (chosen === undefined && this.host.prompts) {
+        const a = await this.host.prompts.question({ stepId: s.key, text: `Run the ${s.kind} section "${this.masker.mask(s.title)}"?` });
+        if (a === undefined) {
+          this.cancel.abort();
+          return false;
+        }
+        chosen = a;
+        this.answered.set(owner, a);
+        this.emit({ type: 'condition', stepId: s.key, condition: `section "${this.masker.mask(s.title)}" chosen`, holds: a, by: 'operator' });
+      }
+      if (!chosen) return false;
+    }
+    return true;
+  }
+
+  /** Runs the steps in plan order; stops at the first failure, refusal or cancel and offers rollbacks. */
   async steps(): Promise<RunStatus> {
     let section: string | undefined;
     for (const step of this.plan.steps) this.results.set(step.id, { step, state: 'pending', attempts: 0 });
+    const cancelled = async (step: PlanStep | undefined, at: string): Promise<RunStatus> => {
+      await this.offerRollbacks(step, at, 'the run was cancelled');
+      return 'cancelled';
+    };
     for (const step of this.plan.steps) {
-      if (this.o.signal?.aborted) return 'cancelled';
+      if (this.cancelled) return cancelled(undefined, step.id);
       if (step.section !== section) {
         section = step.section;
         if (section) this.emit({ type: 'section', title: section });
+      }
+      if (!(await this.sectionsChosen(step))) {
+        if (this.cancelled) return cancelled(undefined, step.id);
+        const missing = (step.optionalSections ?? []).find((s) => !this.o.sections?.has(s.key) && this.answered.get(`choose:${s.key}`) !== true)!;
+        this.setState(step, 'skipped', { detail: `the ${missing.kind} section "${missing.title}" was not chosen (runsafe run --section ${JSON.stringify(missing.key)})` });
+        continue;
       }
       const unmet = step.needs.filter((n) => this.results.get(n)?.state !== 'passed');
       if (unmet.length) {
@@ -418,24 +528,32 @@ export class Engine {
         continue;
       }
       if (!(await this.conditionsHold(step))) {
+        if (this.cancelled) return cancelled(undefined, step.id);
         this.setState(step, 'skipped', { detail: 'condition not met' });
         continue;
       }
-      if (step.confirm && step.kind !== 'manual' && !(await this.confirm(step))) return 'refused';
+      if (step.confirm && step.kind !== 'manual' && !(await this.confirm(step))) {
+        if (this.cancelled) return cancelled(undefined, step.id);
+        await this.offerRollbacks(undefined, step.id, `confirmation of ${step.id} was refused`);
+        return 'refused';
+      }
       let ok: boolean;
       if (step.kind === 'manual') {
         const answer = await this.runManual(step);
-        if (answer === 'abort') return this.o.preconfirmed?.has(step.id) || this.host.prompts ? 'aborted' : 'refused';
+        if (this.cancelled) return cancelled(undefined, step.id);
+        if (answer === 'abort') {
+          await this.offerRollbacks(undefined, step.id, `the manual step ${step.id} was ${this.host.prompts ? 'aborted' : 'not confirmed'}`);
+          return this.host.prompts ? 'aborted' : 'refused';
+        }
         ok = true;
-      } else if (step.kind === 'wait') ok = await this.runWait(step);
-      else ok = await this.runCommand(step);
-      if (this.o.signal?.aborted) return 'cancelled';
+      } else ok = await this.runByKind(step);
+      if (this.cancelled) return cancelled(step, step.id);
       if (!ok && step.continueOnFailure) {
         this.emit({ type: 'message', level: 'warn', text: `${step.id} failed; continuing (continue_on_failure)` });
         continue;
       }
       if (!ok) {
-        await this.offerRollbacks(step, this.results.get(this.key(step))?.detail ?? 'step failed');
+        await this.offerRollbacks(step, step.id, this.results.get(this.key(step))?.detail ?? 'step failed');
         return 'failed';
       }
     }
@@ -465,19 +583,9 @@ export async function executePlan(plan: Plan, o: EngineOptions): Promise<RunOutc
   const start = now();
   const engine = new Engine(plan, o);
   let status: RunStatus;
-  if (!(await engine.preconditions())) status = o.signal?.aborted ? 'cancelled' : 'refused';
+  if (!(await engine.preconditions())) status = engine.cancelled ? 'cancelled' : 'refused';
   else status = await engine.steps();
   return { status, summary: engine.summary(), durationMs: now() - start };
 }
 
-function sameValue(a: unknown, b: string | undefined): boolean {
-  return b !== undefined && a !== null && a !== undefined && String(a) === b;
-}
-
-/** Whether an input condition holds for the input's value (compared as text, as environment variables are). */
-export function evaluateCondition(c: Exclude<Condition, { question: string }>, value: string | undefined): boolean {
-  if ('equals' in c && !sameValue(c.equals, value)) return false;
-  if (c.in && !c.in.some((v) => sameValue(v, value))) return false;
-  if ('not' in c && sameValue(c.not, value)) return false;
-  return true;
-}
+export { evaluateCondition };

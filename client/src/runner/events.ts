@@ -1,7 +1,7 @@
 // The runner's interface to whoever drives it: events out (display, transcript), prompts in (operator answers).
 // The CLI and the VS Code guarded terminal (a Pseudoterminal) both implement RunnerHost.
 
-export type StepKind = 'run' | 'manual' | 'wait' | 'sql' | 'precondition' | 'rollback';
+export type StepKind = 'run' | 'manual' | 'wait' | 'sql';
 
 export type StepState = 'pending' | 'running' | 'passed' | 'failed' | 'skipped' | 'cancelled' | 'refused' | 'timed-out';
 
@@ -35,7 +35,7 @@ export type RunEvent =
   | { type: 'input'; name: string; source: string; secret: boolean; value?: string }
   | { type: 'capture'; stepId: string; into: string; secret: boolean }
   | { type: 'confirmation'; stepId: string; ok: boolean; how: string; message?: string }
-  | { type: 'manual'; stepId: string; answer: ManualAnswer }
+  | { type: 'manual'; stepId: string; answer: ManualAnswer; by?: 'operator' | 'flag' | 'policy' }
   | { type: 'condition'; stepId: string; condition: string; holds: boolean; by: 'operator' | 'input' | 'flag' | 'policy' }
   | { type: 'rollback-offer'; stepId: string; rollbacks: string[]; reason: string }
   | { type: 'rollback-choice'; stepId: string; choice: RollbackChoice; by: 'operator' | 'policy' }

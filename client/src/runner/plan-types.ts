@@ -4,14 +4,37 @@ import type { ExpectSpec } from './expect';
 import type { InputDecl } from './inputs';
 import type { RetryPolicy } from './retry';
 
-export type Condition = { question: string } | { input: string; equals?: unknown; in?: unknown[]; not?: unknown };
+/**
+ * A `when` condition: the operator's yes to a question (asked once per `owner`, the step or
+ * section that states it, and answered in advance with `--answer <owner>=yes|no`), or a test
+ * of an input's value.
+ */
+export type Condition = { question: string; owner: string } | { input: string; equals?: unknown; in?: unknown[]; not?: unknown };
+
+/** Where a step sits: its kind (what it does) and its group (when it runs) are independent. */
+export type StepGroup = 'precondition' | 'step' | 'rollback';
+
+/** Section kinds that run only when chosen (`--section`, a route, or the operator's choice). */
+export const OPTIONAL_SECTION_KINDS: ReadonlySet<string> = new Set(['troubleshooting', 'incident', 'variant']);
+
+export interface PlanSection {
+  /** The section's id, or its title when it has none: what `--section` names. */
+  key: string;
+  title: string;
+  kind: string;
+}
 
 export interface PlanStep {
   id: string;
   title: string;
+  /** What the step does; the engine dispatches on this only. */
   kind: StepKind;
+  /** Where it sits: a precondition, a step, or a rollback. */
+  group: StepGroup;
   /** The section (Part A, Troubleshooting) the step sits in, if any. */
   section?: string;
+  /** The enclosing sections that run only when chosen (troubleshooting, incident, variant), outermost first. */
+  optionalSections?: PlanSection[];
   /** Command text for run steps, wait probes, preconditions and rollbacks; the SQL of sql steps. */
   run?: string;
   shell?: string;
@@ -51,6 +74,8 @@ export interface Plan {
   preconditions: PlanStep[];
   steps: PlanStep[];
   rollbacks: PlanStep[];
+  /** Every section, in document order (for `--section` and the choice list). */
+  sections: Array<PlanSection & { optional: boolean }>;
   /** Plan-level problems (unknown needs, cycles): a plan with problems never runs. */
   problems: string[];
 }

@@ -4,7 +4,7 @@ import { flattenSteps, type Expect, type Problem, type Runbook, type Section, ty
 import type { StepKind } from './events';
 import type { ExpectSpec } from './expect';
 import type { InputDecl } from './inputs';
-import type { Condition, Plan, PlanStep } from './plan-types';
+import { OPTIONAL_SECTION_KINDS, type Condition, type Plan, type PlanSection, type PlanStep } from './plan-types';
 
 /**
  * Rules whose findings make a step dangerous enough to need the operator's typed confirmation
@@ -18,18 +18,27 @@ function plainExpect(e: Expect | undefined): ExpectSpec | undefined {
   return rest;
 }
 
-function condition(w: When | undefined): Condition[] {
+function condition(w: When | undefined, owner: string): Condition[] {
   if (!w) return [];
-  if ('question' in w) return [{ question: w.question }];
+  if ('question' in w) return [{ question: w.question, owner }];
   const { node: _node, ...rest } = w;
   return [rest];
 }
 
+/** What a step does (run, sql, manual, wait), whatever group it sits in: the engine dispatches on it. */
 function stepKind(step: Step): StepKind | undefined {
-  if (step.kind === 'unknown') return undefined;
-  if (step.group === 'preconditions' && step.kind !== 'manual') return 'precondition';
-  if (step.group === 'rollback' && step.kind !== 'manual') return 'rollback';
-  return step.kind;
+  return step.kind === 'unknown' ? undefined : step.kind;
+}
+
+const GROUP: Record<Step['group'], PlanStep['group']> = { preconditions: 'precondition', steps: 'step', rollback: 'rollback' };
+
+/** What `--section` names: the section's id, or its title when it has none. */
+export function sectionKey(s: Section): string {
+  return s.id?.value ?? s.title.value;
+}
+
+function planSection(s: Section): PlanSection {
+  return { key: sectionKey(s), title: s.title.value, kind: s.kind };
 }
 
 export interface PlanOptions {
@@ -63,11 +72,14 @@ export function buildPlan(runbook: Runbook, o: PlanOptions): Plan {
       id,
       title: step.title ?? id,
       kind,
+      group: GROUP[step.group],
       needs: step.needs.map((n) => n.value),
       rollback: step.rollback.map((r) => r.value),
     };
     if (sections.length) p.section = sections.map((s) => s.title.value).join(' › ');
-    const when = [...sections.flatMap((s) => condition(s.when)), ...condition(step.when)];
+    const optional = sections.filter((s) => OPTIONAL_SECTION_KINDS.has(s.kind)).map(planSection);
+    if (optional.length) p.optionalSections = optional;
+    const when = [...sections.flatMap((s) => condition(s.when, `section:${sectionKey(s)}`)), ...condition(step.when, id)];
     if (when.length) p.when = when;
     if (step.script) p.run = step.script.text;
     if (step.kind === 'sql') p.database = step.database ?? 'DATABASE_URL';
@@ -129,12 +141,28 @@ export function buildPlan(runbook: Runbook, o: PlanOptions): Plan {
     return d;
   });
 
+  const sections: Plan['sections'] = [];
+  const walk = (items: Runbook['items']) => {
+    for (const i of items) {
+      if (i.type !== 'section') continue;
+      sections.push({ ...planSection(i.section), optional: OPTIONAL_SECTION_KINDS.has(i.section.kind) });
+      walk(i.section.items);
+    }
+  };
+  walk(runbook.items);
+  const sectionKeys = new Set<string>();
+  for (const s of sections) {
+    if (sectionKeys.has(s.key)) problems.push(`two sections are named '${s.key}': give one an id`);
+    sectionKeys.add(s.key);
+  }
+
   return {
     runbook: { id: runbook.id?.value ?? 'runbook', title: runbook.title?.value ?? runbook.id?.value ?? o.path, path: o.path, sha256: o.sha256 },
     inputs,
     preconditions,
     steps,
     rollbacks,
+    sections,
     problems,
   };
 }

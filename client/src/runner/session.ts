@@ -16,9 +16,10 @@ import { openTranscript, type TranscriptWriter } from '../node/transcript-writer
 import { verifyFile } from '../node/verify-file';
 import type { GateName, RunEvent, RunnerHost, RunStatus } from './events';
 import { executePlan } from './engine';
-import { parseInputFlags, resolveInputs } from './inputs';
+import { parseInputFlags, resolveInputs, validateInput, type InputDecl } from './inputs';
+import { missingAnswers } from './machine/up-front';
 import { acquireLock, lockPath, LockHeldError, type RunLock } from './lock';
-import { Masker, UnmaskableSecretError } from './masker';
+import { Masker, MIN_SECRET_LENGTH, UnmaskableSecretError } from './masker';
 import { buildPlan } from './plan';
 import type { Plan } from './plan-types';
 import { recordingHost } from './recorder';
@@ -37,8 +38,14 @@ export interface SessionOptions {
   inputFlags?: string[];
   /** The operator's environment: secrets come from here when not prompted. */
   env: Record<string, string | undefined>;
-  /** `--confirm <step-id>` flags. */
+  /** `--confirm <step-id>` flags: typed confirmations, and manual steps done in advance. */
   confirm?: string[];
+  /** `--answer <step-or-section>=yes|no` flags: answers to `when` questions. */
+  answer?: string[];
+  /** `--section <id-or-title>` flags: optional sections (troubleshooting, incident, variant) to run. */
+  section?: string[];
+  /** Cancels rollbacks offered after the run was cancelled (the CLI: a second Ctrl+C). */
+  rollbackSignal?: AbortSignal;
   onFailure?: 'stop' | 'rollback';
   dryRun?: boolean;
   /** Run only these steps (with the preconditions and their rollbacks), as the editor's "Run step" does. */
@@ -82,6 +89,46 @@ function defaultOperator(env: Record<string, string | undefined>): string {
     user ??= 'unknown';
   }
   return `${user}@${hostname()}`;
+}
+
+/**
+ * `--answer` flags to answers by owner (`step-id` or `section:<key>`), `--section` flags to
+ * section keys; every name must exist in the plan.
+ */
+export function parseChoices(plan: Plan, answer: string[], section: string[]): { answers: Map<string, boolean>; sections: Set<string>; errors: string[] } {
+  const errors: string[] = [];
+  const answers = new Map<string, boolean>();
+  const stepIds = new Set([...plan.preconditions, ...plan.steps, ...plan.rollbacks].map((s) => s.id));
+  const keys = new Map(plan.sections.map((s) => [s.key, s] as const));
+  const byTitle = new Map(plan.sections.map((s) => [s.title, s] as const));
+  for (const flag of answer) {
+    const m = /^(.+)=(yes|no|y|n|true|false)$/i.exec(flag);
+    if (!m) {
+      errors.push(`--answer expects STEP=yes or STEP=no, got ${JSON.stringify(flag)}`);
+      continue;
+    }
+    const name = m[1]!;
+    const yes = /^(yes|y|true)$/i.test(m[2]!);
+    const sec = keys.get(name) ?? byTitle.get(name);
+    if (stepIds.has(name)) answers.set(name, yes);
+    else if (sec) answers.set(`section:${sec.key}`, yes);
+    else errors.push(`--answer ${name}: no step or section of that name`);
+  }
+  const sections = new Set<string>();
+  for (const name of section) {
+    const sec = keys.get(name) ?? byTitle.get(name);
+    if (!sec) errors.push(`--section ${name}: no section of that id or title (sections: ${plan.sections.map((s) => s.key).join(', ') || 'none'})`);
+    else sections.add(sec.key);
+  }
+  return { answers, sections, errors };
+}
+
+/** Why a typed answer is not acceptable (the prompt asks again), or undefined. */
+function promptProblem(d: InputDecl, value: string): string | undefined {
+  if (value === '' && (d.default !== undefined || d.required === false)) return undefined;
+  if (value === '') return `${d.name} needs a value`;
+  if (d.secret && !d.allowShort && value.length < MIN_SECRET_LENGTH) return `${d.name}: a secret must be at least ${MIN_SECRET_LENGTH} characters to be masked reliably`;
+  return validateInput(d, value);
 }
 
 /** Reads, lints and plans a runbook; the plan carries the gates' verdicts for a dry run. */
@@ -158,20 +205,56 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
 
   // Gate: inputs (secrets never from argv) and secrets (long enough to mask).
   const flags = parseInputFlags(o.inputFlags ?? []);
+  const choices = parseChoices(plan, o.answer ?? [], o.section ?? []);
+  if (choices.errors.length) {
+    gate('inputs', false, choices.errors.join('\n  '));
+    return finish('refused', { plan });
+  }
   const captured = new Set([...plan.preconditions, ...plan.steps].flatMap((s) => (s.capture ? [s.capture.into] : [])));
-  const resolved = await resolveInputs({
-    decls: plan.inputs,
-    flags: flags.values,
-    env: o.env,
-    captured,
-    ask: host.prompts ? (d) => host.prompts!.input({ name: d.name, description: d.description, enum: d.enum?.map(String), default: d.default === undefined ? undefined : String(d.default), secret: d.secret === true }) : undefined,
-  });
+  // A prompt validates each answer as it is typed and asks again; Ctrl+C at any prompt cancels the run.
+  let promptCancelled = false;
+  const ask = host.prompts
+    ? async (d: InputDecl): Promise<string | undefined> => {
+        for (;;) {
+          if (promptCancelled || o.signal?.aborted) return undefined;
+          const v = await host.prompts!.input({ name: d.name, description: d.description, enum: d.enum?.map(String), default: d.default === undefined ? undefined : String(d.default), secret: d.secret === true });
+          if (v === undefined) {
+            promptCancelled = true;
+            return undefined;
+          }
+          const problem = promptProblem(d, v);
+          if (!problem) return v;
+          host.emit({ type: 'message', level: 'error', text: `${problem}; try again (Ctrl+C cancels the run)` });
+        }
+      }
+    : undefined;
+  const resolved = await resolveInputs({ decls: plan.inputs, flags: flags.values, env: o.env, captured, ask });
+  if (promptCancelled || o.signal?.aborted) {
+    gate('inputs', false, 'cancelled at the prompt; nothing ran');
+    return finish('cancelled', { plan });
+  }
   const inputErrors = [...flags.errors, ...resolved.errors];
   if (inputErrors.length) {
     gate('inputs', false, inputErrors.join('\n  '));
     return finish('refused', { plan });
   }
   gate('inputs', true, `${resolved.values.size} input(s) resolved${resolved.deferred.length ? `; captured later: ${resolved.deferred.join(', ')}` : ''}`);
+  // Nobody to ask: every confirmation, manual step and answer the run may need is checked now,
+  // before the first step changes anything.
+  if (!host.prompts) {
+    const missing = missingAnswers(plan, {
+      known: new Map([...resolved.values].map(([k, v]) => [k, v.value])),
+      later: captured,
+      confirmed: new Set(o.confirm ?? []),
+      answered: choices.answers,
+      sections: choices.sections,
+      rollbacksRun: o.onFailure === 'rollback',
+    });
+    if (missing.length) {
+      gate('inputs', false, `this run cannot ask anyone, and would need to:\n  ${missing.join('\n  ')}\nnothing ran`);
+      return finish('refused', { plan });
+    }
+  }
   const masker = new Masker();
   try {
     for (const [name, v] of resolved.values) {
@@ -204,7 +287,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
       runbook: { id: plan.runbook.id, sha256: plan.runbook.sha256, path: shown, title: plan.runbook.title },
       operator,
       inputs,
-      extra: { run_id: runId, host: hostname(), confirmed: o.confirm ?? [], on_failure: o.onFailure ?? 'stop' },
+      extra: { run_id: runId, host: hostname(), confirmed: o.confirm ?? [], answered: Object.fromEntries(choices.answers), sections: [...choices.sections], on_failure: o.onFailure ?? 'stop' },
       now,
     });
   } catch (err) {
@@ -222,6 +305,9 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
       cwd: dirname(path),
       inputs: resolved.values,
       preconfirmed: new Set(o.confirm ?? []),
+      answers: choices.answers,
+      sections: choices.sections,
+      rollbackSignal: o.rollbackSignal,
       onFailure: o.onFailure,
       signal: o.signal,
       masker,

@@ -19,15 +19,24 @@ allowed at a time per workspace. Inputs reach steps only as environment
 variables. Secrets come from the operator's environment (export NAME) or a
 hidden prompt, never from the command line, and are masked in all output.
 Dangerous steps ask you to type the target (for example the environment).
-A failed check stops the run and offers its rollbacks. Every run writes a
+A failed check, a refused confirmation or a cancel (Ctrl+C; a second Ctrl+C
+stops the rollbacks too) stops the run and offers the rollbacks of what ran.
+Without a terminal, a run that would need a confirmation, a manual step or
+an answer not given by flags is refused before its first step. Every run writes a
 hash-chained transcript (signed with --key), verified at the end.
 
 Options:
       --dry-run              show the plan (steps, needs, danger, checks,
                              rollbacks) and run nothing
   -i, --input NAME=VALUE     an input value (repeatable); never for secrets
-      --confirm STEP-ID      confirm a dangerous or manual step in advance
-                             (repeatable); needed to run them non-interactively
+      --confirm STEP-ID      confirm a dangerous step in advance, or say a
+                             manual step is done (repeatable); recorded as
+                             "confirmed in advance by --confirm"
+      --answer STEP=yes|no   answer a step's (or section's) \`when\` question in
+                             advance (repeatable); --confirm never answers one
+      --section ID           run this troubleshooting, incident or variant
+                             section (repeatable; id or title); others are
+                             asked about on a terminal, skipped without one
       --on-failure MODE      without a terminal: stop (default: skip rollbacks)
                              or rollback (run them)
       --transcript FILE      where to write the transcript (default
@@ -53,6 +62,7 @@ Exit codes:
 Examples:
   runsafe run --dry-run runbooks/demo/signing-demo.runbook.yaml
   runsafe run -i APP_ENV=staging --confirm set-key rotate.runbook.yaml
+  runsafe run --section triage --answer restart=no drill.runbook.yaml
   export NEW_DB_PASSWORD; runsafe run --non-interactive db.runbook.yaml
 `;
 
@@ -69,6 +79,8 @@ export const runCommand: Command = {
       'dry-run': { type: 'boolean' },
       input: { type: 'string', short: 'i', multiple: true },
       confirm: { type: 'string', multiple: true },
+      answer: { type: 'string', multiple: true },
+      section: { type: 'string', multiple: true },
       'on-failure': { type: 'string' },
       transcript: { type: 'string' },
       key: { type: 'string' },
@@ -125,17 +137,20 @@ export const runCommand: Command = {
     const interactive = !values['non-interactive'] && !values['dry-run'] && io.stdin.isTTY === true && io.stdout.isTTY === true;
     const color = useColor(io.stdout, io.env, values['no-color'] ? false : (values.color as boolean | undefined));
     const abort = new AbortController();
+    // The first Ctrl+C cancels the run (its rollbacks are then offered); the next ends those too.
+    const rollbackAbort = new AbortController();
+    const interrupt = () => (abort.signal.aborted ? rollbackAbort.abort() : abort.abort());
     const ui = new TerminalUi({
       write: (s) => io.stdout.write(s),
       color,
       live: io.stdout.isTTY === true,
       interactive,
-      onInterrupt: () => abort.abort(),
+      onInterrupt: interrupt,
     });
 
     // Ctrl+C: in raw mode it arrives as input; otherwise as SIGINT. Either way the run is
     // cancelled through the engine, which ends the step's process group and records it.
-    const onSignal = () => abort.abort();
+    const onSignal = interrupt;
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     const onData = (d: Buffer | string) => ui.handleInput(d.toString());
@@ -154,6 +169,9 @@ export const runCommand: Command = {
         inputFlags: list(values.input),
         env: io.env,
         confirm: list(values.confirm),
+        answer: list(values.answer),
+        section: list(values.section),
+        rollbackSignal: rollbackAbort.signal,
         onFailure: onFailure as 'stop' | 'rollback' | undefined,
         dryRun: values['dry-run'] === true,
         transcriptPath: values.transcript as string | undefined,
