@@ -11,8 +11,6 @@ export interface CliIo {
 
 export interface Command {
   name: string;
-  /** One line for `runsafe --help`. */
-  summary: string;
   /** Full help text for `runsafe <name> --help`. */
   help: string;
   /** Returns the process exit code: 0 success, 1 findings/failure, 2 usage or I/O error. */

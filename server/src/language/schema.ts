@@ -1,26 +1,14 @@
-// Schema validation with ajv, compiled once, with each error mapped to the exact offending
+// Schema validation with ajv (schema-validator.ts), with each error mapped to the exact offending
 // key or value and worded for people.
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
+import type { ErrorObject } from 'ajv/dist/2020';
 import runbookSchema from '../../../schemas/runbook.schema.json';
+import { runbookValidator } from './schema-validator';
 import type { Span } from './positions';
 import { problem, type Problem } from './problems';
 import { closest } from './suggest';
 import { mapPair, nodeAt, pairAt, type LNode } from './yaml-tree';
 
-export { runbookSchema };
-
-let compiled: ValidateFunction | undefined;
-
-/** The compiled validator; ajv compiles the schema on first use only. */
-export function runbookValidator(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true });
-    addFormats(ajv);
-    compiled = ajv.compile(runbookSchema);
-  }
-  return compiled;
-}
+export { runbookSchema, runbookValidator };
 
 type Path = (string | number)[];
 

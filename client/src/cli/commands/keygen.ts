@@ -19,7 +19,6 @@ Exit codes: 0 created, 2 usage error or the file exists / cannot be written.
 
 export const keygenCommand: Command = {
   name: 'keygen',
-  summary: 'create an Ed25519 private key file (0600); print its public key and key id',
   help,
   async run(argv, io) {
     const { values, positionals } = parse(argv, { out: { type: 'string', short: 'o' }, format: { type: 'string', default: 'text' } });

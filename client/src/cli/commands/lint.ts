@@ -64,7 +64,6 @@ function codeInfo(code: string): CodeInfo {
 
 export const lintCommand: Command = {
   name: 'lint',
-  summary: 'check runbooks (schema + safety rules); text, json, sarif or github output',
   help,
   async run(argv, io) {
     const { values, positionals } = parse(argv, {

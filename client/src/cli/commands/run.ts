@@ -72,7 +72,6 @@ function list(v: unknown): string[] {
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'run a runbook step by step, guarded, with a signed transcript (--dry-run: show the plan)',
   help,
   async run(argv, io) {
     const { values, positionals } = parse(argv, {

@@ -24,7 +24,6 @@ Exit codes: 0 signed, 2 usage or I/O error (or this key already approved these b
 
 export const signCommand: Command = {
   name: 'sign',
-  summary: 'approve a runbook: sign its exact bytes into <runbook>.sig',
   help,
   async run(argv, io) {
     const { values, positionals } = parse(argv, {

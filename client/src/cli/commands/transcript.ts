@@ -23,7 +23,6 @@ why), 2 usage or I/O error.
 
 export const transcriptCommand: Command = {
   name: 'transcript',
-  summary: 'transcript summary: verify a transcript and render its markdown attestation',
   help,
   async run(argv, io) {
     const { values, positionals } = parse(argv, { trust: { type: 'string' }, out: { type: 'string', short: 'o' } });

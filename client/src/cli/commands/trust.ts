@@ -67,7 +67,6 @@ function list(path: string, format: 'text' | 'json', io: CliIo): number {
 
 export const trustCommand: Command = {
   name: 'trust',
-  summary: 'manage a trust store: add, revoke, rotate (signed statements) and list keys',
   help,
   async run(argv, io) {
     const { values, positionals } = parse(argv, {

@@ -107,7 +107,6 @@ async function verifyChainLike(kind: 'transcript' | 'chain', file: string, keys:
 
 export const verifyCommand: Command = {
   name: 'verify',
-  summary: 'verify a runbook approval, a run transcript or an audit chain against a trust store',
   help,
   async run(argv, io) {
     const { values, positionals } = parse(argv, {
