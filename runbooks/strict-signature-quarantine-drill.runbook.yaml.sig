@@ -1,16 +1,16 @@
 {
-  "runsafe_approval": 1,
+  "runsafe_approval": 2,
   "signatures": [
     {
       "statement": {
         "type": "runbook-approval",
-        "file": "strict-signature-quarantine-drill.runbook.yaml",
+        "runbook_id": "strict-signature-quarantine-drill",
         "runbook_sha256": "688ca6fd5d1807d71188cac5e3fa1251b33d456612b118e93cb529eecab5250c",
-        "approved_at": "2026-11-21T23:57:46.435Z",
+        "approved_at": "2026-12-01T22:02:08.201Z",
         "key_id": "b4cebbd1dc8d284b",
         "identity": "demo-approver (PUBLIC TEST KEY, examples only)"
       },
-      "sig": "BYPomE16ukLay-Pxh5PlgdAauRb_HkKTuMKSzFwy6xBwARzZdcy7CV3HosElJnxOmbcOnkI-8UTIIu3MLdaLDQ"
+      "sig": "_NnIefz5PIiRR0-lc-9vJCXO4vY69gOE2dsFtLZX3SdgX1T92exKgFi4ZzrJbuB1Wocj02OqES_UT9IskhVwCQ"
     }
   ]
 }

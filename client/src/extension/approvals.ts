@@ -1,6 +1,5 @@
 // Approval state of a runbook (for its code lens and the run gate) and the Approve command's signing.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import { addApproval, parseApprovalFile, verifyApproval, type ApprovalFile, type ApprovalReport } from '../signing/approval';
 import { createKeyLookup, type KeyLookup } from '../signing/trust-index';
 import type { Signer } from '../signing/keys';
@@ -43,7 +42,7 @@ export function approvalTitle(r: ApprovalReport): string {
 /** Signs the runbook's exact bytes and appends the signature to its `.sig` file. */
 export function approveRunbook(runbookPath: string, signer: Signer, identity: string, now: Date): string {
   const bytes = readFileSync(runbookPath);
-  const { file } = addApproval(readApprovals(runbookPath), bytes, signer, { file: basename(runbookPath), identity, now: now.toISOString() });
+  const { file } = addApproval(readApprovals(runbookPath), bytes, signer, { identity, now: now.toISOString() });
   const out = approvalPath(runbookPath);
   writeFileSync(out, `${JSON.stringify(file, null, 2)}\n`);
   return out;

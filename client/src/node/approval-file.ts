@@ -1,6 +1,5 @@
 // Reads and writes `<runbook>.sig` approval files and checks a runbook file's approvals (for the runner's gate too).
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import { addApproval, formatApprovalFile, parseApprovalFile, verifyApproval, type ApprovalFile, type ApprovalReport } from '../signing/approval';
 import type { Signer } from '../signing/keys';
 import type { KeyLookup } from '../signing/trust-index';
@@ -23,7 +22,7 @@ export function readApprovalFile(runbookPath: string): ApprovalFile | undefined 
 /** Signs the runbook's exact bytes and writes or extends `<runbook>.sig` (atomically). */
 export function signRunbookFile(runbookPath: string, signer: Signer, identity: string, now: Date): { path: string; sha256: string; count: number } {
   const bytes = readFileSync(runbookPath);
-  const { file, entry } = addApproval(readApprovalFile(runbookPath), bytes, signer, { file: basename(runbookPath), identity, now: now.toISOString(), crypto: nativeCrypto });
+  const { file, entry } = addApproval(readApprovalFile(runbookPath), bytes, signer, { identity, now: now.toISOString(), crypto: nativeCrypto });
   const p = approvalPath(runbookPath);
   const tmp = `${p}.${process.pid}.tmp`;
   writeFileSync(tmp, formatApprovalFile(file), { flag: 'wx' });

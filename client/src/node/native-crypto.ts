@@ -1,14 +1,15 @@
-// Native (OpenSSL) SHA-256 and Ed25519 with verdicts identical to noble's strict verify.
+// Native (OpenSSL) SHA-256 and Ed25519 with verdicts identical to the pure strict verify.
 //
-// Why identical: OpenSSL verifies cofactorless ([S]B = R + [k]A) and re-encodes R, noble strict
-// verifies cofactored and refuses small-order keys. When OpenSSL accepts and A is canonical, not
-// small order, and S < L, noble accepts too; so "native valid" is trusted and every other case is
-// re-decided by noble. The result is noble's verdict, at native speed for the common valid case.
-// test/signing/native-crypto.test.ts holds this to every Wycheproof and RFC 8032 vector.
+// Why identical: both check the cofactorless equation [S]B = R + [k]A with canonical A and R and
+// S < L (OpenSSL recomputes R and compares its encoding, which refuses non-canonical R too). The
+// pure verifier also refuses small-order keys and the trust store refuses small-order,
+// non-canonical and torsioned keys; such keys never get a native key object, so they take the
+// pure path. test/signing/ed25519.test.ts holds both to every Wycheproof vector, the RFC 8032
+// vectors, crafted small-order-R signatures and `openssl pkeyutl -verify -rawin` itself.
 import { createHash, hash as oneShotHash, createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { signerFromSeed, type Signer } from '../signing/keys';
 import type { CryptoProvider } from '../signing/crypto';
-import { verifyStrict, publicKeyProblem, scalarIsReduced, encodingIsCanonicalY } from '../signing/ed25519';
+import { verifyStrict, publicKeyProblem } from '../signing/ed25519';
 
 const keyCache = new Map<string, KeyObject | null>();
 
@@ -53,16 +54,9 @@ export const nativeCrypto: CryptoProvider = {
   // crypto.hash (one-shot, no Hash object) where Node has it; createHash elsewhere.
   sha256: typeof oneShotHash === 'function' ? (bytes) => oneShotHash('sha256', bytes, 'buffer') as unknown as Uint8Array : (bytes) => createHash('sha256').update(bytes).digest(),
   verify(signature, message, publicKey) {
-    if (
-      signature.length === 64 &&
-      publicKey.length === 32 &&
-      scalarIsReduced(signature.subarray(32)) &&
-      encodingIsCanonicalY(signature.subarray(0, 32)) &&
-      nativeVerifyOnly(signature, message, publicKey)
-    ) {
-      return true;
-    }
-    return verifyStrict(signature, message, publicKey);
+    if (signature.length !== 64 || publicKey.length !== 32) return false;
+    // A key the pure layer would refuse has no native object: decide it there.
+    return nativeKey(publicKey) ? nativeVerifyOnly(signature, message, publicKey) : verifyStrict(signature, message, publicKey);
   },
 };
 

@@ -1,20 +1,23 @@
 // Runbook approvals: a detached `<runbook>.sig` file of approver signatures over the exact runbook bytes.
 //
 // File format (JSON):
-//   { "runsafe_approval": 1, "signatures": [ { "statement": {…}, "sig": "<base64url>" }, … ] }
-// statement = { type: "runbook-approval", file, runbook_sha256, approved_at, key_id, identity }
+//   { "runsafe_approval": 2, "signatures": [ { "statement": {…}, "sig": "<base64url>" }, … ] }
+// statement = { type: "runbook-approval", runbook_id, runbook_sha256, approved_at, key_id, identity }
 // sig = Ed25519 over PAE("application/vnd.runsafe.runbook-approval+json", canonical statement).
-// Signatures over older bytes stay in the file (history) but only count for those bytes.
-import { fromBase64url, toBase64url, toHex, utf8 } from './bytes';
+// The statement binds the runbook's id and the SHA-256 of its exact bytes, not its file name: a
+// renamed copy is still approved, a copy with another id is not. Signatures over older bytes stay
+// in the file (history) but only count for those bytes.
+import { parse as parseYaml } from 'yaml';
+import { fromBase64url, fromUtf8, toBase64url, toHex, utf8 } from './bytes';
 import { canonicalize } from './jcs';
 import { pae, PAYLOAD_TYPES } from './envelope';
 import { nobleCrypto, type CryptoProvider } from './crypto';
 import type { Signer } from './keys';
-import { keyStateAt, parseTime, type KeyLookup } from './trust-index';
+import { claimedTime, keyStateAt, keyStateDetail, type KeyLookup } from './trust-index';
 
 export interface ApprovalStatement {
   type: 'runbook-approval';
-  file: string;
+  runbook_id: string;
   runbook_sha256: string;
   approved_at: string;
   key_id: string;
@@ -27,13 +30,13 @@ export interface ApprovalEntry {
 }
 
 export interface ApprovalFile {
-  runsafe_approval: 1;
+  runsafe_approval: 2;
   signatures: ApprovalEntry[];
 }
 
 export type ApprovalVerdict = 'approved' | 'modified' | 'unapproved' | 'untrusted' | 'revoked' | 'expired';
 
-export type EntryStatus = 'valid' | 'modified' | 'invalid_signature' | 'unknown_key' | 'wrong_role' | 'key_revoked' | 'key_expired' | 'key_not_yet_valid';
+export type EntryStatus = 'valid' | 'modified' | 'wrong_runbook' | 'unbound' | 'invalid_signature' | 'unknown_key' | 'wrong_role' | 'key_revoked' | 'key_expired' | 'key_not_yet_valid';
 
 export interface ApprovalReport {
   verdict: ApprovalVerdict;
@@ -56,12 +59,25 @@ export function parseApprovalFile(text: string): ApprovalFile {
   } catch (err) {
     throw new Error(`approval file is not JSON: ${(err as Error).message}`);
   }
-  const d = doc as Partial<ApprovalFile>;
-  if (!d || d.runsafe_approval !== 1 || !Array.isArray(d.signatures)) throw new Error('approval file: expected { "runsafe_approval": 1, "signatures": [...] }');
+  const d = doc as { runsafe_approval?: unknown; signatures?: ApprovalEntry[] };
+  if (!d || (d.runsafe_approval !== 1 && d.runsafe_approval !== 2) || !Array.isArray(d.signatures)) throw new Error('approval file: expected { "runsafe_approval": 2, "signatures": [...] }');
   d.signatures.forEach((e, i) => {
     if (!e || typeof e.sig !== 'string' || !e.statement || typeof e.statement !== 'object') throw new Error(`approval file signatures[${i}]: expected { statement, sig }`);
   });
-  return d as ApprovalFile;
+  // Format 1 statements bound the file name instead of the runbook id: they are read (and
+  // reported as "unbound") but never count.
+  return { runsafe_approval: 2, signatures: d.signatures };
+}
+
+/** The runbook's top-level `id`, or undefined when the bytes are not a YAML mapping with a string id. */
+export function runbookIdOf(runbook: Uint8Array): string | undefined {
+  try {
+    const doc: unknown = parseYaml(fromUtf8(runbook), { maxAliasCount: 0 });
+    const id = doc && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>)['id'] : undefined;
+    return typeof id === 'string' && id !== '' ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function formatApprovalFile(f: ApprovalFile): string {
@@ -73,16 +89,18 @@ export function addApproval(
   existing: ApprovalFile | undefined,
   runbook: Uint8Array,
   signer: Signer,
-  o: { file: string; identity: string; now: string; crypto?: CryptoProvider },
+  o: { identity: string; now: string; crypto?: CryptoProvider },
 ): { file: ApprovalFile; entry: ApprovalEntry } {
   const sha = toHex((o.crypto ?? nobleCrypto).sha256(runbook));
-  const f: ApprovalFile = existing ?? { runsafe_approval: 1, signatures: [] };
+  const runbookId = runbookIdOf(runbook);
+  if (runbookId === undefined) throw new Error('the runbook has no top-level id: an approval binds the runbook id and its bytes');
+  const f: ApprovalFile = existing ?? { runsafe_approval: 2, signatures: [] };
   if (f.signatures.some((e) => e.statement?.key_id === signer.keyId && e.statement?.runbook_sha256 === sha)) {
     throw new Error(`key ${signer.keyId} has already approved these exact bytes`);
   }
-  const statement: ApprovalStatement = { type: 'runbook-approval', file: o.file, runbook_sha256: sha, approved_at: o.now, key_id: signer.keyId, identity: o.identity };
+  const statement: ApprovalStatement = { type: 'runbook-approval', runbook_id: runbookId, runbook_sha256: sha, approved_at: o.now, key_id: signer.keyId, identity: o.identity };
   const entry: ApprovalEntry = { statement, sig: toBase64url(signer.sign(statementBytes(statement))) };
-  return { file: { runsafe_approval: 1, signatures: [...f.signatures, entry] }, entry };
+  return { file: { runsafe_approval: 2, signatures: [...f.signatures, entry] }, entry };
 }
 
 /**
@@ -94,6 +112,7 @@ export function verifyApproval(runbook: Uint8Array, file: ApprovalFile | undefin
   const crypto = o.crypto ?? nobleCrypto;
   const required = Math.max(1, o.required ?? 1);
   const sha = toHex(crypto.sha256(runbook));
+  const runbookId = runbookIdOf(runbook);
   const entries: ApprovalReport['entries'] = [];
   (file?.signatures ?? []).forEach((e, index) => {
     const s = e.statement;
@@ -109,16 +128,13 @@ export function verifyApproval(runbook: Uint8Array, file: ApprovalFile | undefin
     }
     if (!ok) return entries.push({ ...base, status: 'invalid_signature', detail: `the signature does not verify with key ${keyId}` });
     base.identity = key.entry.identity;
-    let time: number | undefined;
-    try {
-      time = parseTime(s.approved_at, 'approved_at');
-    } catch {
-      time = undefined;
-    }
+    const time = claimedTime(s.approved_at);
     const state = keyStateAt(key, time);
-    if (state) return entries.push({ ...base, status: state, detail: `key ${keyId} (${key.entry.identity}) is ${state.replace('key_', '').replace(/_/g, ' ')} at ${s.approved_at}` });
+    if (state) return entries.push({ ...base, status: state, detail: keyStateDetail(key, state, time === undefined ? '' : String(s.approved_at)) });
     if (!key.entry.roles.includes('approver')) return entries.push({ ...base, status: 'wrong_role', detail: `key ${keyId} (${key.entry.identity}) lacks the approver role` });
+    if (typeof s.runbook_id !== 'string') return entries.push({ ...base, status: 'unbound', detail: 'the statement does not bind a runbook id (approval format 1 bound the file name): re-approve with runsafe sign' });
     if (s.runbook_sha256 !== sha) return entries.push({ ...base, status: 'modified', detail: `approved bytes with SHA-256 ${s.runbook_sha256}; the runbook is now ${sha}` });
+    if (s.runbook_id !== runbookId) return entries.push({ ...base, status: 'wrong_runbook', detail: `approved runbook id '${s.runbook_id}'; this runbook's id is ${runbookId === undefined ? 'missing' : `'${runbookId}'`}` });
     return entries.push({ ...base, status: 'valid', detail: 'valid approval of these exact bytes' });
   });
   const approvedBy: ApprovalReport['approvedBy'] = [];
@@ -131,7 +147,7 @@ export function verifyApproval(runbook: Uint8Array, file: ApprovalFile | undefin
   else if (has('modified')) verdict = 'modified';
   else if (has('key_revoked')) verdict = 'revoked';
   else if (has('key_expired', 'key_not_yet_valid')) verdict = 'expired';
-  else if (has('unknown_key', 'invalid_signature', 'wrong_role')) verdict = 'untrusted';
+  else if (has('unknown_key', 'invalid_signature', 'wrong_role', 'wrong_runbook', 'unbound')) verdict = 'untrusted';
   else verdict = 'unapproved';
   const who = approvedBy.map((a) => `${a.identity} (${a.keyId}) at ${a.approvedAt}`).join(', ');
   const summary =

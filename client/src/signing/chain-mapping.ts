@@ -67,7 +67,7 @@ const ENCODINGS: Encoding[] = ['hex', 'base64url', 'base64'];
  * Builds a mapping from a mapping file's object (snake_case keys, as users write them), on top
  * of the default chain mapping. Unknown keys are refused so a typo never silently disables a check.
  */
-export function parseChainMapping(raw: unknown): ChainMapping {
+export function parseChainMapping(raw: unknown, o: { allowNoDomainSeparation?: boolean } = {}): ChainMapping {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new Error('a mapping is an object of field names');
   const m: ChainMapping = { ...DEFAULT_CHAIN_MAPPING, kid: undefined, time: undefined };
   const known = new Set<string>([...FIELD_KEYS, 'hash_encoding', 'signature_encoding', 'payload_type', 'role', 'genesis']);
@@ -83,6 +83,11 @@ export function parseChainMapping(raw: unknown): ChainMapping {
       else m.signatureEncoding = v as Encoding;
     } else if (k === 'payload_type') {
       if (v !== null && typeof v !== 'string') throw new Error(`mapping: 'payload_type' must be a string or null`);
+      if (v === null && !o.allowNoDomainSeparation) {
+        throw new Error("mapping: 'payload_type: null' signs the canonical bytes with no payload type, so a signature made for any other document over the same bytes verifies here; pass --allow-no-domain-separation only if the exporter really signs that way");
+      }
+      const reserved = Object.entries(PAYLOAD_TYPES).find(([name, t]) => t === v && name !== 'auditEvent');
+      if (reserved) throw new Error(`mapping: payload type ${String(v)} is reserved for runsafe's own ${reserved[0]} documents; a chain mapping cannot verify them (a transcript is verified with --kind transcript, which checks its genesis and closing head)`);
       m.payloadType = v as string | null;
     } else if (k === 'role') {
       if (!['approver', 'operator', 'emitter'].includes(v as string)) throw new Error(`mapping: 'role' must be approver, operator or emitter`);

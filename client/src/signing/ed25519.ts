@@ -1,6 +1,7 @@
-// Ed25519 through @noble/ed25519 with strict RFC 8032 / FIPS 186-5 verification (zip215: false).
+// Ed25519 through @noble/ed25519: signing, and strict cofactorless verification (the OpenSSL equation).
 import * as ed from '@noble/ed25519';
 import { sha512 } from '@noble/hashes/sha2.js';
+import { concatBytes } from './bytes';
 
 // noble's synchronous API needs a SHA-512 implementation wired in; @noble/hashes is audited and pure.
 ed.hashes.sha512 = sha512;
@@ -19,17 +20,42 @@ export function signBytes(message: Uint8Array, seed: Uint8Array): Uint8Array {
 }
 
 /**
- * Strict verification: canonical encodings of A and R, S < L, small-order keys refused.
+ * Strict cofactorless verification, the equation OpenSSL (and so Node's crypto.verify) checks:
+ *
+ *   [S]B = R + [k]A,  k = SHA-512(R_bytes || A_bytes || M) mod L
+ *
+ * with A and R canonical encodings (y < p) of points on the curve, 0 <= S < L, and A not of
+ * small order. noble's own strict verify multiplies both sides by the cofactor 8 ([8][S]B =
+ * [8]R + [8][k]A); a key holder can then make a signature whose R carries a small-order
+ * component that noble accepts and OpenSSL refuses. Checking the equation without the cofactor
+ * gives one verdict per signature in every verifier built on OpenSSL, libsodium or Go.
  * Never throws: malformed input is simply not a valid signature.
  */
 export function verifyStrict(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
   if (signature.length !== SIGNATURE_LENGTH || publicKey.length !== PUBLIC_KEY_LENGTH) return false;
+  const rBytes = signature.subarray(0, 32);
+  const sBytes = signature.subarray(32, 64);
+  if (!scalarIsReduced(sBytes)) return false;
   try {
-    return ed.verify(signature, message, publicKey, { zip215: false });
+    const A = ed.Point.fromBytes(publicKey, false);
+    const R = ed.Point.fromBytes(rBytes, false);
+    if (A.isSmallOrder()) return false;
+    const k = leToBigint(sha512(concatBytes(rBytes, publicKey, message))) % L;
+    const s = leToBigint(sBytes);
+    return ed.Point.BASE.multiply(s, false).equals(R.add(A.multiply(k, false)));
   } catch {
     return false;
   }
 }
+
+const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+
+function leToBigint(bytes: Uint8Array): bigint {
+  let n = 0n;
+  for (let i = bytes.length - 1; i >= 0; i--) n = (n << 8n) | BigInt(bytes[i]!);
+  return n;
+}
+
 
 /**
  * Why a public key must not be trusted, or undefined when it is fine. Small-order keys make one

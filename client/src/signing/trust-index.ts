@@ -17,6 +17,8 @@ export interface TrustKey {
   valid_until?: string;
   revoked_at?: string;
   revocation_reason?: string;
+  /** Revoked as compromised: every signature by the key fails, whatever time it claims. */
+  compromised?: boolean;
   added_at?: string;
 }
 
@@ -36,24 +38,52 @@ export interface KeyLookup {
 
 export type KeyStateReason = 'key_revoked' | 'key_expired' | 'key_not_yet_valid';
 
-/** Parses an RFC 3339 time; undefined when absent, an error when present but unreadable. */
+/** RFC 3339 date-time with seconds and an explicit offset: "2026-01-02T03:04:05Z" or "…+01:00". */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Parses an RFC 3339 time; undefined when absent, an error when present but unreadable. Numbers,
+ * dates without a time or an offset (which Date.parse would read in local time) are unreadable.
+ */
 export function parseTime(value: unknown, what: string): number | undefined {
   if (value === undefined || value === null) return undefined;
-  const ms = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : NaN;
+  const ms = typeof value === 'string' && RFC3339.test(value) ? Date.parse(value) : NaN;
   if (Number.isNaN(ms)) throw new Error(`${what}: '${String(value)}' is not an RFC 3339 date-time`);
   return ms;
 }
 
+/** A record's time for window checks: undefined when missing or unreadable (both prove nothing). */
+export function claimedTime(value: unknown): number | undefined {
+  try {
+    return parseTime(value, 'time');
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * The key's state when the record was signed (its claimed time). Revocation applies from
- * revoked_at on; a record with no time cannot prove it predates a revocation, so it is revoked.
+ * The key's state when the record was signed, judged at `time` (the signer's claim, or a
+ * time-stamping authority's time when there is a token). Boundaries, exactly:
+ *   compromised                      -> key_revoked whatever the time (a thief chooses the time)
+ *   time >= revoked_at               -> key_revoked (revoked_at itself is already revoked)
+ *   time >  valid_until              -> key_expired (valid_until itself is still valid)
+ *   time <  valid_from               -> key_not_yet_valid (valid_from itself is valid)
+ * A missing or unreadable time proves nothing, so it fails every window the key has.
  */
 export function keyStateAt(key: ResolvedKey, time: number | undefined): KeyStateReason | undefined {
+  if (key.entry.compromised === true) return 'key_revoked';
   if (key.revokedAt !== undefined && (time === undefined || time >= key.revokedAt)) return 'key_revoked';
-  if (time === undefined) return undefined;
-  if (key.validUntil !== undefined && time > key.validUntil) return 'key_expired';
-  if (key.validFrom !== undefined && time < key.validFrom) return 'key_not_yet_valid';
+  if (key.validUntil !== undefined && (time === undefined || time > key.validUntil)) return 'key_expired';
+  if (key.validFrom !== undefined && (time === undefined || time < key.validFrom)) return 'key_not_yet_valid';
   return undefined;
+}
+
+/** One sentence on why a key fails at a time, for findings. */
+export function keyStateDetail(key: ResolvedKey, state: KeyStateReason, claimed: string): string {
+  const k = `key ${key.entry.key_id} (${key.entry.identity} v${key.entry.version})`;
+  if (state === 'key_revoked' && key.entry.compromised) return `${k} was revoked as compromised (${key.entry.revoked_at}): every signature by it fails, whatever time it claims`;
+  const when = state === 'key_revoked' ? `revoked at ${key.entry.revoked_at}` : state === 'key_expired' ? `valid until ${key.entry.valid_until}` : `valid from ${key.entry.valid_from}`;
+  return `${k} is ${when}; the signature is dated ${claimed || '(no readable time: it cannot prove it is inside the window)'}`;
 }
 
 function normaliseVersion(v: string | number): string {

@@ -29,7 +29,7 @@ export function emptyTrustStore(): TrustStore {
   return { runsafe_trust: 1, keys: [], rotations: [] };
 }
 
-const KEY_FIELDS = new Set(['key_id', 'identity', 'roles', 'version', 'public_key', 'added_at', 'valid_from', 'valid_until', 'revoked_at', 'revocation_reason']);
+const KEY_FIELDS = new Set(['key_id', 'identity', 'roles', 'version', 'public_key', 'added_at', 'valid_from', 'valid_until', 'revoked_at', 'revocation_reason', 'compromised']);
 
 /**
  * Checks a parsed trust store document (same rules as schemas/trust-store.schema.json) and
@@ -61,6 +61,7 @@ export function parseTrustStore(doc: unknown): TrustStore {
         fail(`${where}.${f}`, (err as Error).message);
       }
     }
+    if (k['compromised'] !== undefined && (k['compromised'] !== true || k['revoked_at'] === undefined)) fail(`${where}.compromised`, 'must be true, on a revoked key');
     try {
       resolveKey(k as unknown as TrustKey);
     } catch (err) {
@@ -116,13 +117,24 @@ export function addKey(store: TrustStore, o: AddKeyOptions): { store: TrustStore
   return { store: { ...store, keys: [...store.keys, key] }, key };
 }
 
-/** Marks a key revoked from `at` on; the entry stays so history remains explainable. */
-export function revokeKey(store: TrustStore, keyId: string, reason: string, at: string): TrustStore {
+/**
+ * Marks a key revoked from `at` on; the entry stays so history remains explainable. A revoked
+ * key's `at` may only move earlier (a compromise found to have started sooner), never later;
+ * `compromised` voids every signature by the key whatever time it claims, and cannot be undone.
+ */
+export function revokeKey(store: TrustStore, keyId: string, reason: string, at: string, o: { compromised?: boolean } = {}): TrustStore {
   const k = findKey(store, keyId);
-  if (k.revoked_at) throw new Error(`key ${keyId} was already revoked at ${k.revoked_at}`);
   if (!reason.trim()) throw new Error('a revocation needs a reason');
-  parseTime(at, 'revoked_at');
-  return { ...store, keys: store.keys.map((e) => (e === k ? { ...e, revoked_at: at, revocation_reason: reason } : e)) };
+  const atMs = parseTime(at, 'revoked_at')!;
+  if (k.revoked_at) {
+    const was = parseTime(k.revoked_at, 'revoked_at')!;
+    if (atMs > was || (atMs === was && (!o.compromised || k.compromised))) {
+      throw new Error(`key ${keyId} was already revoked at ${k.revoked_at}${k.compromised ? ' as compromised' : ''}; --at can only move earlier${k.compromised ? '' : ' (or add --compromised)'}`);
+    }
+    at = atMs < was ? at : k.revoked_at;
+  }
+  const compromised = o.compromised === true || k.compromised === true;
+  return { ...store, keys: store.keys.map((e) => (e === k ? { ...e, revoked_at: at, revocation_reason: reason, ...(compromised ? { compromised: true } : {}) } : e)) };
 }
 
 function statementBytes(s: RotationStatement): Uint8Array {

@@ -16,7 +16,7 @@ import { paePrefix } from './envelope';
 import type { CryptoProvider } from './crypto';
 import { nobleCrypto } from './crypto';
 import type { ChainMapping, Encoding } from './chain-mapping';
-import { keyStateAt, parseTime, type KeyLookup, type ResolvedKey } from './trust-index';
+import { claimedTime, keyStateAt, keyStateDetail, type KeyLookup, type ResolvedKey } from './trust-index';
 
 export type FindingKind = 'HASH_CHAIN_BREACH' | 'SIGNATURE_BREACH' | 'MALFORMED_RECORD';
 export const SEVERITY: Record<FindingKind, 'critical' | 'high'> = {
@@ -187,11 +187,16 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
         detail: index === 0 ? `the first record's ${m.prev} is not the genesis value` : `${m.prev} does not equal the SHA-256 of record ${index - 1}`,
       });
     } else if (m.seq) {
+      // seq: an integer; 0 first when the chain has a genesis (transcripts), any integer first for a
+      // chain export that may start mid-chain; then exactly the previous record's seq + 1.
       const seq = obj[m.seq];
-      const want = lastSeq === null ? 0 : lastSeq + 1;
-      if (seq !== want) add(list, { ...base, kind: 'HASH_CHAIN_BREACH', reason: 'seq_gap', detail: `${m.seq} is ${JSON.stringify(seq)}, expected ${want}` });
+      const want = lastSeq === null ? (m.genesis !== undefined ? 0 : undefined) : lastSeq + 1;
+      if (!Number.isSafeInteger(seq) || (want !== undefined && seq !== want)) {
+        add(list, { ...base, kind: 'HASH_CHAIN_BREACH', reason: 'seq_gap', detail: `${m.seq} is ${JSON.stringify(seq)}, expected ${want ?? 'an integer'}` });
+      }
     }
-    if (m.seq && typeof obj[m.seq] === 'number') lastSeq = obj[m.seq] as number;
+    // After a gap, counting goes on from the record's own seq, so one gap is reported once.
+    if (m.seq && Number.isSafeInteger(obj[m.seq])) lastSeq = obj[m.seq] as number;
 
     if (m.head) {
       if (headIndex >= 0) add(list, { ...base, kind: 'HASH_CHAIN_BREACH', reason: 'record_after_head', detail: `the run was closed by the head at record ${headIndex}` });
@@ -238,16 +243,10 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
       add(list, { ...base, keyId: key.entry.key_id, kind: 'SIGNATURE_BREACH', reason: 'invalid_signature', detail: `the signature does not verify with key ${key.entry.key_id} (${key.entry.identity} v${key.entry.version})` });
       return;
     }
-    let time: number | undefined;
-    try {
-      time = m.time ? parseTime(obj[m.time], m.time) : undefined;
-    } catch {
-      time = undefined;
-    }
+    const time = m.time ? claimedTime(obj[m.time]) : undefined;
     const state = keyStateAt(key, time);
     if (state) {
-      const when = state === 'key_revoked' ? `revoked at ${key.entry.revoked_at}` : state === 'key_expired' ? `valid until ${key.entry.valid_until}` : `valid from ${key.entry.valid_from}`;
-      add(list, { ...base, keyId: key.entry.key_id, kind: 'SIGNATURE_BREACH', reason: state, detail: `key ${key.entry.key_id} (${key.entry.identity} v${key.entry.version}) is ${when}; the record is dated ${m.time ? String(obj[m.time]) : '(no time)'}` });
+      add(list, { ...base, keyId: key.entry.key_id, kind: 'SIGNATURE_BREACH', reason: state, detail: keyStateDetail(key, state, m.time && typeof obj[m.time] === 'string' && time !== undefined ? (obj[m.time] as string) : '') });
       return;
     }
     if (!key.entry.roles.includes(m.role)) {

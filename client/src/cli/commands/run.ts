@@ -43,9 +43,11 @@ Options:
                              .runsafe/transcripts/<run-id>.transcript.jsonl)
       --key FILE             sign the transcript with this private key file
       --key-env NAME         ... or with the seed in this environment variable
-      --trust FILE           trust store for the approval gate: when the runbook's
+      --trust FILE           trust store for the approval gate (when the runbook's
                              policy requires approvals, <runbook>.sig must hold
-                             that many valid approver signatures over its bytes
+                             that many valid approver signatures over its bytes)
+                             and for the closing check of the transcript, which
+                             is then exactly runsafe verify --trust FILE
       --operator NAME        who runs it (default $RUNSAFE_OPERATOR or user@host)
       --workspace DIR        where .runsafe/ lives (default: current folder)
       --non-interactive      never prompt, even on a terminal
@@ -113,8 +115,8 @@ export const runCommand: Command = {
 
     // The approval gate checks <runbook>.sig against this trust store (only when the policy asks).
     let verifyApproval: SessionOptions['verifyApproval'];
+    let keys: ReturnType<typeof loadTrust>['keys'] | undefined;
     if (values.trust !== undefined) {
-      let keys: ReturnType<typeof loadTrust>['keys'];
       try {
         keys = loadTrust(resolve(io.cwd, values.trust as string)).keys;
       } catch (err) {
@@ -122,7 +124,7 @@ export const runCommand: Command = {
         return EXIT_USAGE;
       }
       verifyApproval = async (file, bytes, required) => {
-        const r = checkRunbookApproval(file, keys, required, bytes);
+        const r = checkRunbookApproval(file, keys!, required, bytes);
         return { ok: r.verdict === 'approved', message: `${r.verdict}: ${r.summary}` };
       };
     }
@@ -175,6 +177,8 @@ export const runCommand: Command = {
         dryRun: values['dry-run'] === true,
         transcriptPath: values.transcript as string | undefined,
         signer,
+        // One verdict: the closing check is the verifier with this run's trust store, as `runsafe verify --trust` is.
+        trust: keys,
         verifyApproval,
         operator: values.operator as string | undefined,
         signal: abort.signal,
@@ -190,7 +194,7 @@ export const runCommand: Command = {
         const verdict = !v
           ? 'NOT VERIFIED'
           : v.verdict === 'verified'
-            ? `verified: ${v.records} records, signed by ${Object.keys(v.signers).join(', ')}, closed by its signed head`
+            ? `verified: ${v.records} records, signed by ${Object.keys(v.signers).join(', ')}, closed by its signed head${keys ? ` (trust store ${values.trust as string})` : ' (against the run\'s own key only: pass --trust to check it in a trust store)'}`
             : v.verdict === 'unsigned'
               ? `hash chain verified: ${v.records} records, closed by its head (unsigned: pass --key to sign)`
               : `${v.verdict.toUpperCase()}: ${v.findings[0]?.kind ?? ''} ${v.findings[0]?.reason ?? ''} at record ${v.findings[0]?.index ?? '?'}`;

@@ -12,7 +12,7 @@ const help = `Usage:
   runsafe trust add <trust-file> --public-key <base64url> --name <identity>
                     --role approver|operator|emitter [--role …]
                     [--valid-from <iso>] [--valid-until <iso>]
-  runsafe trust revoke <trust-file> <key-id> --reason <text> [--at <iso>]
+  runsafe trust revoke <trust-file> <key-id> --reason <text> [--at <iso>] [--compromised]
   runsafe trust rotate <trust-file> <key-id> (--old-key <file> | --old-key-env <name>)
                     (--new-key <file> | --new-key-env <name>)
   runsafe trust list <trust-file> [--format text|json]
@@ -25,7 +25,10 @@ events), a version per identity and a validity window.
   add     adds a key as the next version of its identity (creates the file).
           Small-order and non-canonical public keys are refused.
   revoke  marks a key revoked from --at (default now) with a reason. Records
-          it signed after that time fail with key_revoked.
+          it signed at or after that time fail with key_revoked (retirement).
+          --compromised: every signature by the key fails, whatever time it
+          claims (a thief can write any time). On a revoked key, --at may move
+          earlier, never later.
   rotate  adds the new key as the next version (same identity and roles, valid
           from now), closes the old key's window at now, and records a
           rotation statement signed by both keys. Nothing is deleted: records
@@ -77,6 +80,7 @@ export const trustCommand: Command = {
       'valid-until': { type: 'string' },
       reason: { type: 'string' },
       at: { type: 'string' },
+      compromised: { type: 'boolean', default: false },
       'old-key': { type: 'string' },
       'old-key-env': { type: 'string' },
       'new-key': { type: 'string' },
@@ -112,9 +116,10 @@ export const trustCommand: Command = {
     if (action === 'revoke') {
       if (!values.reason) throw new UsageError('--reason <text> is required');
       const at = isoOption(values.at, 'at') ?? now;
-      writeTrustFile(file, revokeKey(readTrustFile(file), keyId, values.reason as string, at));
-      if (format === 'json') writeJson(io, { key_id: keyId, revoked_at: at });
-      else io.stdout.write(`revoked ${keyId} from ${at} in ${file}\n`);
+      const compromised = values.compromised === true;
+      writeTrustFile(file, revokeKey(readTrustFile(file), keyId, values.reason as string, at, { compromised }));
+      if (format === 'json') writeJson(io, { key_id: keyId, revoked_at: at, compromised });
+      else io.stdout.write(compromised ? `revoked ${keyId} as compromised in ${file}: every signature by it now fails, whatever time it claims\n` : `revoked ${keyId} from ${at} in ${file}\n`);
       return EXIT_OK;
     }
     const oldSigner = signerFromOptions(values, io.env, 'old-');

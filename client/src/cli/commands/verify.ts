@@ -1,5 +1,5 @@
 // `runsafe verify`: verify a runbook approval, a run transcript or an exported audit chain against a trust store.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_CHAIN_MAPPING, parseChainMapping, TRANSCRIPT_MAPPING, type ChainMapping } from '../../signing/chain-mapping';
 import { createKeyLookup, type KeyLookup } from '../../signing/trust-index';
@@ -15,7 +15,8 @@ import { detectKind, type VerifyKind } from '../verify-kind';
 const help = `Usage: runsafe verify <file> [--trust <trust-file>] [--kind runbook|transcript|chain]
                       [--mapping <file>] [--strict] [--quarantine <file>]
                       [--required <n>] [--expect-count <n>] [--expect-head <hash>]
-                      [--allow-unterminated] [--allow-unsigned] [--format text|json]
+                      [--allow-unterminated] [--allow-unsigned] [--allow-no-domain-separation]
+                      [--format text|json]
 
 Verifies, offline, one of:
   runbook     the approvals in <runbook>.sig over the runbook's exact bytes:
@@ -40,7 +41,10 @@ Findings carry the index (0-based record number) and id of each failing record:
                        admitted and counted per reason.
   --mapping <file>     YAML/JSON: id, prev, sig, kid | (emitter + key_version),
                        time, seq, hash_encoding, signature_encoding (hex |
-                       base64url | base64), payload_type (null: no envelope), role
+                       base64url | base64), payload_type, role; defaults:
+                       runsafe's audit export (docs/signing.md)
+  --allow-no-domain-separation  accept a mapping with payload_type: null
+                       (signatures over the bare canonical bytes; reported)
   --expect-count/--expect-head  chains: detect truncation against the count or
                        last-record hash recorded when the chain was exported
 
@@ -49,7 +53,7 @@ unsigned transcript unless allowed); 2 usage or I/O error (also a trust store
 that fails its own checks).
 `;
 
-function readMapping(path: string): ChainMapping {
+function readMapping(path: string, allowNoDomainSeparation: boolean): ChainMapping {
   let doc: unknown;
   try {
     doc = parseYaml(readFileSync(path, 'utf8'), { uniqueKeys: true, maxAliasCount: 0 });
@@ -57,7 +61,7 @@ function readMapping(path: string): ChainMapping {
     throw new Error(`mapping ${path}: ${(err as Error).message.split('\n')[0]}`);
   }
   try {
-    return parseChainMapping(doc);
+    return parseChainMapping(doc, { allowNoDomainSeparation });
   } catch (err) {
     throw new Error(`${path}: ${(err as Error).message}`);
   }
@@ -88,9 +92,19 @@ export function describeReport(kind: VerifyKind, file: string, r: VerificationRe
   return `${out.join('\n')}\n`;
 }
 
+function looksLikeTranscript(file: string): boolean {
+  try {
+    return existsSync(file) && detectKind(file).kind === 'transcript';
+  } catch {
+    return false;
+  }
+}
+
 async function verifyChainLike(kind: 'transcript' | 'chain', file: string, keys: KeyLookup, identities: Record<string, string>, values: Record<string, unknown>, io: CliIo): Promise<number> {
   if (values.quarantine && !values.strict) throw new UsageError('--quarantine needs --strict (non-strict mode admits failing records)');
-  const mapping = kind === 'transcript' ? TRANSCRIPT_MAPPING : values.mapping ? readMapping(values.mapping as string) : DEFAULT_CHAIN_MAPPING;
+  const mapping = kind === 'transcript' ? TRANSCRIPT_MAPPING : values.mapping ? readMapping(values.mapping as string, values['allow-no-domain-separation'] === true) : DEFAULT_CHAIN_MAPPING;
+  if (mapping.payloadType === null) io.stderr.write('runsafe verify: WARNING: --allow-no-domain-separation: signatures are checked over the bare canonical bytes, with no payload type; a signature made for another kind of document over the same bytes would verify\n');
+  if (kind === 'chain' && looksLikeTranscript(file)) throw new UsageError(`${file} is a runsafe transcript: verify it with --kind transcript (its genesis, seq and closing head are checked), not as a chain`);
   const report = await verifyFile(file, {
     mapping,
     keys,
@@ -120,6 +134,7 @@ export const verifyCommand: Command = {
       'expect-head': { type: 'string' },
       'allow-unterminated': { type: 'boolean', default: false },
       'allow-unsigned': { type: 'boolean', default: false },
+      'allow-no-domain-separation': { type: 'boolean', default: false },
       format: { type: 'string', default: 'text' },
     });
     formatOption(values.format);
