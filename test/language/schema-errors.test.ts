@@ -31,7 +31,7 @@ test('unknown key: points at the key, suggests the closest', () => {
 
 test('unknown key without a close match lists the allowed keys', () => {
   const [p] = located(`${base}steps:\n  - id: a\n    run: x\n    expect: { exit: 0, zzzzzz: 1 }\n`);
-  assert.match(p!, /^7:24-7:30 schema-unknown-key \[zzzzzz\] unknown key `zzzzzz` in `expect`; allowed keys: `exit`, `stdout`, `stderr`, `json`$/);
+  assert.match(p!, /^7:24-7:30 schema-unknown-key \[zzzzzz\] unknown key `zzzzzz` in `expect`; allowed keys: `exit`, `stdout`, `stderr`, `json`, `rows`, `row`$/);
 });
 
 test('wrong type: points at the value', () => {

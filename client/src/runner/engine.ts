@@ -7,7 +7,7 @@ import { checkExpect, parseJsonOutput, readPath, type CheckResult } from './expe
 import { sleep, withRetry } from './retry';
 import { waitUntil } from './wait';
 import { confirmStep } from './confirm';
-import { libpqEnv, PSQL_COMMAND } from './sql';
+import { checkSql, prepareSql } from './sql';
 import { describeWhen } from './plan-view';
 import { formatDuration } from '../../../server/src/language/duration';
 import { evaluateCondition } from './machine/conditions';
@@ -129,18 +129,10 @@ export class Engine {
     this.emit({ type: 'step-state', stepId: step.id, title: step.title, kind: step.kind, state, attempt: extra.attempt, detail: r.detail });
   }
 
-  private envFor(step: PlanStep): Record<string, string> | { error: string } {
+  private envFor(step: PlanStep): Record<string, string> {
     const env: Record<string, string> = { ...(step.env ?? {}) };
     for (const [k, v] of this.vars) env[k] = v.value;
     env['RUNSAFE_STEP_ID'] = step.id;
-    if (step.kind === 'sql') {
-      const name = step.database ?? 'DATABASE_URL';
-      const url = this.vars.get(name)?.value ?? this.o.operatorEnv?.[name];
-      if (!url) return { error: `sql step needs the connection URL in ${name} (an input or the operator's environment)` };
-      const pg = libpqEnv(url);
-      if ('error' in pg) return pg;
-      Object.assign(env, pg);
-    }
     return env;
   }
 
@@ -155,17 +147,25 @@ export class Engine {
       if (masked) this.emit({ type: 'output', stepId: step.id, stream, text: masked });
     };
     const env = this.envFor(step);
-    if ('error' in env) {
-      const result: ProcessResult = { exitCode: undefined, signal: undefined, timedOut: false, cancelled: false, stdout: '', stderr: '', pid: undefined, spawnError: env.error };
-      return { result, checks: [{ check: 'start', ok: false, detail: env.error }] };
+    // sql steps: psql with the SQL on stdin and the connection as PG* variables (sql.ts).
+    const sql = step.kind === 'sql' ? prepareSql(step, this.vars, this.o.operatorEnv) : undefined;
+    if (sql && 'error' in sql) {
+      const result: ProcessResult = { exitCode: undefined, signal: undefined, timedOut: false, cancelled: false, stdout: '', stderr: '', pid: undefined, spawnError: sql.error };
+      return { result, checks: [{ check: 'start', ok: false, detail: sql.error }] };
     }
-    const sql = step.kind === 'sql';
+    if (sql?.password) {
+      try {
+        this.masker.add({ name: `${step.database ?? 'DATABASE_URL'} password`, value: sql.password });
+      } catch {
+        // Too short to mask without hiding ordinary text: the masker refuses it, as it does short inputs.
+      }
+    }
     const result = await runProcess({
-      command: sql ? PSQL_COMMAND : (step.run ?? ''),
-      input: sql ? (step.run ?? '') : undefined,
+      command: sql ? sql.command : (step.run ?? ''),
+      input: sql ? sql.input : undefined,
       shell: step.shell,
       cwd: step.cwd ?? this.o.cwd,
-      env,
+      env: sql ? { ...env, ...sql.env } : env,
       timeoutMs: step.timeoutMs,
       signal: this.signal,
       graceMs: this.o.graceMs,
@@ -182,7 +182,7 @@ export class Engine {
     if (result.spawnError) checks = [{ check: 'start', ok: false, detail: result.spawnError }];
     else if (result.timedOut) checks = [{ check: 'timeout', ok: false, detail: `timed out after ${formatDuration(step.timeoutMs ?? 0)}; its process group was ended` }];
     else if (result.cancelled) checks = [{ check: 'cancel', ok: false, detail: 'cancelled; its process group was ended' }];
-    else checks = checkExpect(step.expect, result);
+    else checks = sql ? checkSql(step, sql, result) : checkExpect(step.expect, result);
     return { result, checks };
   }
 

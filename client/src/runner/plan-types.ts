@@ -40,6 +40,10 @@ export interface PlanStep {
   shell?: string;
   /** sql steps: the input or environment variable holding the connection URL. */
   database?: string;
+  /** sql steps: false when the step runs each statement in its own transaction (`transaction: false`). */
+  transaction?: boolean;
+  /** sql steps: the runbook line (1-based) of each line of the SQL text, for error locations. */
+  sqlLines?: number[];
   /** Absolute working directory. */
   cwd?: string;
   /** What a manual step asks the operator to do, and its checklist. */

@@ -5,6 +5,7 @@ import type { StepKind } from './events';
 import type { ExpectSpec } from './expect';
 import type { InputDecl } from './inputs';
 import { OPTIONAL_SECTION_KINDS, type Condition, type Plan, type PlanSection, type PlanStep } from './plan-types';
+import { sqlSourceLines } from './sql-lines';
 
 /**
  * Rules whose findings make a step dangerous enough to need the operator's typed confirmation
@@ -46,6 +47,8 @@ export interface PlanOptions {
   sha256: string;
   /** Lint findings (schema and rules) to attach to steps. */
   problems?: Problem[];
+  /** The runbook's source text, to locate SQL errors at runbook lines. */
+  text?: string;
 }
 
 /** Builds the plan; problems that make it unrunnable are collected in `plan.problems`, never thrown. */
@@ -82,13 +85,18 @@ export function buildPlan(runbook: Runbook, o: PlanOptions): Plan {
     const when = [...sections.flatMap((s) => condition(s.when, `section:${sectionKey(s)}`)), ...condition(step.when, id)];
     if (when.length) p.when = when;
     if (step.script) p.run = step.script.text;
-    if (step.kind === 'sql') p.database = step.database ?? 'DATABASE_URL';
+    if (step.kind === 'sql') {
+      p.database = step.database ?? 'DATABASE_URL';
+      if (!step.transaction) p.transaction = false;
+      if (step.script && o.text !== undefined) p.sqlLines = sqlSourceLines(step.script.node, step.script.text, o.text);
+    }
     p.shell = step.shell;
     if (step.cwd !== undefined) p.cwd = resolve(dirname(o.path), step.cwd);
     if (step.manual) p.manual = step.manual.value;
     if (step.checklist.length) p.checklist = step.checklist;
     const expect = plainExpect(step.expect);
     if (expect) p.expect = expect;
+    if (step.kind !== 'sql' && (expect?.rows !== undefined || expect?.row !== undefined)) problems.push(`step '${id}': expect rows/row check a sql step's result; this step is not sql`);
     if (step.capture) p.capture = { into: step.capture.into, secret: step.capture.secret, from: step.capture.from, json: step.capture.json, trim: step.capture.trim };
     if (step.retry) p.retry = { attempts: step.retry.attempts, delayMs: step.retry.delayMs, backoff: step.retry.backoff };
     if (step.timeoutMs !== undefined) p.timeoutMs = step.timeoutMs;

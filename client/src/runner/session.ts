@@ -136,7 +136,7 @@ export function planFile(runbookPath: string, options: LintOptions = {}): { plan
   const bytes = readFileSync(runbookPath);
   const lint = lintRunbook(bytes, options);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const plan = buildPlan(lint.parsed.runbook, { path: runbookPath, sha256, problems: lint.problems });
+  const plan = buildPlan(lint.parsed.runbook, { path: runbookPath, sha256, problems: lint.problems, text: lint.parsed.text });
   return { plan, text: lint.parsed.text, bytes, errors: lint.problems.filter((p) => p.severity === 'error'), approvalsRequired: lint.parsed.runbook.policy.approvalsRequired };
 }
 

@@ -50,6 +50,10 @@ export interface Expect {
   stdout?: TextCheck;
   stderr?: TextCheck;
   json?: Record<string, JsonCheck>;
+  /** sql steps: the last statement's row count (psql's ROW_COUNT). */
+  rows?: JsonCheck;
+  /** sql steps: checks on the first row of the last statement's result (column or column.field). */
+  row?: Record<string, JsonCheck>;
 }
 
 export interface Capture {
@@ -113,6 +117,8 @@ export interface Step {
   checklist: string[];
   wait?: Wait;
   database?: string;
+  /** sql steps: one transaction for the whole step (default true). */
+  transaction: boolean;
   env: Record<string, string>;
   cwd?: string;
   expect?: Expect;
@@ -221,6 +227,10 @@ export function readExpect(node: LNode | undefined): Expect | undefined {
   const stderr = textCheck(mapGet(node, 'stderr'));
   if (stderr) e.stderr = stderr;
   if (json) e.json = json;
+  const rowsNode = mapGet(node, 'rows');
+  if (rowsNode) e.rows = toPlain(rowsNode) as JsonCheck;
+  const rowNode = mapGet(node, 'row');
+  if (rowNode?.kind === 'map') e.row = toPlain(rowNode) as Record<string, JsonCheck>;
   return e;
 }
 
@@ -265,6 +275,7 @@ class ModelBuilder {
       needs: locatedList(get('needs')),
       rollback: locatedList(get('rollback')),
       continueOnFailure: bool(get('continue_on_failure'), false),
+      transaction: bool(get('transaction'), true),
     };
     const id = located(get('id'));
     if (id) step.id = id;
