@@ -29,6 +29,33 @@ function figure(text: string, runs: number) {
   };
 }
 
+/**
+ * Lint time per line at 1,000 and 10,000 lines (goal: within 1.2×). Each sample lints 10,000 lines
+ * (ten 1,000-line runbooks or one 10,000-line one), in interleaved rounds so load hits both sides.
+ */
+function linearGrowth() {
+  const sizes = [1000, 10000] as const;
+  const texts = sizes.map((n) => generateRunbook(n, `growth-${n}`));
+  const per = (i: number, cold: boolean) => {
+    const reps = 10000 / sizes[i]!;
+    const t0 = performance.now();
+    for (let k = 0; k < reps; k++) {
+      if (cold) clearShellCache();
+      lintRunbook(texts[i]!);
+    }
+    return (performance.now() - t0) / 10000;
+  };
+  const out: Record<string, unknown> = {};
+  for (const cold of [false, true]) {
+    const t: number[][] = [[], []];
+    for (let r = 0; r < 13; r++) for (const i of [0, 1]) if (r >= 3) t[i]!.push(per(i, cold));
+    const [small, large] = t.map((xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!);
+    out[cold ? 'cold' : 'warm'] = { us_per_line_1000: +(small! * 1000).toFixed(1), us_per_line_10000: +(large! * 1000).toFixed(1), ratio: +(large! / small!).toFixed(2) };
+  }
+  const worst = Math.max(...Object.values(out).map((v) => (v as { ratio: number }).ratio));
+  return { ...out, goal: 'per-line time at 10,000 lines <= 1.2x that at 1,000', meets_goal: worst <= 1.2 };
+}
+
 function cli1000(root: string) {
   const dir = mkdtempSync(join(tmpdir(), 'runsafe-bench-'));
   try {
@@ -52,6 +79,7 @@ export async function bench(): Promise<Record<string, unknown>> {
     what: 'full lint (parse + schema + rules, ms median) vs bare yaml.parse of the same text; goal ≤ 3× on 2,000 lines',
     generated_2000_lines: figure(generateRunbook(2000), 15),
     shipped_runbooks: shipped,
+    linear_growth: linearGrowth(),
     cli_lint_1000_runbooks: cli1000(root),
   };
 }

@@ -21,21 +21,37 @@ export const undefinedVariable: Rule = {
     const out: Finding[] = [];
     const inputs = new Set(ctx.runbook.inputs.map((i) => i.name));
     const steps = ctx.runbook.allSteps;
+    // One pass over the steps: where each step sits and, per captured name, the positions capturing it
+    // (ascending), so each script asks about earlier and later captures without re-walking the steps.
+    const position = new Map(steps.map((s, i) => [s, i] as const));
+    const captures = new Map<string, number[]>();
+    steps.forEach((s, i) => {
+      if (!s.capture) return;
+      const at = captures.get(s.capture.into);
+      if (at) at.push(i);
+      else captures.set(s.capture.into, [i]);
+    });
     for (const info of ctx.scripts) {
       const p = info.shell;
       if (!p) continue;
-      const index = steps.indexOf(info.step);
-      const capturedBefore = new Set(steps.slice(0, index).flatMap((s) => (s.capture ? [s.capture.into] : [])));
-      const capturedLater = new Map(steps.slice(index).flatMap((s) => (s.capture && s !== info.step ? [[s.capture.into, s] as const] : [])));
+      // A script of a step outside the list counts as sitting before the last step.
+      const start = position.get(info.step) ?? steps.length - 1;
+      const capturedBefore = (n: string) => (captures.get(n)?.[0] ?? Infinity) < start;
+      /** The last step from here on, other than this one, that captures `n`. */
+      const capturedLater = (n: string) => {
+        const at = captures.get(n) ?? [];
+        for (let k = at.length - 1; k >= 0 && at[k]! >= start; k--) if (steps[at[k]!] !== info.step) return steps[at[k]!];
+        return undefined;
+      };
       const reported = new Set<string>();
       for (const u of p.uses) {
         if (u.quoting === 'single-literal' || special.test(u.name) || u.form === 'default' || u.form === 'alternative' || u.form === 'required') continue;
         const n = u.name;
-        if (reported.has(n) || wellKnown.has(n) || wellKnownPrefix.test(n) || inputs.has(n) || capturedBefore.has(n) || n in info.step.env) continue;
+        if (reported.has(n) || wellKnown.has(n) || wellKnownPrefix.test(n) || inputs.has(n) || capturedBefore(n) || n in info.step.env) continue;
         // Functions and loops may define a variable textually after a use that runs later; any definition counts.
         if (p.definitions.some((d) => d.name === n)) continue;
         reported.add(n);
-        const later = capturedLater.get(n);
+        const later = capturedLater(n);
         const message = later
           ? `$${n} is captured only by the later step ${later.id?.value ?? ''}; it is empty here`
           : `$${n} is not defined: declare it under \`inputs\`, capture it in an earlier step, or set it in the script`;
