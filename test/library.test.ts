@@ -9,7 +9,8 @@ import { parse } from 'yaml';
 import { planFile } from '../client/src/runner/session';
 import { resolveInputs } from '../client/src/runner/inputs';
 import { evaluateCondition } from '../client/src/runner/engine';
-import { initLint, lintRunbook } from '../server/src/lint';
+import { lintRunbook } from '../server/src/lint';
+import { initShellFromDisk } from '../server/src/shell-wasm';
 import { formatPublicKey, parseSeed, signerFromSeed } from '../client/src/signing/keys';
 
 const root = resolve(__dirname, '..');
@@ -259,7 +260,7 @@ function markers(text: string): { kind: 'want' | 'ok'; rule: string; target: num
 }
 
 test('the rules find every unsafe line kept from the reference documents, and no near-miss', async () => {
-  await initLint();
+  await initShellFromDisk();
   const dir = join(root, 'test/fixtures/rules/reference');
   const files = readdirSync(dir).filter((f) => f.endsWith('.runbook.yaml'));
   assert.ok(files.length >= 20, `${files.length} reference fixtures`);

@@ -1,10 +1,10 @@
 // One entry point for "check this runbook": parse + schema + the safety rules.
-// The CLI, the language server and the runner all lint through here, so they agree.
+// The CLI, the language server and the runner all lint through here, so they agree. Pure: the
+// shell grammar is loaded by each adapter (server/src/shell-wasm.ts) before its first lint.
 import { parseRunbook, parseRunbookBytes, problem, sortProblems, type ParsedRunbook, type ParseOptions, type Problem } from './language/index';
 import { runRules } from './rules/engine';
 import { workspacePolicyFrom, type WorkspacePolicy } from './rules/policy';
 import { shellReady } from './rules/shell/index';
-import { initShellFromDisk } from './shell-wasm';
 
 export interface LintOptions extends ParseOptions {
   /** The workspace's `.runsafe.yaml` policy, already read. */
@@ -16,11 +16,6 @@ export interface LintOptions extends ParseOptions {
 export interface LintResult {
   parsed: ParsedRunbook;
   problems: Problem[];
-}
-
-/** Loads the shell grammar the rules parse with; call (and await) once before the first lint. */
-export function initLint(): Promise<void> {
-  return initShellFromDisk();
 }
 
 /** Lints a runbook given as text or file bytes. Never throws. */

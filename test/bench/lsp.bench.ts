@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as yamlParse } from 'yaml';
-import { initLint, lintRunbook } from '../../server/src/lint';
+import { lintRunbook } from '../../server/src/lint';
+import { initShellFromDisk } from '../../server/src/shell-wasm';
 import { startClient, type Client } from '../lsp/client';
 import { generateRunbook } from './generate';
 import { median } from './timing';
@@ -62,7 +63,7 @@ function baseline(text: string) {
 
 export async function bench(): Promise<Record<string, unknown>> {
   // The in-process baseline lints with the shell parser loaded, as the server does.
-  await initLint();
+  await initShellFromDisk();
   const reference = readFileSync(join(root, 'runbooks', 'trace-signing-key-rotation.runbook.yaml'), 'utf8');
   const large = generateRunbook(2000, 'large');
   const out: Record<string, unknown> = {

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parse as yamlParse } from 'yaml';
-import { initLint, lintRunbook } from '../../server/src/lint';
+import { lintRunbook } from '../../server/src/lint';
+import { initShellFromDisk } from '../../server/src/shell-wasm';
 import { clearShellCache } from '../../server/src/rules/shell/index';
 import { generateRunbook } from './generate';
 import { median } from './timing';
@@ -71,7 +72,7 @@ function cli1000(root: string) {
 }
 
 export async function bench(): Promise<Record<string, unknown>> {
-  await initLint();
+  await initShellFromDisk();
   const root = join(__dirname, '../..');
   const shipped: Record<string, unknown> = {};
   for (const f of readdirSync(join(root, 'runbooks')).filter((x) => x.endsWith('.runbook.yaml'))) shipped[f] = figure(readFileSync(join(root, 'runbooks', f), 'utf8'), 15);

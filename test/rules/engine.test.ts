@@ -1,12 +1,13 @@
 // The rule engine: exact line:column ranges inside every scalar style, suppressions, policy, safe fixes.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { initLint, lintRunbook } from '../../server/src/lint';
+import { lintRunbook } from '../../server/src/lint';
+import { initShellFromDisk } from '../../server/src/shell-wasm';
 import { applySafeFixes } from '../../server/src/rules/apply-fixes';
 import type { Problem } from '../../server/src/language/index';
 
 before(async () => {
-  await initLint();
+  await initShellFromDisk();
 });
 
 const head = `runsafe: 1

@@ -3,7 +3,8 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { initLint, lintRunbook } from '../../server/src/lint';
+import { lintRunbook } from '../../server/src/lint';
+import { initShellFromDisk } from '../../server/src/shell-wasm';
 import { rules } from '../../server/src/rules/registry';
 
 const dir = join(__dirname, '..', 'fixtures', 'rules');
@@ -30,7 +31,7 @@ export function markers(text: string): Marker[] {
 }
 
 before(async () => {
-  await initLint();
+  await initShellFromDisk();
 });
 
 const files = readdirSync(dir).filter((f) => f.endsWith('.runbook.yaml')).sort();

@@ -4,12 +4,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { join } from 'node:path';
-import { initLint, lintRunbook } from '../../server/src/lint';
+import { lintRunbook } from '../../server/src/lint';
+import { initShellFromDisk } from '../../server/src/shell-wasm';
 import type { Problem } from '../../server/src/language/index';
 import type { RuleProblemData } from '../../server/src/rules/engine';
 
 before(async () => {
-  await initLint();
+  await initShellFromDisk();
 });
 
 const head = 'runsafe: 1\nid: t\ntitle: T\n';

@@ -3,7 +3,8 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { initLint, lintRunbook } from '../../server/src/lint';
+import { lintRunbook } from '../../server/src/lint';
+import { initShellFromDisk } from '../../server/src/shell-wasm';
 
 const dir = join(__dirname, '..', 'fixtures', 'rules', 'wild');
 
@@ -44,7 +45,7 @@ const stepStart = /^  - id:\s*(\S+)/;
 const marker = /#\s*(want|ok)\s+([a-z-]+)\s*$/;
 
 before(async () => {
-  await initLint();
+  await initShellFromDisk();
 });
 
 const files = readdirSync(dir).filter((f) => f.endsWith('.runbook.yaml')).sort();

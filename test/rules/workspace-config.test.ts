@@ -8,12 +8,12 @@ import { PassThrough } from 'node:stream';
 import Ajv2020 from 'ajv/dist/2020';
 import { parse as yamlParse } from 'yaml';
 import schema from '../../schemas/runsafe-config.schema.json';
-import { initLint } from '../../server/src/lint';
+import { initShellFromDisk } from '../../server/src/shell-wasm';
 import { main } from '../../client/src/cli/main';
 import type { CliIo } from '../../client/src/cli/command';
 
 before(async () => {
-  await initLint();
+  await initShellFromDisk();
 });
 
 const example = `policy:

@@ -3,7 +3,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { initLint, lintRunbook, type LintOptions } from '../../../server/src/lint';
+import { lintRunbook, type LintOptions } from '../../../server/src/lint';
+import { initShellFromDisk } from '../../../server/src/shell-wasm';
 import { findWorkspaceConfig, readWorkspacePolicy } from '../node/workspace-policy';
 import { LineIndex, type Problem } from '../../../server/src/language/index';
 import type { Json } from '../signing/jcs';
@@ -161,7 +162,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   try {
     // The lint gate runs the same rules as `runsafe lint` and the editor: shell grammar loaded,
     // the workspace's .runsafe.yaml policy applied.
-    await initLint().catch(() => undefined);
+    await initShellFromDisk().catch(() => undefined);
     const config = findWorkspaceConfig(o.workspace);
     planned = planFile(path, config ? { workspacePolicy: readWorkspacePolicy(config) } : {});
   } catch (err) {

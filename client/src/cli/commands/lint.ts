@@ -1,7 +1,8 @@
 // `runsafe lint`: check runbooks against the format and the safety rules, in four output formats.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, isAbsolute } from 'node:path';
-import { initLint, lintRunbook } from '../../../../server/src/lint';
+import { lintRunbook } from '../../../../server/src/lint';
+import { initShellFromDisk } from '../../../../server/src/shell-wasm';
 import { applySafeFixes } from '../../../../server/src/rules/apply-fixes';
 import { ruleSummary } from '../../../../server/src/rules/registry';
 import { findWorkspaceConfig, readWorkspacePolicy } from '../../node/workspace-policy';
@@ -74,7 +75,7 @@ export const lintCommand: Command = {
       color: { type: 'boolean' },
       'no-color': { type: 'boolean' },
     });
-    await initLint();
+    await initShellFromDisk();
     const format = values.format as Format;
     if (!formats.includes(format)) throw new UsageError(`unknown format '${values.format}'; use one of ${formats.join(', ')}`);
     const paths = positionals.length ? positionals : ['.'];
