@@ -58,7 +58,7 @@ test('enum values and booleans', () => {
 `), ['bash', 'sh', 'zsh']);
 });
 
-test('step ids in rollback (rollback steps first) and needs, never the step itself', () => {
+test('step ids in rollback (rollback-list steps only) and needs, never the step itself', () => {
   const src = (field: string) => `${head}steps:
   - id: first
     run: x
@@ -69,7 +69,8 @@ rollback:
   - id: undo-second
     run: z
 `;
-  assert.deepEqual(labels(src('rollback: |')), ['undo-second', 'first']);
+  assert.deepEqual(labels(src('rollback: |')), ['undo-second']);
+  assert.deepEqual(labels(src('rollback: [|]')), ['undo-second']);
   assert.deepEqual(labels(src('needs: [|]')), ['first', 'undo-second']);
   assert.deepEqual(labels(src('needs:\n      - |')), ['first', 'undo-second']);
 });
@@ -122,4 +123,63 @@ test('no completion inside comments or plain prose values', () => {
   assert.deepEqual(labels(`${head}# a comment |
 steps: []
 `), []);
+});
+
+test('values and keys inside flow mappings', () => {
+  assert.deepEqual(labels(`${head}steps:
+  - id: a
+    run: x
+    confirm: { target: | }
+`), ['APP_ENV'], 'confirm.target never offers a secret input');
+  assert.deepEqual(labels(`${head}steps:
+  - id: a
+    run: x
+    confirm: { |}
+`), ['message', 'target']);
+  const { doc, offset } = docAt(`${head}steps:
+  - id: a
+    run: x
+    confirm: { target: APP_ENV, | }
+`);
+  const message = completion(doc, offset).items.find((i) => i.label === 'message')!;
+  assert.equal(applyEdits(doc.text, [message.textEdit]).split('\n')[9], '    confirm: { target: APP_ENV, message:  }', 'a flow key is inserted without a line break');
+});
+
+test('when.equals, when.not and when.in offer the chosen input\'s values', () => {
+  const flags = head.replace('steps:', '') + '  DRY_RUN: { type: boolean, default: true }\n';
+  assert.deepEqual(labels(`${flags}steps:
+  - id: a
+    run: x
+    when: { input: APP_ENV, equals: | }
+`), ['staging', 'prod']);
+  assert.deepEqual(labels(`${flags}steps:
+  - id: a
+    run: x
+    when:
+      input: APP_ENV
+      in: [staging, |]
+`), ['staging', 'prod']);
+  assert.deepEqual(labels(`${flags}steps:
+  - id: a
+    run: x
+    when: { input: DRY_RUN, not: | }
+`), ['true', 'false']);
+});
+
+test('sortText: the key being fixed first and matching the typed word; snippets first at a new step', () => {
+  const { doc, offset } = docAt(`${head}steps:
+  - id: a
+    run: x
+    tilte|
+`);
+  const items = completion(doc, offset).items.sort((a, b) => a.sortText!.localeCompare(b.sortText!));
+  assert.equal(items[0]!.label, 'title');
+  assert.equal(items[0]!.filterText, 'tilte', 'the editor keeps the fix when filtering by the typed word');
+  const step = docAt(`${head}steps:
+  - id: a
+    run: x
+  - |
+`);
+  const sorted = completion(step.doc, step.offset).items.sort((a, b) => a.sortText!.localeCompare(b.sortText!)).map((i) => i.label);
+  assert.deepEqual(sorted.slice(0, 7), ['run step', 'wait step', 'manual step', 'section', 'change with rollback', 'id', 'manual']);
 });

@@ -34,6 +34,8 @@ export interface InitializationOptions {
   debounceMs?: number;
   /** Force push diagnostics even when the client supports pull. */
   pushDiagnostics?: boolean;
+  /** The `runsafe` settings, for clients that neither answer workspace/configuration nor push them. */
+  settings?: unknown;
 }
 
 /** Settings under the `runsafe` section (VS Code `contributes.configuration`). */

@@ -48,6 +48,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let generation = 0;
   let ready: Promise<void> = Promise.resolve();
   let phase: 'new' | 'running' | 'shutdown' = 'new';
+  /** The `runsafe` section last sent by workspace/didChangeConfiguration (or initializationOptions.settings). */
+  let pushedSettings: unknown = {};
 
   const log = (message: string) => connection.console.error(message);
 
@@ -85,7 +87,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   }
 
   async function settingsFor(uri: string): Promise<service.ServiceSettings> {
-    let editor: Promise<unknown> = Promise.resolve({});
+    // Clients without workspace/configuration push settings instead (didChangeConfiguration).
+    let editor: Promise<unknown> = Promise.resolve(pushedSettings);
     if (capabilities.workspace?.configuration) {
       let pending = editorSettings.get(uri);
       if (!pending) {
@@ -136,6 +139,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     phase = 'running';
     capabilities = params.capabilities ?? {};
     init = (params.initializationOptions ?? {}) as InitializationOptions;
+    pushedSettings = sectionOf(init.settings) ?? {};
     debouncer = new Debouncer(typeof init.debounceMs === 'number' ? init.debounceMs : 150);
     pull = !!capabilities.textDocument?.diagnostic && !init.pushDiagnostics;
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
@@ -180,7 +184,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }),
   );
 
-  connection.onDidChangeConfiguration(quietly('configuration', () => revalidateAll()));
+  connection.onDidChangeConfiguration(
+    quietly('configuration', (params: { settings?: unknown }) => {
+      const pushed = sectionOf(params?.settings);
+      if (pushed !== undefined) pushedSettings = pushed;
+      revalidateAll();
+    }),
+  );
   connection.onDidChangeWatchedFiles(
     quietly('watched files', (params) => {
       if (params.changes.some((c) => workspaceConfigFiles.some((f) => c.uri.endsWith(`/${f}`)))) {
@@ -291,4 +301,15 @@ function hash(text: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return (h >>> 0).toString(16);
+}
+
+/**
+ * The `runsafe` section of pushed settings: `{ runsafe: {...} }` as VS Code and Neovim send it,
+ * or the section itself. Undefined when the notification carries none (a bare "settings changed").
+ */
+function sectionOf(settings: unknown): unknown {
+  if (!settings || typeof settings !== 'object' || Array.isArray(settings)) return undefined;
+  const s = settings as Record<string, unknown>;
+  if (configurationSection in s) return s[configurationSection];
+  return 'severity' in s || 'lint' in s || 'maxFileSize' in s ? s : undefined;
 }

@@ -1,10 +1,11 @@
-// Completion: schema keys and values at the cursor's YAML path, step ids in `needs`/`rollback`,
-// variable names after `$` in scripts, and snippets where a new step starts.
+// Completion: schema keys and values at the cursor's YAML path (block and flow mappings), step ids
+// in `needs`/`rollback`, inputs where a field names one, variable names after `$` in scripts, and
+// snippets where a new step starts.
 //
 // Half-written YAML rarely parses into the shape the author means, so the path is found by
 // putting a marker word at the cursor and parsing that text: the `yaml` package then decides
 // by indentation where the cursor is, exactly as it will once the author finishes typing.
-import { parseYaml, type LNode, type LMap, type Runbook } from '../language/index';
+import { closest, mapPair, nodeAt, parseYaml, type LNode, type LMap, type Runbook } from '../language/index';
 import { symbolIndex } from './cache';
 import type { RunbookDocument } from './document';
 import { locate, stepPathLength, type PathSegment } from './locate';
@@ -61,8 +62,8 @@ function indentBody(lines: string[], column: number, prefix: string): string {
 
 function stepIdItems(runbook: Runbook, field: 'needs' | 'rollback', self: string | undefined, range: Range): CompletionItem[] {
   const steps = runbook.allSteps.filter((s) => s.id && s.id.value !== self);
-  // Rollback names steps of the rollback list first; needs names earlier steps.
-  const ranked = field === 'rollback' ? [...steps.filter((s) => s.group === 'rollback'), ...steps.filter((s) => s.group !== 'rollback')] : steps;
+  // `rollback:` may only name steps of the top-level rollback list (lint reports anything else).
+  const ranked = field === 'rollback' ? steps.filter((s) => s.group === 'rollback') : steps;
   return ranked.map((s, i) => ({
     label: s.id!.value,
     kind: CompletionItemKind.Reference,
@@ -72,10 +73,13 @@ function stepIdItems(runbook: Runbook, field: 'needs' | 'rollback', self: string
   }));
 }
 
-function variableItems(doc: RunbookDocument, range: Range, suffix: string): CompletionItem[] {
+function variableItems(doc: RunbookDocument, range: Range, suffix: string, only: 'any' | 'inputs' | 'plain-inputs' = 'any'): CompletionItem[] {
   const items: CompletionItem[] = [];
   for (const v of symbolIndex(doc).variables.values()) {
     if (!v.input && !v.captures.length) continue;
+    if (only !== 'any' && !v.input) continue;
+    // The operator types a confirmation target on screen: a secret never is one.
+    if (only === 'plain-inputs' && v.input?.secret) continue;
     const detail = v.input ? `input${v.input.secret ? ' (secret)' : ''}${v.input.description ? `: ${v.input.description}` : ''}` : `captured by ${v.captures.map((s) => s.id?.value ?? '?').join(', ')}`;
     items.push({ label: v.name, kind: CompletionItemKind.Variable, detail, textEdit: { range, newText: v.name + suffix } });
   }
@@ -113,8 +117,9 @@ export function completion(doc: RunbookDocument, offset: number): CompletionList
   const before = text.slice(lineStart, wordStart);
   const after = text.slice(wordEnd, lines.lineEnd(line));
   if (/#/.test(before)) return empty;
-  const keyPosition = /^\s*(-\s+)*$/.test(before);
-  const valuePosition = /:\s+$/.test(before) || /[[,]\s*$/.test(before) || /^\s*-\s+$/.test(before);
+  // A key starts a line (after list dashes) or follows `{` or `,` in a flow mapping.
+  const keyPosition = /^\s*(-\s+)*$/.test(before) || /\{\s*$/.test(before);
+  const valuePosition = /:\s*$/.test(before) || /[[,]\s*$/.test(before) || /^\s*-\s+$/.test(before);
   if (!keyPosition && !valuePosition) return empty;
   const hasColon = /^\s*:/.test(after);
   const insert = keyPosition && !/-\s+$/.test(before) && !hasColon ? `${marker}:` : marker;
@@ -133,37 +138,78 @@ export function completion(doc: RunbookDocument, offset: number): CompletionList
       return { isIncomplete: false, items: stepIdItems(doc.parsed.runbook, field, self, range) };
     }
     const last = path[path.length - 1];
-    if (last === 'input' || last === 'target' || last === 'database') return { isIncomplete: false, items: variableItems(doc, range, '') };
+    if (last === 'target' && path[path.length - 2] === 'confirm') return { isIncomplete: false, items: variableItems(doc, range, '', 'plain-inputs') };
+    if (last === 'input') return { isIncomplete: false, items: variableItems(doc, range, '', 'inputs') };
+    if (last === 'target' || last === 'database') return { isIncomplete: false, items: variableItems(doc, range, '') };
+    const chosen = whenValues(doc.parsed.runbook, patched.root, path);
+    if (chosen) return { isIncomplete: false, items: chosen.map((v, i) => valueItem(v, range, i)) };
     const schemas = schemasAt(root, path);
     if (isObjectSchema(schemas) && /^\s*-\s+$/.test(before)) return keyCompletion(doc, schemas, undefined, path, range, wordStart - lineStart, hasColon);
-    const items = valuesOf(schemas).map((v): CompletionItem => ({ label: String(v), kind: typeof v === 'boolean' ? CompletionItemKind.Keyword : CompletionItemKind.EnumMember, textEdit: { range, newText: String(v) } }));
+    const items = valuesOf(schemas).map((v, i) => valueItem(v, range, i));
     return { isIncomplete: false, items };
   }
   const schemas = schemasAt(root, found.path);
-  return keyCompletion(doc, schemas, found.parent?.kind === 'map' ? found.parent : undefined, found.path, range, wordStart - lineStart, hasColon);
+  const inFlow = /\{[^}]*$/.test(before) || /,\s*$/.test(before);
+  return keyCompletion(doc, schemas, found.parent?.kind === 'map' ? found.parent : undefined, found.path, range, wordStart - lineStart, hasColon, inFlow, text.slice(wordStart, wordEnd));
 }
 
-function keyCompletion(doc: RunbookDocument, schemas: SchemaNode[], map: LMap | undefined, path: PathSegment[], range: Range, column: number, hasColon: boolean): CompletionList {
+function valueItem(v: unknown, range: Range, i: number): CompletionItem {
+  const text = typeof v === 'string' ? v : JSON.stringify(v);
+  return { label: text, kind: typeof v === 'boolean' ? CompletionItemKind.Keyword : CompletionItemKind.EnumMember, sortText: String(i).padStart(4, '0'), textEdit: { range, newText: text } };
+}
+
+/**
+ * `when: { input: X, equals | not | in: … }`: the values input X may take (its enum, or true/false
+ * for a boolean input), not the schema's generic `true, false`.
+ */
+function whenValues(runbook: Runbook, root: LNode | null, path: PathSegment[]): unknown[] | undefined {
+  const at = path.lastIndexOf('when');
+  if (at < 0) return undefined;
+  const rest = path.slice(at + 1);
+  const field = rest[0];
+  if (!(field === 'equals' || field === 'not' || (field === 'in' && rest.length === 2))) return undefined;
+  const when = nodeAt(root, path.slice(0, at + 1));
+  const name = when?.kind === 'map' ? mapPair(when, 'input')?.value : undefined;
+  const input = name?.kind === 'scalar' ? runbook.inputs.find((i) => i.name === String(name.value)) : undefined;
+  if (!input) return undefined;
+  if (input.enum?.length) return input.enum;
+  if (input.type === 'boolean') return [true, false];
+  return input.default !== undefined && input.default !== null ? [input.default] : [];
+}
+
+/**
+ * Sort order: at a new step the snippets come first, then `id` and the step kinds; elsewhere the
+ * key closest to a misspelled word under the cursor comes first and matches that word, so an
+ * author fixing `tilte` finds `title` (editors filter by the typed word, which `title` fails).
+ */
+function keyCompletion(doc: RunbookDocument, schemas: SchemaNode[], map: LMap | undefined, path: PathSegment[], range: Range, column: number, hasColon: boolean, inFlow = false, word = ''): CompletionList {
   const present = new Set((map?.pairs ?? []).map((p) => String(p.key.value)));
+  present.delete(marker);
   // A step has exactly one kind: once it has one, the other kinds are not offered.
   const hasKind = stepKinds.some((k) => present.has(k));
+  const isStep = stepPathLength(path) === path.length;
+  const isNewStep = isStep && (!map || map.pairs.length <= 1);
+  const offered = [...propertiesOf(schemas)].filter(([key]) => !present.has(key) && !(hasKind && stepKinds.includes(key) && isStep));
+  const fixing = word && !offered.some(([key]) => key.startsWith(word)) ? closest(word, offered.map(([k]) => k)) : undefined;
   const items: CompletionItem[] = [];
-  for (const [key, schema] of propertiesOf(schemas)) {
-    if (present.has(key) || (hasKind && stepKinds.includes(key) && stepPathLength(path) === path.length)) continue;
+  for (const [key, schema] of offered) {
     const description = typeof schema.description === 'string' ? schema.description : undefined;
+    const rank = key === fixing ? 0 : isNewStep && key === 'id' ? 1 : isNewStep && stepKinds.includes(key) ? 2 : 3;
     const item: CompletionItem = {
       label: key,
       kind: CompletionItemKind.Property,
-      textEdit: { range, newText: hasColon ? key : indentBody(keySnippet(key, schema).split('\n'), column, '') },
+      sortText: `${rank}${key}`,
+      // In a flow mapping a key's value follows on the same line.
+      textEdit: { range, newText: hasColon ? key : inFlow ? `${key}: ` : indentBody(keySnippet(key, schema).split('\n'), column, '') },
       insertTextFormat: 2,
       insertTextMode: 1,
     };
+    if (key === fixing) item.filterText = word;
     if (description) item.documentation = { kind: 'markdown', value: description };
     items.push(item);
   }
   // A new item of a step list: offer whole-step snippets too (not in the rollback list for the pair).
-  const isNewStep = stepPathLength(path) === path.length && (!map || map.pairs.length <= 1);
-  if (isNewStep && !hasColon) {
+  if (isNewStep && !hasColon && !inFlow) {
     const inRollback = path[0] === 'rollback';
     const inPreconditions = path[0] === 'preconditions';
     stepSnippets.forEach((s, i) => {
@@ -173,7 +219,7 @@ function keyCompletion(doc: RunbookDocument, schemas: SchemaNode[], map: LMap | 
         label: s.label,
         kind: CompletionItemKind.Snippet,
         detail: s.detail,
-        sortText: `~${i}`,
+        sortText: `0${i}`,
         insertTextFormat: 2,
         insertTextMode: 1,
         textEdit: { range, newText: indentBody(s.body, column, '') },

@@ -1,4 +1,4 @@
-// broken-reference: `needs`, `rollback`, `confirm.target`, `when.input` or `database` naming nothing; duplicate ids.
+// broken-reference: `needs`, `rollback`, `confirm.target`, `when.input` or `database` naming nothing, `rollback` naming an ordinary step; duplicate ids.
 import { docsUrl } from '../../language/docs';
 import { closest } from '../../language/suggest';
 import { mapGet } from '../../language/yaml-tree';
@@ -14,6 +14,7 @@ export const brokenReference: Rule = {
     const out: Finding[] = [];
     const ids = [...ctx.stepsById.keys()];
     const inputs = ctx.runbook.inputs.map((i) => i.name);
+    const rollbackIds = ctx.runbook.allSteps.flatMap((s) => (s.group === 'rollback' && s.id ? [s.id.value] : []));
     const captures = ctx.runbook.allSteps.flatMap((s) => (s.capture ? [s.capture.into] : []));
     const hint = (name: string, options: string[]) => {
       const guess = closest(name, options);
@@ -31,7 +32,10 @@ export const brokenReference: Rule = {
         else if (n.value === step.id?.value) out.push({ span: n.node.span, message: 'a step cannot need itself' });
       }
       for (const r of step.rollback) {
-        if (!ctx.stepsById.has(r.value)) out.push({ span: r.node.span, message: `rollback '${r.value}' names no step${hint(r.value, ids)}` });
+        const named = ctx.stepsById.get(r.value);
+        if (!named) out.push({ span: r.node.span, message: `rollback '${r.value}' names no step${hint(r.value, rollbackIds)}` });
+        // The runner offers a step's rollback from the rollback list only; an ordinary step named here would run twice or never.
+        else if (!named.some((s) => s.group === 'rollback')) out.push({ span: r.node.span, message: `rollback '${r.value}' is an ordinary step; \`rollback:\` names steps of the top-level \`rollback\` list${hint(r.value, rollbackIds)}` });
       }
       const target = step.confirm?.target;
       if (target !== undefined && !inputs.includes(target)) {
