@@ -22,6 +22,7 @@ if (process.argv.includes('--help') || process.argv.includes('-h')) {
     reader.onError((err) => {
       if (!/header|content-length/i.test(err.message)) return;
       process.stderr.write(`runsafe-language-server: malformed frame from the client (${err.message.split('\n')[0]}); exiting so the editor restarts the server\n`);
+      // The parent-process watchdog would keep a quiet process alive: exit now, as `exit` does.
       process.exit(1);
     });
     connection = createConnection(ProposedFeatures.all, reader, new StreamMessageWriter(process.stdout));
