@@ -1,8 +1,9 @@
 // `npm run demo`: runs runbooks/demo/signing-demo.runbook.yaml non-interactively (its two
 // confirmations supplied), signs the run's transcript with a local operator key, and verifies
-// the transcript independently against a trust store that holds that key.
+// the transcript against a signed trust store (local root key) that holds that key: the run's
+// closing check and `runsafe verify` use the same store.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -10,6 +11,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'client/out/cli.js');
 const dir = join(root, '.runsafe/demo');
 const key = join(dir, 'operator.key');
+const rootKey = join(dir, 'root.key');
 const trust = join(dir, 'trust.yaml');
 const transcript = join(dir, 'transcripts', `signing-demo-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
 
@@ -24,16 +26,20 @@ function runsafe(args, options = {}) {
 }
 
 mkdirSync(join(dir, 'transcripts'), { recursive: true });
-// The operator's signing key and a trust store naming it, created once and kept for later runs.
-if (!existsSync(key)) {
+// The operator's signing key and a signed trust store naming it (its own local root key), created
+// once and kept for later runs. A store from before signed stores is replaced with its keys.
+if (!existsSync(trust) || !readFileSync(trust, 'utf8').includes('runsafe_trust: 2')) {
+  for (const f of [key, rootKey, trust]) rmSync(f, { force: true });
   const out = JSON.parse(runsafe(['keygen', '--out', key, '--format', 'json'], { capture: true }).stdout);
+  runsafe(['keygen', '--out', rootKey], { capture: true });
+  runsafe(['trust', 'init', trust, '--root-key', rootKey], { capture: true });
   // `--public-key=…` because a base64url key may start with "-" and would then read as an option.
-  runsafe(['trust', 'add', trust, `--public-key=${out.public_key}`, '--name', 'demo-operator', '--role', 'operator']);
+  runsafe(['trust', 'add', trust, `--public-key=${out.public_key}`, '--name', 'demo-operator', '--role', 'operator', '--root-key', rootKey]);
 }
 
-console.log('$ runsafe run --non-interactive --confirm rotate-key --confirm clean-up --key .runsafe/demo/operator.key runbooks/demo/signing-demo.runbook.yaml\n');
+console.log('$ runsafe run --non-interactive --confirm rotate-key --confirm clean-up --key .runsafe/demo/operator.key --trust .runsafe/demo/trust.yaml runbooks/demo/signing-demo.runbook.yaml\n');
 const run = runsafe(
-  ['run', '--non-interactive', '--confirm', 'rotate-key', '--confirm', 'clean-up', '--key', key, '--operator', 'demo-operator', '--transcript', transcript, 'runbooks/demo/signing-demo.runbook.yaml'],
+  ['run', '--non-interactive', '--confirm', 'rotate-key', '--confirm', 'clean-up', '--key', key, '--trust', trust, '--operator', 'demo-operator', '--transcript', transcript, 'runbooks/demo/signing-demo.runbook.yaml'],
   { allowFail: true },
 );
 if (run.status !== 0) process.exit(run.status ?? 1);

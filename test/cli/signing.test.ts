@@ -21,22 +21,25 @@ function runsafe(args: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 const at = (p: string) => join(dir, p);
+/** The root key that signs every new version of the test trust stores. */
+const ROOT = ['--root-key', 'root.key'];
 const keys: Record<string, { publicKey: string; keyId: string }> = {};
 
 before(() => {
   // scripts/test.mjs bundles once before any test file runs (files run concurrently).
   if (!existsSync(cli)) throw new Error('client/out/cli.js is missing: run npm run build');
   dir = mkdtempSync(join(tmpdir(), 'runsafe-signing-cli-'));
-  for (const name of ['alice', 'bob', 'op', 'op2', 'emitter']) {
+  for (const name of ['root', 'alice', 'bob', 'op', 'op2', 'emitter']) {
     const r = runsafe(['keygen', '--out', `${name}.key`, '--format', 'json']);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     keys[name] = { publicKey: out.public_key, keyId: out.key_id };
   }
-  assert.equal(runsafe(['trust', 'add', 'trust.yaml', '--public-key', keys.alice!.publicKey, '--name', 'alice', '--role', 'approver']).code, 0);
-  assert.equal(runsafe(['trust', 'add', 'trust.yaml', '--public-key', keys.bob!.publicKey, '--name', 'bob', '--role', 'approver,operator']).code, 0);
-  assert.equal(runsafe(['trust', 'add', 'trust.yaml', '--public-key', keys.op!.publicKey, '--name', 'ops@example.com', '--role', 'operator']).code, 0);
-  assert.equal(runsafe(['trust', 'add', 'trust.yaml', '--public-key', keys.emitter!.publicKey, '--name', 'raptor:order-router', '--role', 'emitter']).code, 0);
+  assert.equal(runsafe(['trust', 'init', 'trust.yaml', ...ROOT]).code, 0);
+  assert.equal(runsafe(['trust', 'add', 'trust.yaml', ...ROOT, '--public-key', keys.alice!.publicKey, '--name', 'alice', '--role', 'approver']).code, 0);
+  assert.equal(runsafe(['trust', 'add', 'trust.yaml', ...ROOT, '--public-key', keys.bob!.publicKey, '--name', 'bob', '--role', 'approver,operator']).code, 0);
+  assert.equal(runsafe(['trust', 'add', 'trust.yaml', ...ROOT, '--public-key', keys.op!.publicKey, '--name', 'ops@example.com', '--role', 'operator']).code, 0);
+  assert.equal(runsafe(['trust', 'add', 'trust.yaml', ...ROOT, '--public-key', keys.emitter!.publicKey, '--name', 'raptor:order-router', '--role', 'emitter']).code, 0);
 });
 
 test('keygen writes a 0600 key, prints only the public key and id, never overwrites', () => {
@@ -158,7 +161,7 @@ test('transcript summary renders the attestation with the verification result', 
 
 test('trust rotate / revoke / list through the CLI; old records keep verifying; a forged store is refused', () => {
   writeTranscript('before.jsonl');
-  const rot = runsafe(['trust', 'rotate', 'trust.yaml', keys.op!.keyId, '--old-key', 'op.key', '--new-key', 'op2.key']);
+  const rot = runsafe(['trust', 'rotate', 'trust.yaml', ...ROOT, keys.op!.keyId, '--old-key', 'op.key', '--new-key', 'op2.key']);
   assert.equal(rot.code, 0, rot.stderr);
   assert.equal(runsafe(['verify', 'before.jsonl', '--trust', 'trust.yaml']).code, 0, 'signed inside the old window');
   writeTranscript('after.jsonl', 'op.key');
@@ -171,8 +174,8 @@ test('trust rotate / revoke / list through the CLI; old records keep verifying; 
   assert.equal(list.code, 0, list.stdout);
   assert.match(list.stdout, /ops@example\.com v2/);
   assert.match(list.stdout, /rotation .*ops@example\.com v1 .* -> v2/);
-  assert.equal(runsafe(['trust', 'revoke', 'trust.yaml', keys.bob!.keyId, '--reason', 'left the team']).code, 0);
-  assert.equal(runsafe(['trust', 'revoke', 'trust.yaml', keys.bob!.keyId, '--reason', 'again']).code, 2);
+  assert.equal(runsafe(['trust', 'revoke', 'trust.yaml', ...ROOT, keys.bob!.keyId, '--reason', 'left the team']).code, 0);
+  assert.equal(runsafe(['trust', 'revoke', 'trust.yaml', ...ROOT, keys.bob!.keyId, '--reason', 'again']).code, 2);
   const text = readFileSync(at('trust.yaml'), 'utf8');
   writeFileSync(at('forged.yaml'), text.replace(/(\s+old: )(\S)/, (_m, lead: string, c: string) => `${lead}${c === 'A' ? 'B' : 'A'}`));
   assert.notEqual(readFileSync(at('forged.yaml'), 'utf8'), text);
@@ -180,7 +183,7 @@ test('trust rotate / revoke / list through the CLI; old records keep verifying; 
   const refused = runsafe(['verify', 'new.jsonl', '--trust', 'forged.yaml']);
   assert.equal(refused.code, 2);
   assert.match(refused.stderr, /failed self-verification/);
-  const weak = runsafe(['trust', 'add', 'trust.yaml', '--public-key', 'AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', '--name', 'x', '--role', 'emitter']);
+  const weak = runsafe(['trust', 'add', 'trust.yaml', ...ROOT, '--public-key', 'AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', '--name', 'x', '--role', 'emitter']);
   assert.equal(weak.code, 2);
   assert.match(weak.stderr, /small-order/);
 });
@@ -215,7 +218,8 @@ test('a public key that starts with a dash is taken as the value of --public-key
   const { generateKeyPairSync } = await import('node:crypto');
   let x = '';
   while (!x.startsWith('-')) x = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x!;
-  const r = runsafe(['trust', 'add', 'dash-trust.yaml', '--public-key', x, '--name', 'dash', '--role', 'emitter']);
+  assert.equal(runsafe(['trust', 'init', 'dash-trust.yaml', ...ROOT]).code, 0);
+  const r = runsafe(['trust', 'add', 'dash-trust.yaml', ...ROOT, '--public-key', x, '--name', 'dash', '--role', 'emitter']);
   assert.equal(r.code, 0, r.stderr);
   assert.ok(readFileSync(at('dash-trust.yaml'), 'utf8').includes(x));
 });

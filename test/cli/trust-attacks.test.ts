@@ -1,10 +1,10 @@
 // The attacks of issue 15 on approvals, transcripts and chains, each through the bundled CLI: all refused.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { buildOnce, okIn, runsafeIn } from './bundled-cli';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { openTranscript } from '../../client/src/node/transcript-writer';
 import { readKeyFile } from '../../client/src/node/key-file';
@@ -12,30 +12,23 @@ import { addApproval, formatApprovalFile } from '../../client/src/signing/approv
 import { encodeRecord } from '../../client/src/signing/chain-writer';
 import { parseChainMapping } from '../../client/src/signing/chain-mapping';
 
-const root = resolve(__dirname, '../..');
-const cli = join(root, 'client/out/cli.js');
 let dir: string;
 const keys: Record<string, { publicKey: string; keyId: string }> = {};
-
-function runsafe(args: string[], cwd = dir) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, out: r.stdout + r.stderr };
-}
+const runsafe = (args: string[], cwd = dir) => runsafeIn(cwd, args);
+const ok = (args: string[]) => okIn(dir, args);
 const at = (p: string) => join(dir, p);
-const ok = (args: string[]) => {
-  const r = runsafe(args);
-  assert.equal(r.code, 0, `runsafe ${args.join(' ')}\n${r.out}`);
-  return r;
-};
+/** The root key that signs every new version of the test trust stores. */
+const ROOT = ['--root-key', 'root.key'];
 
 before(() => {
-  if (spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' }).status !== 0) throw new Error('build failed');
+  buildOnce();
   dir = mkdtempSync(join(tmpdir(), 'runsafe-trust-attacks-'));
-  for (const name of ['alice', 'bob', 'op', 'op2', 'thief', 'emitter']) {
+  for (const name of ['root', 'alice', 'bob', 'op', 'op2', 'thief', 'emitter']) {
     const out = JSON.parse(ok(['keygen', '--out', `${name}.key`, '--format', 'json']).stdout);
     keys[name] = { publicKey: out.public_key, keyId: out.key_id };
   }
-  const add = (name: string, identity: string, role: string, ...extra: string[]) => ok(['trust', 'add', 'trust.yaml', `--public-key=${keys[name]!.publicKey}`, '--name', identity, '--role', role, ...extra]);
+  const add = (name: string, identity: string, role: string, ...extra: string[]) => ok(['trust', 'add', 'trust.yaml', ...ROOT, `--public-key=${keys[name]!.publicKey}`, '--name', identity, '--role', role, ...extra]);
+  ok(['trust', 'init', 'trust.yaml', ...ROOT]);
   add('alice', 'alice', 'approver');
   add('bob', 'bob', 'approver');
   add('op', 'ops@example.com', 'operator');
@@ -47,7 +40,7 @@ const gated = (id: string) => `runsafe: 1\nid: ${id}\ntitle: Gated\npolicy:\n  a
 
 test('a compromised approver key: a backdated approval fails verify, and run --trust refuses the runbook', () => {
   writeFileSync(at('stolen.runbook.yaml'), gated('stolen'));
-  ok(['trust', 'revoke', 'trust.yaml', keys.thief!.keyId, '--reason', 'laptop stolen', '--compromised']);
+  ok(['trust', 'revoke', 'trust.yaml', ...ROOT, keys.thief!.keyId, '--reason', 'laptop stolen', '--compromised']);
   // The thief signs after the revocation and writes a time from long before it.
   const { file } = addApproval(undefined, readFileSync(at('stolen.runbook.yaml')), readKeyFile(at('thief.key')), { identity: 'carol', now: '2020-01-01T00:00:00.000Z' });
   writeFileSync(at('stolen.runbook.yaml.sig'), formatApprovalFile(file));
@@ -76,15 +69,15 @@ test('a transcript turned from failed to passed and re-signed, backdated, with a
 });
 
 test('retirement keeps the window; --at can move earlier on a revoked key, never later', () => {
-  ok(['trust', 'revoke', 'trust.yaml', keys.bob!.keyId, '--reason', 'left', '--at', '2026-06-01T00:00:00Z']);
+  ok(['trust', 'revoke', 'trust.yaml', ...ROOT, keys.bob!.keyId, '--reason', 'left', '--at', '2026-06-01T00:00:00Z']);
   writeFileSync(at('old.runbook.yaml'), gated('old'));
   const { file } = addApproval(undefined, readFileSync(at('old.runbook.yaml')), readKeyFile(at('bob.key')), { identity: 'bob', now: '2026-05-01T00:00:00.000Z' });
   writeFileSync(at('old.runbook.yaml.sig'), formatApprovalFile(file));
   assert.equal(runsafe(['verify', 'old.runbook.yaml', '--trust', 'trust.yaml']).code, 0, 'signed inside the window: retirement keeps it');
-  const later = runsafe(['trust', 'revoke', 'trust.yaml', keys.bob!.keyId, '--reason', 'left', '--at', '2026-07-01T00:00:00Z']);
+  const later = runsafe(['trust', 'revoke', 'trust.yaml', ...ROOT, keys.bob!.keyId, '--reason', 'left', '--at', '2026-07-01T00:00:00Z']);
   assert.equal(later.code, 2);
   assert.match(later.stderr, /can only move earlier/);
-  ok(['trust', 'revoke', 'trust.yaml', keys.bob!.keyId, '--reason', 'compromised since April', '--at', '2026-04-01T00:00:00Z']);
+  ok(['trust', 'revoke', 'trust.yaml', ...ROOT, keys.bob!.keyId, '--reason', 'compromised since April', '--at', '2026-04-01T00:00:00Z']);
   const v = runsafe(['verify', 'old.runbook.yaml', '--trust', 'trust.yaml', '--format', 'json']);
   assert.equal(v.code, 1);
   assert.equal(JSON.parse(v.stdout).verdict, 'revoked');
@@ -144,7 +137,7 @@ test('an approval binds the runbook id and hash: a renamed copy is approved, a c
 });
 
 test('one verdict: a run signed with a rotated-out key fails its closing check exactly as runsafe verify does', () => {
-  ok(['trust', 'rotate', 'trust.yaml', keys.op!.keyId, '--old-key', 'op.key', '--new-key', 'op2.key']);
+  ok(['trust', 'rotate', 'trust.yaml', ...ROOT, keys.op!.keyId, '--old-key', 'op.key', '--new-key', 'op2.key']);
   writeFileSync(at('plain.runbook.yaml'), 'runsafe: 1\nid: plain\ntitle: Plain\nsteps:\n  - id: x\n    run: echo hi\n');
   const run = runsafe(['run', '--non-interactive', 'plain.runbook.yaml', '--key', 'op.key', '--trust', 'trust.yaml', '--transcript', 'plain.jsonl']);
   assert.equal(run.code, 1, run.out);

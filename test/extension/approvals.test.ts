@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { approvalPath, approvalReport, approvalTitle, approveRunbook } from '../../client/src/extension/approvals';
 import { signerFromSeed } from '../../client/src/signing/keys';
-import { addKey, emptyTrustStore } from '../../client/src/signing/trust-store';
+import { randomBytes } from 'node:crypto';
+import { addKey, initTrustStore } from '../../client/src/signing/trust-store';
+import { rootSetOf, signStore } from '../../client/src/signing/trust-root';
 import { writeTrustFile } from '../../client/src/node/trust-file';
 
 const seed = (n: number) => new Uint8Array(32).fill(n);
@@ -17,7 +19,10 @@ function setup(roles: ('approver' | 'operator')[] = ['approver']) {
   writeFileSync(runbook, 'runsafe: 1\nid: x\ntitle: X\nsteps: []\n');
   const signer = signerFromSeed(seed(7));
   const trust = join(dir, 'trust.yaml');
-  writeTrustFile(trust, addKey(emptyTrustStore(), { publicKey: signer.publicKey, identity: 'alice@example.com', roles, now: '2026-01-01T00:00:00Z' }).store);
+  // A signed store (root key seed 9), as every trust store must be.
+  const root = signerFromSeed(seed(9));
+  const base = initTrustStore({ storeId: randomBytes(8).toString('hex'), root: rootSetOf([root], [], 1) });
+  writeTrustFile(trust, signStore(addKey(base, { publicKey: signer.publicKey, identity: 'alice@example.com', roles, now: '2026-01-01T00:00:00Z' }).store, [root]));
   return { dir, runbook, signer, trust };
 }
 

@@ -215,7 +215,10 @@ test('approval gate: a policy requiring approval refuses unapproved and modified
   const key = join(dir, 'approver.key');
   const trust = join(dir, 'trust.yaml');
   const made = JSON.parse((await cli(['keygen', '--out', key, '--format', 'json'], dir)).stdout);
-  assert.equal((await cli(['trust', 'add', trust, `--public-key=${made.public_key}`, '--name', 'alice', '--role', 'approver'], dir)).status, 0);
+  const rootKey = join(dir, 'root.key');
+  assert.equal((await cli(['keygen', '--out', rootKey], dir)).status, 0);
+  assert.equal((await cli(['trust', 'init', trust, '--root-key', rootKey], dir)).status, 0);
+  assert.equal((await cli(['trust', 'add', trust, `--public-key=${made.public_key}`, '--name', 'alice', '--role', 'approver', '--root-key', rootKey], dir)).status, 0);
   const unapproved = await cli(['run', path, '--trust', 'trust.yaml'], dir);
   assert.equal(unapproved.status, 1);
   assert.match(unapproved.stdout, /✗ approval: unapproved/);

@@ -5,7 +5,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { addKey, emptyTrustStore, parseTrustStore, revokeKey, rotateKey, verifyTrustStore, lookupFor } from '../../client/src/signing/trust-store';
+import { addKey, initTrustStore, parseTrustStore, revokeKey, rotateKey, verifyTrustStore, lookupFor, rotationProblems } from '../../client/src/signing/trust-store';
+import { rootSetOf, signStore } from '../../client/src/signing/trust-root';
 import { keyStateAt } from '../../client/src/signing/trust-index';
 import { readTrustFile, writeTrustFile, loadTrust } from '../../client/src/node/trust-file';
 import { fromHex, toBase64url } from '../../client/src/signing/bytes';
@@ -20,8 +21,12 @@ const A = signer(21);
 const B = signer(22);
 const t = (h: number) => new Date(Date.parse('2026-06-01T00:00:00Z') + h * 3600_000).toISOString();
 
+const ROOT = signer(20);
+let storeNumber = 0;
+
 function sample() {
-  let { store } = addKey(emptyTrustStore(), { publicKey: A.publicKey, identity: 'raptor:order-router', roles: ['emitter'], now: t(0), validFrom: t(0) });
+  const base = initTrustStore({ storeId: `${(++storeNumber).toString(16).padStart(4, '0')}${'ab'.repeat(6)}${process.pid.toString(16).padStart(8, '0')}`, root: rootSetOf([ROOT], [], 1) });
+  let { store } = addKey(base, { publicKey: A.publicKey, identity: 'raptor:order-router', roles: ['emitter'], now: t(0), validFrom: t(0) });
   ({ store } = addKey(store, { publicKey: signer(23).publicKey, identity: 'alice@example.com', roles: ['approver', 'operator'], now: t(0) }));
   return store;
 }
@@ -42,7 +47,8 @@ test('rotate adds a version, closes the old window, keeps the old key, and both 
   assert.equal(old.valid_until, t(5));
   assert.equal(key.version, 2);
   assert.equal(key.valid_from, t(5));
-  assert.deepEqual(verifyTrustStore(store), []);
+  assert.deepEqual(rotationProblems(store), []);
+  assert.deepEqual(verifyTrustStore(signStore(store, [ROOT])), []);
   assert.ok(validate(store), JSON.stringify(validate.errors));
   // Old events inside the old window still verify; new ones need the new key.
   const lookup = lookupFor(store);
@@ -56,12 +62,13 @@ test('a tampered rotation statement or a deleted key is a self-verification find
   const { store } = rotateKey(sample(), A.keyId, A, B, t(5));
   const forged = structuredClone(store);
   forged.rotations![0]!.statement.time = t(1);
-  assert.deepEqual(verifyTrustStore(forged), ["rotations[0]: the old key's signature (" + A.keyId + ') does not verify', "rotations[0]: the new key's signature (" + B.keyId + ') does not verify']);
+  // Even re-signed by the root, a forged rotation statement is a finding of its own.
+  assert.deepEqual(verifyTrustStore(signStore(forged, [ROOT])), ["rotations[0]: the old key's signature (" + A.keyId + ') does not verify', "rotations[0]: the new key's signature (" + B.keyId + ') does not verify']);
   const deleted = { ...store, keys: store.keys.filter((k) => k.key_id !== A.keyId) };
-  assert.match(verifyTrustStore(deleted).join('\n'), /is not in the store \(keys are never deleted\)/);
+  assert.match(rotationProblems(deleted).join('\n'), /is not in the store \(keys are never deleted\)/);
   const swapped = structuredClone(store);
   swapped.rotations![0]!.signatures.old = swapped.rotations![0]!.signatures.new;
-  assert.match(verifyTrustStore(swapped).join('\n'), /old key's signature/);
+  assert.match(rotationProblems(swapped).join('\n'), /old key's signature/);
 });
 
 test('revoke keeps the entry, records when and why, and refuses twice', () => {
@@ -85,19 +92,19 @@ test('weak, mislabelled or malformed keys are refused at load with a located mes
 
 test('YAML and JSON files round-trip; a store with a forged rotation is refused for verification', () => {
   const dir = tempDir();
-  const { store } = rotateKey(sample(), A.keyId, A, B, t(5));
+  const store = signStore(rotateKey(sample(), A.keyId, A, B, t(5)).store, [ROOT]);
   for (const name of ['trust.yaml', 'trust.json']) {
     const p = join(dir, name);
     writeTrustFile(p, store);
     assert.deepEqual(readTrustFile(p), store);
-    assert.equal(loadTrust(p).keys.byKeyId(B.keyId)!.entry.version, 2);
+    assert.equal(loadTrust(p, { stateDir: join(dir, '.runsafe') }).keys.byKeyId(B.keyId)!.entry.version, 2);
   }
   const p = join(dir, 'trust.yaml');
   const text = readFileSync(p, 'utf8');
   const forged = text.replace(/time: \S+\n(\s+)from:/, 'time: 2020-01-01T00:00:00.000Z\n$1from:');
   assert.notEqual(forged, text);
   writeFileSync(p, forged);
-  assert.throws(() => loadTrust(p), /failed self-verification/);
-  writeFileSync(join(dir, 'dup.yaml'), 'runsafe_trust: 1\nkeys: []\nkeys: []\n');
+  assert.throws(() => loadTrust(p, { stateDir: join(dir, '.runsafe') }), /failed self-verification/);
+  writeFileSync(join(dir, 'dup.yaml'), 'runsafe_trust: 2\nkeys: []\nkeys: []\n');
   assert.throws(() => readTrustFile(join(dir, 'dup.yaml')), /not YAML or JSON/);
 });

@@ -14,6 +14,7 @@ import { mayRun } from './trust';
 // (esbuild keeps dynamically imported modules unevaluated until then): activation stays fast.
 const signing = async () => ({
   ...(await import('../signing/trust-store')),
+  ...(await import('../signing/trust-root')),
   ...(await import('../signing/keys')),
   ...(await import('../signing/chain-mapping')),
   ...(await import('../signing/trust-index')),
@@ -201,7 +202,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
       if (pick) await vscode.commands.executeCommand('runsafe.rotateKey');
       return undefined;
     }
-    const { formatPublicKey, addKey, readTrustFile, writeTrustFile } = await signing();
+    const { formatPublicKey, addKey, readTrustFile, writeTrustFile, initTrustStore, rootSetOf, signStore } = await signing();
     const signer = await secrets.setSigner(new Uint8Array(randomBytes(32)));
     log.info(`generated signing key ${signer.keyId} (public ${formatPublicKey(signer.publicKey)}); the private key is in VS Code's secret storage`);
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -211,9 +212,11 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     );
     if (pick && folder) {
       const path = trustStoreOf(folder);
-      const { store } = addKey(readTrustFile(path, true), { publicKey: signer.publicKey, identity: identity(folder), roles: ['operator', 'approver'], now: new Date().toISOString() });
+      // A new workspace store is signed with this key as its root (trust stores are signed; docs/signing.md).
+      const base = existsSync(path) ? readTrustFile(path) : initTrustStore({ storeId: randomBytes(16).toString('hex'), root: rootSetOf([signer], [], 1) });
+      const { store } = addKey(base, { publicKey: signer.publicKey, identity: identity(folder), roles: ['operator', 'approver'], now: new Date().toISOString() });
       mkdirSync(dirname(path), { recursive: true });
-      writeTrustFile(path, store);
+      writeTrustFile(path, store.root?.keys.some((k) => k.key_id === signer.keyId) ? signStore(store, [signer]) : store);
       log.info(`added key ${signer.keyId} to ${path}`);
       deps.refreshLenses();
     }

@@ -8,6 +8,8 @@ export const PAYLOAD_TYPES = {
   transcriptRecord: 'application/vnd.runsafe.transcript-record+json',
   auditEvent: 'application/vnd.runsafe.audit-event+json',
   keyRotation: 'application/vnd.runsafe.key-rotation+json',
+  trustStore: 'application/vnd.runsafe.trust-store+json',
+  rootRotation: 'application/vnd.runsafe.root-rotation+json',
 } as const;
 
 /**

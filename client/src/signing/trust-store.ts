@@ -1,10 +1,11 @@
-// Trust store documents: validation, add / revoke / rotate (never delete), and self-verification.
+// Trust store documents: validation, init / add / revoke / rotate / window (never delete), and self-verification.
 import { fromBase64url, toBase64url, utf8 } from './bytes';
 import { canonicalize } from './jcs';
 import { pae, PAYLOAD_TYPES } from './envelope';
 import { verifyStrict } from './ed25519';
 import { formatPublicKey, keyIdOf, type Signer } from './keys';
 import { createKeyLookup, parseTime, resolveKey, ROLES, type KeyLookup, type Role, type TrustKey } from './trust-index';
+import { verifyStoreSignatures, type RootRotation, type RootSet, type StoreSignature } from './trust-root';
 
 export interface RotationStatement {
   type: 'key-rotation';
@@ -19,14 +20,52 @@ export interface Rotation {
   signatures: { old: string; new: string };
 }
 
+/**
+ * A trust store. Format 2 is signed (trust-root.ts): root keys with a threshold sign the
+ * canonical content, and every change writes the next version. Format 1 (no root, no version)
+ * is read only to be migrated (`trust init --from`) or with --allow-unsigned-store.
+ */
 export interface TrustStore {
-  runsafe_trust: 1;
+  runsafe_trust: 1 | 2;
+  /** Random id chosen at init: rollback pins are kept per store, wherever its file is. */
+  store_id?: string;
+  version?: number;
+  root?: RootSet;
   keys: TrustKey[];
   rotations?: Rotation[];
+  root_rotations?: RootRotation[];
+  /** Trusted RFC 3161 time-stamping authorities (PEM certificates). */
+  tsa?: TsaEntry[];
+  signatures?: StoreSignature[];
 }
 
+export interface TsaEntry {
+  name: string;
+  /** The TSA's signing certificate, PEM. */
+  certificate: string;
+}
+
+/** An unsigned store with no root: what a writer starts from before `trust init` signs it. */
 export function emptyTrustStore(): TrustStore {
-  return { runsafe_trust: 1, keys: [], rotations: [] };
+  return { runsafe_trust: 2, keys: [], rotations: [] };
+}
+
+/** Version 1 of a signed store (the caller signs it with the root keys). */
+export function initTrustStore(o: { storeId: string; root: RootSet; from?: TrustStore }): TrustStore {
+  return { runsafe_trust: 2, store_id: o.storeId, version: 1, root: o.root, keys: o.from?.keys ?? [], rotations: o.from?.rotations ?? [], root_rotations: [], tsa: o.from?.tsa ?? [], signatures: [] };
+}
+
+/** Every change writes the next version, with no signatures until the root keys sign it. */
+function nextVersion(store: TrustStore, change: Partial<TrustStore>): TrustStore {
+  if (store.runsafe_trust !== 2) return { ...store, ...change };
+  return { ...store, ...change, version: (store.version ?? 0) + 1, signatures: [] };
+}
+
+/** The fields in file order: what is signed is the content, whatever the order; people read this one. */
+export function orderedStore(store: TrustStore): Record<string, unknown> {
+  const out: Record<string, unknown> = { runsafe_trust: store.runsafe_trust };
+  for (const k of ['store_id', 'version', 'root', 'keys', 'rotations', 'root_rotations', 'tsa', 'signatures'] as const) if (store[k] !== undefined) out[k] = store[k];
+  return out;
 }
 
 const KEY_FIELDS = new Set(['key_id', 'identity', 'roles', 'version', 'public_key', 'added_at', 'valid_from', 'valid_until', 'revoked_at', 'revocation_reason', 'compromised']);
@@ -41,8 +80,14 @@ export function parseTrustStore(doc: unknown): TrustStore {
   };
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) fail('', 'must be a mapping with runsafe_trust and keys');
   const d = doc as Record<string, unknown>;
-  if (d['runsafe_trust'] !== 1) fail('runsafe_trust', 'must be 1');
-  for (const k of Object.keys(d)) if (!['runsafe_trust', 'keys', 'rotations'].includes(k)) fail(k, 'unknown field');
+  if (d['runsafe_trust'] !== 1 && d['runsafe_trust'] !== 2) fail('runsafe_trust', 'must be 2 (a signed store) or 1 (an unsigned store from before)');
+  const fields = d['runsafe_trust'] === 1 ? ['runsafe_trust', 'keys', 'rotations'] : ['runsafe_trust', 'store_id', 'version', 'root', 'keys', 'rotations', 'root_rotations', 'tsa', 'signatures'];
+  for (const k of Object.keys(d)) if (!fields.includes(k)) fail(k, 'unknown field');
+  for (const k of ['rotations', 'root_rotations', 'tsa', 'signatures']) if (d[k] !== undefined && !Array.isArray(d[k])) fail(k, 'must be a list');
+  ((d['tsa'] as unknown[] | undefined) ?? []).forEach((t, i) => {
+    const e = t as Record<string, unknown>;
+    if (!e || typeof e['name'] !== 'string' || typeof e['certificate'] !== 'string' || !e['certificate'].includes('-----BEGIN CERTIFICATE-----')) fail(`tsa[${i}]`, 'expected { name, certificate: <PEM> }');
+  });
   if (!Array.isArray(d['keys'])) fail('keys', 'must be a list');
   const keys = d['keys'] as unknown[];
   const seen = new Set<string>();
@@ -70,8 +115,7 @@ export function parseTrustStore(doc: unknown): TrustStore {
     if (seen.has(k['key_id'] as string)) fail(where, `key ${String(k['key_id'])} appears twice`);
     seen.add(k['key_id'] as string);
   });
-  if (d['rotations'] !== undefined && !Array.isArray(d['rotations'])) fail('rotations', 'must be a list');
-  return { runsafe_trust: 1, keys: keys as TrustKey[], rotations: (d['rotations'] as Rotation[] | undefined) ?? [] };
+  return { ...(d as unknown as TrustStore), keys: keys as TrustKey[], rotations: (d['rotations'] as Rotation[] | undefined) ?? [] };
 }
 
 export function lookupFor(store: TrustStore): KeyLookup {
@@ -114,7 +158,25 @@ export function addKey(store: TrustStore, o: AddKeyOptions): { store: TrustStore
   const from = parseTime(key.valid_from, 'valid_from');
   const until = parseTime(key.valid_until, 'valid_until');
   if (from !== undefined && until !== undefined && until <= from) throw new Error('valid_until must be after valid_from');
-  return { store: { ...store, keys: [...store.keys, key] }, key };
+  return { store: nextVersion(store, { keys: [...store.keys, key] }), key };
+}
+
+/** Sets or clears a key's validity window (undefined leaves a bound as it is, null removes it). */
+export function setWindow(store: TrustStore, keyId: string, o: { validFrom?: string | null; validUntil?: string | null }): TrustStore {
+  const k = findKey(store, keyId);
+  const e: TrustKey = { ...k };
+  if (o.validFrom !== undefined) {
+    if (o.validFrom === null) delete e.valid_from;
+    else e.valid_from = o.validFrom;
+  }
+  if (o.validUntil !== undefined) {
+    if (o.validUntil === null) delete e.valid_until;
+    else e.valid_until = o.validUntil;
+  }
+  const from = parseTime(e.valid_from, 'valid_from');
+  const until = parseTime(e.valid_until, 'valid_until');
+  if (from !== undefined && until !== undefined && until <= from) throw new Error('valid_until must be after valid_from');
+  return nextVersion(store, { keys: store.keys.map((x) => (x === k ? e : x)) });
 }
 
 /**
@@ -134,7 +196,7 @@ export function revokeKey(store: TrustStore, keyId: string, reason: string, at: 
     at = atMs < was ? at : k.revoked_at;
   }
   const compromised = o.compromised === true || k.compromised === true;
-  return { ...store, keys: store.keys.map((e) => (e === k ? { ...e, revoked_at: at, revocation_reason: reason, ...(compromised ? { compromised: true } : {}) } : e)) };
+  return nextVersion(store, { keys: store.keys.map((e) => (e === k ? { ...e, revoked_at: at, revocation_reason: reason, ...(compromised ? { compromised: true } : {}) } : e)) });
 }
 
 function statementBytes(s: RotationStatement): Uint8Array {
@@ -166,11 +228,22 @@ export function rotateKey(store: TrustStore, keyId: string, oldSigner: Signer, n
   const bytes = statementBytes(statement);
   const rotation: Rotation = { statement, signatures: { old: toBase64url(oldSigner.sign(bytes)), new: toBase64url(newSigner.sign(bytes)) } };
   const keys = store.keys.map((e) => (e === old ? { ...e, valid_until: now } : e));
-  return { store: { ...store, keys: [...keys, key], rotations: [...(store.rotations ?? []), rotation] }, key, rotation };
+  return { store: nextVersion(store, { keys: [...keys, key], rotations: [...(store.rotations ?? []), rotation] }), key, rotation };
 }
 
-/** Problems found when the store checks itself; empty when every rotation statement holds. */
+/** Problems of the store's root signatures (unsigned, under-signed, tampered, broken root rotations). */
+export function storeSignatureProblems(store: TrustStore): string[] {
+  if (store.runsafe_trust === 1) return ['the store is format 1, which is not signed: migrate it with runsafe trust init --from'];
+  return verifyStoreSignatures(store).problems;
+}
+
+/** Every problem found when the store checks itself: key rotation statements, then root signatures. */
 export function verifyTrustStore(store: TrustStore): string[] {
+  return [...rotationProblems(store), ...storeSignatureProblems(store)];
+}
+
+/** Problems of the key rotation statements; empty when every one holds. */
+export function rotationProblems(store: TrustStore): string[] {
   const problems: string[] = [];
   (store.rotations ?? []).forEach((rot, i) => {
     const where = `rotations[${i}]`;

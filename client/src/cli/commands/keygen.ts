@@ -12,7 +12,7 @@ Creates a new Ed25519 private key: a random 32-byte seed written as base64url
 overwritten. The private key is never printed; the public key and key id are.
 
 Add the public key to a trust store with:
-  runsafe trust add trust.yaml --public-key <public key> --name <identity> --role approver
+  runsafe trust add trust.yaml --public-key <public key> --name <identity> --role approver --root-key root.key
 
 Exit codes: 0 created, 2 usage error or the file exists / cannot be written.
 `;

@@ -5,7 +5,8 @@ import { parse, useColor } from '../args';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from '../command';
 import { readSigner } from '../../node/key-file';
 import { checkRunbookApproval } from '../../node/approval-file';
-import { loadTrust } from '../../node/trust-file';
+import { trustFromOptions, TRUST_OPTIONS } from '../trust-options';
+import type { KeyLookup } from '../../signing/trust-index';
 import type { Signer } from '../../signing/keys';
 import { TerminalUi } from '../../runner/terminal-ui';
 import { runSession, type SessionOptions } from '../../runner/session';
@@ -48,6 +49,7 @@ Options:
                              that many valid approver signatures over its bytes)
                              and for the closing check of the transcript, which
                              is then exactly runsafe verify --trust FILE
+      --allow-unsigned-store load an unsigned trust store (demos only; reported)
       --operator NAME        who runs it (default $RUNSAFE_OPERATOR or user@host)
       --workspace DIR        where .runsafe/ lives (default: current folder)
       --non-interactive      never prompt, even on a terminal
@@ -86,7 +88,7 @@ export const runCommand: Command = {
       transcript: { type: 'string' },
       key: { type: 'string' },
       'key-env': { type: 'string' },
-      trust: { type: 'string' },
+      ...TRUST_OPTIONS,
       operator: { type: 'string' },
       workspace: { type: 'string' },
       'non-interactive': { type: 'boolean' },
@@ -115,10 +117,10 @@ export const runCommand: Command = {
 
     // The approval gate checks <runbook>.sig against this trust store (only when the policy asks).
     let verifyApproval: SessionOptions['verifyApproval'];
-    let keys: ReturnType<typeof loadTrust>['keys'] | undefined;
+    let keys: KeyLookup | undefined;
     if (values.trust !== undefined) {
       try {
-        keys = loadTrust(resolve(io.cwd, values.trust as string)).keys;
+        keys = trustFromOptions({ ...values, trust: resolve(io.cwd, values.trust as string) }, io, 'run', workspace)!.keys;
       } catch (err) {
         io.stderr.write(`runsafe run: ${(err as Error).message}\n`);
         return EXIT_USAGE;

@@ -1,6 +1,6 @@
 // `runsafe sign <runbook>`: approve a runbook's exact bytes into the detached `<runbook>.sig` file.
 import { signRunbookFile } from '../../node/approval-file';
-import { loadTrust } from '../../node/trust-file';
+import { trustFromOptions, TRUST_OPTIONS } from '../trust-options';
 import { keyStateAt } from '../../signing/trust-index';
 import { parse } from '../args';
 import { EXIT_OK, UsageError, type Command } from '../command';
@@ -36,7 +36,7 @@ export const signCommand: Command = {
       key: { type: 'string' },
       'key-env': { type: 'string' },
       name: { type: 'string' },
-      trust: { type: 'string' },
+      ...TRUST_OPTIONS,
       format: { type: 'string', default: 'text' },
     });
     const format = formatOption(values.format);
@@ -46,7 +46,7 @@ export const signCommand: Command = {
     let identity = signer.keyId;
     if (values.trust !== undefined) {
       const trust = values.trust as string;
-      const key = loadTrust(trust).keys.byKeyId(signer.keyId);
+      const key = trustFromOptions(values, io, 'sign')!.keys.byKeyId(signer.keyId);
       if (!key) throw new Error(`key ${signer.keyId} is not in ${trust}: add it (runsafe trust add) before approving with it`);
       if (name !== undefined && name !== key.entry.identity) throw new Error(`key ${signer.keyId} belongs to '${key.entry.identity}' in ${trust}, not '${name}': an approval cannot claim another identity`);
       if (!key.entry.roles.includes('approver')) throw new Error(`key ${signer.keyId} (${key.entry.identity}) lacks the approver role in ${trust} (roles: ${key.entry.roles.join(', ')}): its approval would not count`);

@@ -3,13 +3,13 @@ import { writeFileSync } from 'node:fs';
 import { TRANSCRIPT_MAPPING } from '../../signing/chain-mapping';
 import { renderAttestation } from '../../signing/attestation';
 import { createKeyLookup } from '../../signing/trust-index';
-import { loadTrust } from '../../node/trust-file';
+import { trustFromOptions, TRUST_OPTIONS } from '../trust-options';
 import { verifyFile } from '../../node/verify-file';
 import { readLines } from '../../node/line-reader';
 import { parse } from '../args';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type Command } from '../command';
 
-const help = `Usage: runsafe transcript summary <transcript> [--trust <trust-file>] [--out <file.md>]
+const help = `Usage: runsafe transcript summary <transcript> [--trust <trust-file> [--allow-unsigned-store]] [--out <file.md>]
 
 Verifies the transcript and renders the attestation the reference runbooks ask
 operators to file (for example docs/ops/attestation-log/YYYY-MM-DD-….md): date
@@ -25,11 +25,11 @@ export const transcriptCommand: Command = {
   name: 'transcript',
   help,
   async run(argv, io) {
-    const { values, positionals } = parse(argv, { trust: { type: 'string' }, out: { type: 'string', short: 'o' } });
+    const { values, positionals } = parse(argv, { ...TRUST_OPTIONS, out: { type: 'string', short: 'o' } });
     const [action, file, ...extra] = positionals;
     if (action !== 'summary') throw new UsageError(`expected 'summary', got ${action === undefined ? 'nothing' : `'${action}'`}`);
     if (!file || extra.length) throw new UsageError('give exactly one transcript file');
-    const trust = values.trust ? loadTrust(values.trust as string) : undefined;
+    const trust = trustFromOptions(values, io, 'transcript');
     const report = await verifyFile(file, { mapping: TRANSCRIPT_MAPPING, keys: trust?.keys ?? createKeyLookup([]) });
     // Second pass for the content: output records are skipped so memory stays small.
     const records: Record<string, unknown>[] = [];

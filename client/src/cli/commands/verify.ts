@@ -5,14 +5,14 @@ import { DEFAULT_CHAIN_MAPPING, parseChainMapping, TRANSCRIPT_MAPPING, type Chai
 import { createKeyLookup, type KeyLookup } from '../../signing/trust-index';
 import type { VerificationReport } from '../../signing/verifier';
 import { checkRunbookApproval } from '../../node/approval-file';
-import { loadTrust } from '../../node/trust-file';
+import { trustFromOptions, TRUST_OPTIONS } from '../trust-options';
 import { verifyFile } from '../../node/verify-file';
 import { parse } from '../args';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo, type Command } from '../command';
 import { formatOption, writeJson } from '../key-options';
 import { detectKind, type VerifyKind } from '../verify-kind';
 
-const help = `Usage: runsafe verify <file> [--trust <trust-file>] [--kind runbook|transcript|chain]
+const help = `Usage: runsafe verify <file> [--trust <trust-file> [--allow-unsigned-store]] [--kind runbook|transcript|chain]
                       [--mapping <file>] [--strict] [--quarantine <file>]
                       [--required <n>] [--expect-count <n>] [--expect-head <hash>]
                       [--allow-unterminated] [--allow-unsigned] [--allow-no-domain-separation]
@@ -48,9 +48,13 @@ Findings carry the index (0-based record number) and id of each failing record:
   --expect-count/--expect-head  chains: detect truncation against the count or
                        last-record hash recorded when the chain was exported
 
+The trust store must be signed by its root keys (runsafe trust init) and not
+older than the newest version seen here (.runsafe/trust-pins.json);
+--allow-unsigned-store loads an unsigned one for demos, with a warning.
+
 Exit codes: 0 verified; 1 verification failed (including an unterminated or
 unsigned transcript unless allowed); 2 usage or I/O error (also a trust store
-that fails its own checks).
+that fails its own checks: unsigned, under-signed, tampered, rolled back).
 `;
 
 function readMapping(path: string, allowNoDomainSeparation: boolean): ChainMapping {
@@ -124,7 +128,7 @@ export const verifyCommand: Command = {
   help,
   async run(argv, io) {
     const { values, positionals } = parse(argv, {
-      trust: { type: 'string' },
+      ...TRUST_OPTIONS,
       kind: { type: 'string' },
       mapping: { type: 'string' },
       strict: { type: 'boolean', default: false },
@@ -141,7 +145,7 @@ export const verifyCommand: Command = {
     if (positionals.length !== 1) throw new UsageError('give exactly one file to verify');
     if (values.kind !== undefined && !['runbook', 'transcript', 'chain'].includes(values.kind as string)) throw new UsageError('--kind must be runbook, transcript or chain');
     const detected = values.kind ? { kind: values.kind as VerifyKind, path: positionals[0]! } : detectKind(positionals[0]!);
-    const trust = values.trust ? loadTrust(values.trust as string) : undefined;
+    const trust = trustFromOptions(values, io, 'verify');
     const keys = trust?.keys ?? createKeyLookup([]);
     const identities = Object.fromEntries((trust?.store.keys ?? []).map((k) => [k.key_id, k.identity]));
     if (!trust) io.stderr.write('runsafe verify: no --trust given: no signature can be trusted\n');
