@@ -48,7 +48,8 @@ test('keygen writes a 0600 key, prints only the public key and id, never overwri
   assert.match(seed, /^[A-Za-z0-9_-]{43}$/);
   const r = runsafe(['keygen', '--out', 'alice.key']);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /EEXIST/);
+  assert.match(r.stderr, /already exists \(choose another path or remove it first\)/);
+  assert.doesNotMatch(r.stderr, /EEXIST/);
   assert.equal(readFileSync(at('alice.key'), 'utf8').trim(), seed);
   const text = runsafe(['keygen', '--out', 'x.key']);
   assert.equal(text.code, 0);

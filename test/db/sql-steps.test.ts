@@ -156,5 +156,5 @@ test('expect on rows: rows: 0, a column value, a JSON column\'s field; a failed 
       rows: 0
 `);
   assert.equal(bad.status, 1);
-  assert.match(bad.stdout, /rows = 0: rows was 2/);
+  assert.match(bad.stdout, /expected rows = 0, got 2/);
 });

@@ -1,7 +1,7 @@
 // Expect checks, input validation and resolution, typed confirmation, retry and wait.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkExpect } from '../../client/src/runner/expect';
+import { checkExpect, describeFailure } from '../../client/src/runner/expect';
 import { resolveInputs, validateInput, parseInputFlags } from '../../client/src/runner/inputs';
 import { confirmStep } from '../../client/src/runner/confirm';
 import { withRetry } from '../../client/src/runner/retry';
@@ -20,7 +20,9 @@ test('expect: exit codes, text checks (contains, matches, empty, negations), JSO
   assert.deepEqual(failed(checkExpect({ stderr: { not_contains: 'warn', empty: true } }, observed)), ['stderr does not contain "warn"', 'stderr is empty']);
   assert.deepEqual(failed(checkExpect({ stdout: { not_matches: 'count', matches: '(' } }, observed)), ['stdout matches /(/', 'stdout does not match /count/']);
   const json = checkExpect({ json: { status: 'fail', 'items.5.id': { exists: true }, count: { gt: 3, matches: '^3$' }, gone: { exists: false }, 'items.0.id': { not: 'k1' } } }, observed).filter((r) => !r.ok);
-  assert.deepEqual(json.map((r) => `${r.check} | ${r.detail}`), ['json status = "fail" | status was "pass"', 'json items.5.id exists | items.5.id was missing', 'json count > 3 | count was 3', 'json count matches /^3$/ | count was 3']);
+  // A failed check reads as what happened: expected …, got ….
+  assert.deepEqual(json.map(describeFailure), ['expected json status = "fail", got "pass"', 'expected json items.5.id exists, got missing', 'expected json count > 3, got 3', 'expected json count matches /^3$/, got 3']);
+  assert.equal(describeFailure(checkExpect({ exit: [0] }, { exitCode: 3, stdout: '', stderr: '' })[0]!), 'expected exit 0, got 3');
   assert.match(checkExpect({ json: { a: 1 } }, { exitCode: 0, stdout: 'not json', stderr: '' })[1]!.detail!, /not JSON/);
   // No spec: success means exit 0; a killed process never passes.
   assert.deepEqual(failed(checkExpect(undefined, { exitCode: undefined, stdout: '', stderr: '' })), ['exit 0']);

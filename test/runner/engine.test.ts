@@ -75,7 +75,7 @@ test('failure stops the run and offers rollbacks: failed step first, then earlie
   assert.deepEqual(r.events.filter((e) => e.type === 'rollback-choice').map((e) => (e.type === 'rollback-choice' ? [e.stepId, e.choice, e.by] : [])), [['undo-two', 'skip', 'operator'], ['undo-one', 'run', 'operator']]);
   assert.deepEqual(r.states(), ['one:passed', 'two:failed', 'undo-two:skipped', 'undo-one:passed']);
   const failed = out.summary.find((s) => s.id === 'two')!;
-  assert.match(failed.detail!, /exit 0: exit code was 3/);
+  assert.match(failed.detail!, /expected exit 0, got 3/);
   assert.equal(out.summary.find((s) => s.id === 'three')!.state, 'pending');
   // Abort stops offering further rollbacks; non-interactive default is to skip them, recorded as policy.
   const r2 = recorder({ rollback: async () => 'abort' });

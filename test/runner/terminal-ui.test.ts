@@ -50,13 +50,13 @@ test('summary table and pseudoterminal line endings', () => {
     durationMs: 2500,
     summary: [
       { id: 'gen', title: 'Gen', kind: 'run', state: 'passed', attempts: 1, durationMs: 1200 },
-      { id: 'set', title: 'Set', kind: 'run', state: 'failed', attempts: 3, durationMs: 300, detail: 'exit 0: exit code was 1' },
+      { id: 'set', title: 'Set', kind: 'run', state: 'failed', attempts: 3, durationMs: 300, detail: 'expected exit 0, got 1' },
     ],
   });
   const text = out();
   assert.ok(!/[^\r]\n/.test(text), 'every newline is \\r\\n');
   const lines = text.split('\r\n');
   assert.ok(lines.some((l) => /^gen\s+run\s+passed\s+1\s+1s$/.test(l)), text);
-  assert.ok(lines.some((l) => /^set\s+run\s+failed\s+3\s+300ms\s+exit 0: exit code was 1$/.test(l)));
+  assert.ok(lines.some((l) => /^set\s+run\s+failed\s+3\s+300ms\s+expected exit 0, got 1$/.test(l)));
   assert.ok(lines.includes('Result: failed in 3s'));
 });

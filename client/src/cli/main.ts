@@ -3,6 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { commands } from './commands/index';
 import { UsageError, EXIT_USAGE, type CliIo } from './command';
 import { version } from '../../../package.json';
+import { describeFileError, reasons } from '../node/file-errors';
 
 function topHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -48,7 +49,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`runsafe ${command.name}: ${err.message}\nRun 'runsafe ${command.name} --help' for usage.\n`);
       return EXIT_USAGE;
     }
-    const message = err instanceof Error ? err.message : String(err);
+    // A file-system error that reached here is said in words (never "EACCES: permission denied, open …").
+    const message = describeFileError(err) ?? (err instanceof Error ? err.message : String(err));
     io.stderr.write(`runsafe ${command.name}: ${message}\n`);
     return EXIT_USAGE;
   }
@@ -58,6 +60,15 @@ if (require.main === module) {
   // The bash grammar's wasm compiles with the baseline compiler only: a CLI run is short, and the
   // optimising compile V8 would otherwise start (and finish before exit) cost about 60% of a cold lint.
   setFlagsFromString('--liftoff-only');
+  // A reader that went away (`runsafe verify … | head`) ends the output, quietly: no EPIPE stack.
+  // Commands that must react (run cancels) listen for it themselves.
+  for (const [stream, name] of [[process.stdout, 'standard output'], [process.stderr, 'standard error']] as const) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') return;
+      if (stream === process.stdout) process.stderr.write(`runsafe: cannot write to ${name}: ${reasons[err.code ?? ''] ?? err.code ?? 'error'}\n`);
+      process.exitCode = EXIT_USAGE;
+    });
+  }
   const io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env };
   main(process.argv.slice(2), io).then(
     (code) => {

@@ -1,17 +1,12 @@
-// Finds runbook files: explicit paths as given, folders searched for *.runbook.yaml|yml.
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+// Finds runbook files: explicit paths as given, folders searched for *.runbook.yaml|yml (.gitignore and .runsafeignore honoured).
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { reasons } from './file-errors';
+
+export { reasons };
 
 export const runbookPattern = /\.runbook\.ya?ml$/;
-
-/** Plain words for the errors users meet when a path is wrong. */
-export const reasons: Record<string, string> = {
-  ENOENT: 'no such file or directory',
-  ENOTDIR: 'not a directory',
-  EACCES: 'permission denied',
-  EISDIR: 'is a directory',
-  ELOOP: 'too many symbolic links',
-};
 
 /** Folders never worth descending into when looking for runbooks. */
 const skipped = new Set(['node_modules', '.git', '.runsafe', 'out', 'build', '.cache']);
@@ -22,13 +17,42 @@ export interface FoundFiles {
   missing: { path: string; reason: string }[];
 }
 
-function walk(dir: string, out: string[]): void {
+/** The ignore files honoured while searching a folder, each relative to the folder holding it. */
+export const ignoreFiles = ['.gitignore', '.runsafeignore'];
+
+interface IgnoreRules {
+  base: string;
+  rules: Ignore;
+}
+
+function rulesIn(dir: string): IgnoreRules[] {
+  const out: IgnoreRules[] = [];
+  for (const name of ignoreFiles) {
+    let text: string;
+    try {
+      text = readFileSync(join(dir, name), 'utf8');
+    } catch {
+      continue;
+    }
+    out.push({ base: dir, rules: ignore().add(text) });
+  }
+  return out;
+}
+
+const ignored = (rules: IgnoreRules[], path: string, isDir: boolean) =>
+  rules.some((r) => {
+    const rel = relative(r.base, path);
+    return rel !== '' && !rel.startsWith('..') && r.rules.ignores(isDir ? `${rel}/` : rel);
+  });
+
+function walk(dir: string, out: string[], inherited: IgnoreRules[]): void {
   let names: string[];
   try {
     names = readdirSync(dir).sort();
   } catch {
     return;
   }
+  const rules = [...inherited, ...rulesIn(dir)];
   for (const name of names) {
     if (skipped.has(name)) continue;
     const p = join(dir, name);
@@ -38,12 +62,16 @@ function walk(dir: string, out: string[]): void {
     } catch {
       continue;
     }
-    if (st.isDirectory()) walk(p, out);
+    if (ignored(rules, p, st.isDirectory())) continue;
+    if (st.isDirectory()) walk(p, out, rules);
     else if (runbookPattern.test(name)) out.push(p);
   }
 }
 
-/** Expands the given paths: files are kept whatever their name, folders are searched. */
+/**
+ * Expands the given paths: files are kept whatever their name, folders are searched, skipping what
+ * the .gitignore and .runsafeignore files inside them ignore (gitignore syntax, per folder).
+ */
 export function findRunbooks(paths: string[]): FoundFiles {
   const files: string[] = [];
   const missing: FoundFiles['missing'] = [];
@@ -56,7 +84,7 @@ export function findRunbooks(paths: string[]): FoundFiles {
       missing.push({ path: p, reason: reasons[code ?? ''] ?? String(code ?? err) });
       continue;
     }
-    if (st.isDirectory()) walk(p, files);
+    if (st.isDirectory()) walk(p, files, []);
     else files.push(p);
   }
   return { files: [...new Set(files)], missing };

@@ -3,7 +3,7 @@ import type { RunEvent, RunnerHost, RunStatus, StepState, SummaryRow, RollbackCh
 import type { Condition, Plan, PlanStep } from './plan-types';
 import { Masker, UnmaskableSecretError } from './masker';
 import { runProcess, type ProcessResult } from './process';
-import { checkExpect, parseJsonOutput, readPath, type CheckResult } from './expect';
+import { checkExpect, describeFailure, parseJsonOutput, readPath, type CheckResult } from './expect';
 import { sleep, withRetry } from './retry';
 import { waitUntil } from './wait';
 import { confirmStep } from './confirm';
@@ -238,7 +238,7 @@ export class Engine {
       return false;
     }
     if (failedCheck) {
-      this.setState(step, result.timedOut ? 'timed-out' : 'failed', { attempt: tries, detail: `${failedCheck.check}: ${failedCheck.detail ?? 'failed'}` });
+      this.setState(step, result.timedOut ? 'timed-out' : 'failed', { attempt: tries, detail: describeFailure(failedCheck) });
       return false;
     }
     const captureProblem = this.capture(step, result);
@@ -297,7 +297,7 @@ export class Engine {
         lastResult = r.result;
         const failed = r.checks.find((c) => !c.ok);
         const progress = this.progressOf(step, r.result.stdout);
-        const detail = `${progress !== undefined ? `${progress}; ` : ''}${failed ? `${failed.check}: ${failed.detail ?? ''}` : 'condition met'}`;
+        const detail = `${progress !== undefined ? `${progress}; ` : ''}${failed ? describeFailure(failed) : 'condition met'}`;
         return { ok: !failed, detail, final: r.result.cancelled || r.result.spawnError !== undefined };
       },
       onProgress: (p) =>

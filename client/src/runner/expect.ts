@@ -8,8 +8,18 @@ export interface CheckResult {
   /** What was checked, e.g. `exit`, `stdout contains "status=pass"`, `json status`. */
   check: string;
   ok: boolean;
-  /** Why it failed, short enough for a terminal line; never holds secret values (callers mask). */
+  /** What was seen instead (`got 3`), short enough for a terminal line; never holds secret values (callers mask). */
   detail?: string;
+}
+
+/**
+ * A failed check as what happened: `expected exit 0, got 3`; the terminal, step details and the
+ * transcript say it alike. Failures that are not an expectation (a timeout, a cancel, psql's
+ * error) keep their own words: `timeout: timed out after 5s; …`.
+ */
+export function describeFailure(c: CheckResult): string {
+  if (c.detail === undefined) return `expected ${c.check}, but it did not hold`;
+  return /^(got|but) /.test(c.detail) ? `expected ${c.check}, ${c.detail}` : `${c.check}: ${c.detail}`;
 }
 
 export interface Observed {
@@ -62,24 +72,24 @@ function regex(pattern: string): RegExp | string {
   try {
     return new RegExp(pattern, 'm');
   } catch (err) {
-    return `invalid regular expression: ${(err as Error).message}`;
+    return `but the pattern is not a valid regular expression: ${(err as Error).message}`;
   }
 }
 
 /** The checks of one stream: contains / not_contains / matches / not_matches / empty. */
 function textChecks(stream: 'stdout' | 'stderr', check: TextCheck, text: string): CheckResult[] {
   const out: CheckResult[] = [];
-  if (check.contains !== undefined) out.push({ check: `${stream} contains ${JSON.stringify(check.contains)}`, ok: text.includes(check.contains), detail: `not found in ${stream}` });
-  if (check.not_contains !== undefined) out.push({ check: `${stream} does not contain ${JSON.stringify(check.not_contains)}`, ok: !text.includes(check.not_contains), detail: `found in ${stream}` });
+  if (check.contains !== undefined) out.push({ check: `${stream} contains ${JSON.stringify(check.contains)}`, ok: text.includes(check.contains), detail: `but it is not in ${stream}` });
+  if (check.not_contains !== undefined) out.push({ check: `${stream} does not contain ${JSON.stringify(check.not_contains)}`, ok: !text.includes(check.not_contains), detail: `but it is in ${stream}` });
   for (const [key, negate] of [['matches', false], ['not_matches', true]] as const) {
     const pattern = check[key];
     if (pattern === undefined) continue;
     const re = regex(pattern);
     const label = `${stream} ${negate ? 'does not match' : 'matches'} /${pattern}/`;
     if (typeof re === 'string') out.push({ check: label, ok: false, detail: re });
-    else out.push({ check: label, ok: re.test(text) !== negate, detail: negate ? `${stream} matched` : `${stream} did not match` });
+    else out.push({ check: label, ok: re.test(text) !== negate, detail: negate ? `but ${stream} matched` : `but ${stream} did not match` });
   }
-  if (check.empty !== undefined) out.push({ check: `${stream} is ${check.empty ? '' : 'not '}empty`, ok: (text.trim() === '') === check.empty, detail: `${stream} was ${text.trim() === '' ? '' : 'not '}empty` });
+  if (check.empty !== undefined) out.push({ check: `${stream} is ${check.empty ? '' : 'not '}empty`, ok: (text.trim() === '') === check.empty, detail: `but ${stream} was ${text.trim() === '' ? '' : 'not '}empty` });
   return out;
 }
 
@@ -87,7 +97,7 @@ function textChecks(stream: 'stdout' | 'stderr', check: TextCheck, text: string)
 function jsonCheck(path: string, want: JsonCheck, doc: unknown): CheckResult[] {
   const got = readPath(doc, path);
   const is = got.found ? short(got.value) : 'missing';
-  const detail = `${path} was ${is}`;
+  const detail = `got ${is}`;
   if (want === null || typeof want !== 'object') {
     return [{ check: `json ${path} = ${short(want)}`, ok: got.found && sameJson(got.value, want), detail }];
   }
@@ -121,7 +131,7 @@ export function checkExpect(spec: ExpectSpec | undefined, observed: Observed): C
     {
       check: `exit ${accepted.join(' or ')}`,
       ok: observed.exitCode !== undefined && accepted.includes(observed.exitCode),
-      detail: observed.exitCode === undefined ? 'the process did not exit normally' : `exit code was ${observed.exitCode}`,
+      detail: observed.exitCode === undefined ? 'but the process did not exit normally' : `got ${observed.exitCode}`,
     },
   ];
   if (spec?.stdout) results.push(...textChecks('stdout', spec.stdout, observed.stdout));
@@ -130,8 +140,14 @@ export function checkExpect(spec: ExpectSpec | undefined, observed: Observed): C
     const parsed = parseJsonOutput(observed.stdout);
     for (const [path, want] of Object.entries(spec.json)) {
       if (parsed.ok) results.push(...jsonCheck(path, want, parsed.value));
-      else results.push({ check: `json ${path}`, ok: false, detail: `stdout is not JSON (${parsed.error})` });
+      else results.push({ check: `json ${path}`, ok: false, detail: `but stdout is not JSON (${parsed.error})` });
     }
   }
   return results.map((r) => (r.ok ? { check: r.check, ok: true } : r));
+}
+
+/** The words of every check `spec` makes, as a run reports them: the dry run shows these. */
+export function checkLabels(spec: ExpectSpec | undefined): string[] {
+  // Labels never depend on what was observed; '{}' only lets each JSON comparison name itself.
+  return checkExpect(spec, { exitCode: 0, stdout: '{}', stderr: '' }).map((c) => c.check);
 }

@@ -75,6 +75,8 @@ export interface ResolvedInputs {
   values: Map<string, { value: string; source: InputSource; secret: boolean }>;
   /** Secret inputs a step captures later: not needed before the run starts. */
   deferred: string[];
+  /** Inputs with no value from any source (an error too, unless `allowMissing`). */
+  missing: string[];
   errors: string[];
 }
 
@@ -87,6 +89,8 @@ export interface ResolveOptions {
   captured: Set<string>;
   /** Asks the operator (hidden for secrets); absent in a non-interactive run. */
   ask?: (decl: InputDecl) => Promise<string | undefined>;
+  /** A dry run: an input with no value is listed in `missing`, not refused (a real run would ask). */
+  allowMissing?: boolean;
 }
 
 /**
@@ -97,6 +101,7 @@ export async function resolveInputs(o: ResolveOptions): Promise<ResolvedInputs> 
   const values: ResolvedInputs['values'] = new Map();
   const errors: string[] = [];
   const deferred: string[] = [];
+  const missing: string[] = [];
   const known = new Set(o.decls.map((d) => d.name));
   for (const name of o.flags.keys()) if (!known.has(name)) errors.push(`--input ${name}: the runbook declares no input of that name`);
   for (const decl of o.decls) {
@@ -131,6 +136,8 @@ export async function resolveInputs(o: ResolveOptions): Promise<ResolvedInputs> 
     if (value === undefined && decl.default !== undefined && !secret) [value, source] = [String(decl.default), 'default'];
     if ((value === undefined || source === undefined) && decl.required === false) continue;
     if (value === undefined || source === undefined) {
+      missing.push(decl.name);
+      if (o.allowMissing) continue;
       errors.push(
         secret
           ? `${decl.name} is a secret with no value: export ${decl.name} in the environment, or run interactively to be asked`
@@ -142,5 +149,5 @@ export async function resolveInputs(o: ResolveOptions): Promise<ResolvedInputs> 
     if (problem) errors.push(problem);
     else values.set(decl.name, { value, source, secret });
   }
-  return { values, deferred, errors };
+  return { values, deferred, missing, errors };
 }

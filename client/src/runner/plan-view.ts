@@ -1,23 +1,11 @@
 // The dry-run view of a plan: every step, what it needs, whether it is dangerous, its checks and its rollback.
 import { formatDuration } from '../../../server/src/language/duration';
-import type { ExpectSpec } from './expect';
+import { checkLabels, type ExpectSpec } from './expect';
 import type { Plan, PlanStep, Condition } from './plan-types';
 
-/** One line per check a step's `expect` will make. */
+/** One line per check a step's `expect` will make, in the words the run reports them. */
 export function describeExpect(e: ExpectSpec | undefined, kind: PlanStep['kind']): string[] {
-  if (kind === 'manual') return [];
-  const out = [`exit ${(e?.exit?.length ? e.exit : [0]).join(' or ')}`];
-  for (const stream of ['stdout', 'stderr'] as const) {
-    const c = e?.[stream];
-    if (!c) continue;
-    if (c.contains !== undefined) out.push(`${stream} contains ${JSON.stringify(c.contains)}`);
-    if (c.not_contains !== undefined) out.push(`${stream} does not contain ${JSON.stringify(c.not_contains)}`);
-    if (c.matches !== undefined) out.push(`${stream} matches /${c.matches}/`);
-    if (c.not_matches !== undefined) out.push(`${stream} does not match /${c.not_matches}/`);
-    if (c.empty !== undefined) out.push(`${stream} is ${c.empty ? '' : 'not '}empty`);
-  }
-  for (const [path, want] of Object.entries(e?.json ?? {})) out.push(`json ${path} ${want !== null && typeof want === 'object' ? JSON.stringify(want) : `= ${JSON.stringify(want)}`}`);
-  return out;
+  return kind === 'manual' ? [] : checkLabels(e);
 }
 
 /** A `when` condition in words (the plan view, condition events). */

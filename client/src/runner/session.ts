@@ -5,6 +5,7 @@ import { hostname, userInfo } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { lintRunbook, type LintOptions } from '../../../server/src/lint';
 import { initShellFromDisk } from '../../../server/src/shell-wasm';
+import { describeFileError, unreadable } from '../node/file-errors';
 import { findWorkspaceConfig, readWorkspacePolicy } from '../node/workspace-policy';
 import { LineIndex, type Problem } from '../../../server/src/language/index';
 import type { Json } from '../signing/jcs';
@@ -166,7 +167,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     const config = findWorkspaceConfig(o.workspace);
     planned = planFile(path, config ? { workspacePolicy: readWorkspacePolicy(config) } : {});
   } catch (err) {
-    host.emit({ type: 'message', level: 'error', text: `cannot read ${shown}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+    host.emit({ type: 'message', level: 'error', text: unreadable(shown, err) });
     return finish('refused');
   }
   const { plan, text, bytes, errors } = planned;
@@ -193,8 +194,20 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     gate('lint', false, `the plan cannot run:\n  ${plan.problems.join('\n  ')}`);
     return finish('refused', { plan });
   }
-  // A dry run stops after the gates that need no operator: the caller shows the plan.
-  if (o.dryRun) return { status: 'passed', plan };
+  // A dry run stops after the gates that need no operator (the caller shows the plan), but checks
+  // the --input values as a real run does and says what it would refuse.
+  if (o.dryRun) {
+    const flags = parseInputFlags(o.inputFlags ?? []);
+    const captured = new Set([...plan.preconditions, ...plan.steps].flatMap((s) => (s.capture ? [s.capture.into] : [])));
+    const dry = await resolveInputs({ decls: plan.inputs, flags: flags.values, env: o.env, captured, allowMissing: true });
+    const refused = [...flags.errors, ...dry.errors];
+    if (refused.length) {
+      gate('inputs', false, `a real run would refuse: ${refused.join('\n  ')}`);
+      return finish('refused', { plan });
+    }
+    gate('inputs', true, `${dry.values.size} input(s) valid${dry.missing.length ? `; a real run asks for ${dry.missing.join(', ')} (without a terminal it refuses)` : ''}`);
+    return { status: 'passed', plan };
+  }
 
   // Gate: approvals, when the runbook's policy requires them.
   const required = planned.approvalsRequired;
@@ -271,7 +284,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   try {
     lock = acquireLock(lockPath(o.workspace, plan.runbook.id, path), plan.runbook.id, now);
   } catch (err) {
-    gate('lock', false, err instanceof LockHeldError ? err.message : `cannot take the run lock: ${(err as Error).message}`);
+    gate('lock', false, err instanceof LockHeldError ? err.message : `cannot take the run lock: ${describeFileError(err) ?? (err as Error).message}`);
     return finish('refused', { plan });
   }
   gate('lock', true, lock.recovered ? `recovered a stale lock of pid ${lock.recovered.pid} (that run died)` : 'no other run of this runbook');
@@ -293,7 +306,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     });
   } catch (err) {
     lock.release();
-    host.emit({ type: 'message', level: 'error', text: `cannot create the transcript ${transcriptPath}: ${(err as Error).message}` });
+    host.emit({ type: 'message', level: 'error', text: `cannot create the transcript: ${describeFileError(err) ?? `${transcriptPath}: ${(err as Error).message}`}` });
     return finish('refused', { plan });
   }
 

@@ -2,6 +2,7 @@
 // Used by `runsafe run` over stdout/stdin and by the VS Code guarded terminal over a Pseudoterminal.
 import type { RunEvent, RunnerHost, RunnerPrompts, SummaryRow, StepState, ManualAnswer, RollbackChoice } from './events';
 import { LineEditor } from './line-editor';
+import { describeFailure } from './expect';
 import { formatDuration } from '../../../server/src/language/duration';
 
 export interface TerminalUiOptions {
@@ -210,7 +211,7 @@ export class TerminalUi implements RunnerHost {
         break;
       case 'check':
         this.endOutput(e.stepId);
-        this.line(`  ${e.ok ? this.paint('green', '✓') : this.paint('red', '✗')} ${e.check}${!e.ok && e.detail ? this.paint('gray', ` (${e.detail})`) : ''}`);
+        this.line(`  ${e.ok ? `${this.paint('green', '✓')} ${e.check}` : `${this.paint('red', '✗')} ${describeFailure(e)}`}`);
         break;
       case 'retry':
         this.line(`  ${this.paint('yellow', '↻')} retrying: attempt ${e.attempt} of ${e.of} in ${formatDuration(e.delayMs)}`);

@@ -6,7 +6,7 @@ import { initShellFromDisk } from '../../../../server/src/shell-wasm';
 import { applySafeFixes } from '../../../../server/src/rules/apply-fixes';
 import { ruleSummary } from '../../../../server/src/rules/registry';
 import { findWorkspaceConfig, readWorkspacePolicy } from '../../node/workspace-policy';
-import { LineIndex } from '../../../../server/src/language/index';
+import { LineIndex, mapGet, nodeAt, type LNode, type Problem } from '../../../../server/src/language/index';
 import { docsUrl, languageCodes } from '../../../../server/src/language/docs';
 import { findRunbooks, reasons } from '../../node/runbook-files';
 import { parse, readAll, useColor } from '../args';
@@ -22,17 +22,19 @@ const help = `Usage: runsafe lint [options] [paths...]
 
 Checks runbooks against the Runsafe format (schema) and the safety rules.
 Paths may be files or folders; folders are searched for *.runbook.yaml and
-*.runbook.yml (skipping node_modules, .git and build output). With no path,
-the current folder is searched. Use - to read one runbook from stdin.
+*.runbook.yml, skipping node_modules, .git, build output and whatever the
+.gitignore and .runsafeignore files in them ignore. With no path, the
+current folder is searched. Use - to read one runbook from stdin.
 
 Options:
   -f, --format <fmt>       text (default), json, sarif (SARIF 2.1.0) or github
                            (GitHub Actions annotations)
   -q, --quiet              report errors only, not warnings or infos
-      --fix                apply the safe quick fixes (add confirm: true,
+      --fix                apply the safe quick fixes in place: misspelt keys
+                           first (comfirm -> confirm), then add confirm: true,
                            >/dev/null 2>&1 after heroku config:set,
-                           --force-with-lease) in place; every other byte
-                           stays as it was; the remaining findings are reported
+                           --force-with-lease; every other byte stays as it
+                           was; the remaining findings are reported
       --stdin-filename <p> the path to show for a runbook read from stdin
       --color, --no-color  force colours on or off (default: on for a TTY,
                            off when NO_COLOR is set)
@@ -48,13 +50,31 @@ and a caret under the exact characters.
 Exit codes:
   0  no error-level findings (warnings do not fail)
   1  at least one error-level finding
-  2  usage error, or a path that does not exist or cannot be read
+  2  usage error, a path that does not exist or cannot be read, or no
+     runbook found
 
 Examples:
   runsafe lint runbooks/
   runsafe lint --format sarif . > runsafe.sarif
   cat x.runbook.yaml | runsafe lint - --stdin-filename x.runbook.yaml
 `;
+
+/**
+ * Renames each unknown key the schema has a spelling suggestion for (`comfirm` -> `confirm`),
+ * unless its map already holds the suggested key (then a human decides which one is meant).
+ */
+function renameMisspeltKeys(text: string, problems: Problem[], root: LNode | null): { text: string; applied: number } {
+  const edits = problems.flatMap((p) => {
+    const { suggestion, path } = (p.data ?? {}) as { suggestion?: unknown; path?: unknown };
+    if (p.code !== 'schema-unknown-key' || typeof suggestion !== 'string' || !Array.isArray(path)) return [];
+    const map = nodeAt(root, path.slice(0, -1) as (string | number)[]);
+    if (map?.kind !== 'map' || mapGet(map, suggestion) !== undefined) return [];
+    return [{ span: p.span, newText: suggestion }];
+  });
+  let out = text;
+  for (const e of edits.sort((a, b) => b.span.start - a.span.start)) out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
+  return { text: out, applied: edits.length };
+}
 
 const formats = ['text', 'json', 'sarif', 'github'] as const;
 type Format = (typeof formats)[number];
@@ -89,11 +109,13 @@ export const lintCommand: Command = {
     const add = (path: string, bytes: Uint8Array, target?: string) => {
       let { parsed, problems } = lintRunbook(bytes, lintOptions);
       if (values.fix && target) {
-        const fixed = applySafeFixes(parsed.text, problems);
-        if (fixed.applied > 0 && fixed.text !== parsed.text) {
-          writeFileSync(target, fixed.text);
-          ({ parsed, problems } = lintRunbook(fixed.text, lintOptions));
+        const original = parsed.text;
+        // Misspelt keys first: once `comfirm` reads `confirm`, no rule adds a second `confirm` beside it.
+        for (const fix of [renameMisspeltKeys, applySafeFixes]) {
+          const fixed = fix(parsed.text, problems, parsed.root);
+          if (fixed.applied > 0 && fixed.text !== parsed.text) ({ parsed, problems } = lintRunbook(fixed.text, lintOptions));
         }
+        if (parsed.text !== original) writeFileSync(target, parsed.text);
       }
       const kept = values.quiet ? problems.filter((p) => p.severity === 'error') : problems;
       const file: FileReport = { path, text: parsed.text, lines: parsed.lines ?? new LineIndex(parsed.text), problems: kept };
@@ -118,14 +140,16 @@ export const lintCommand: Command = {
         add(display(f), bytes, f);
       }
       if (found.files.length === 0 && found.missing.length === 0) {
-        io.stderr.write(`runsafe lint: no runbooks (*.runbook.yaml, *.runbook.yml) found in ${paths.join(', ')}\n`);
+        // As ESLint does: a CI step pointed at the wrong folder must fail, not pass on nothing.
+        io.stderr.write(`runsafe lint: no runbooks (*.runbook.yaml, *.runbook.yml) found in ${paths.join(', ')}; check the path (.gitignore and .runsafeignore are honoured)\n`);
+        return EXIT_USAGE;
       }
     }
     const color = useColor(io.stdout, io.env, values['no-color'] ? false : (values.color as boolean | undefined));
     const out =
       format === 'json' ? formatJson(report, version) : format === 'sarif' ? formatSarif(report, version, codeInfo) : format === 'github' ? formatGithub(report) : formatText(report, { color });
     io.stdout.write(out);
-    if (format !== 'text') for (const u of report.unreadable) io.stderr.write(`runsafe lint: cannot read ${u.path}: ${u.reason}\n`);
+    for (const u of report.unreadable) io.stderr.write(`runsafe lint: cannot read ${u.path}: ${u.reason}\n`);
     if (report.unreadable.length) return EXIT_USAGE;
     return counts(report).errors > 0 ? EXIT_FINDINGS : EXIT_OK;
   },

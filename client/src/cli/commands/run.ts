@@ -1,5 +1,4 @@
 // `runsafe run`: a guarded run of a runbook in a shell (or its plan with --dry-run), ending with a verified transcript.
-import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parse, useColor } from '../args';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from '../command';
@@ -11,6 +10,8 @@ import type { Signer } from '../../signing/keys';
 import { TerminalUi } from '../../runner/terminal-ui';
 import { runSession, type SessionOptions } from '../../runner/session';
 import { formatPlan } from '../../runner/plan-view';
+import { parseInputFlags } from '../../runner/inputs';
+import { assertReadableFile, describeFileError, unreadable } from '../../node/file-errors';
 
 const help = `Usage: runsafe run [options] <runbook>
 
@@ -70,6 +71,11 @@ Examples:
   export NEW_DB_PASSWORD; runsafe run --non-interactive db.runbook.yaml
 `;
 
+/** A path as one shell word, quoted only when it needs to be. */
+function shellWord(p: string): string {
+  return /^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`;
+}
+
 function list(v: unknown): string[] {
   return Array.isArray(v) ? (v as string[]) : typeof v === 'string' ? [v] : [];
 }
@@ -100,17 +106,23 @@ export const runCommand: Command = {
     if (onFailure !== undefined && onFailure !== 'stop' && onFailure !== 'rollback') throw new UsageError(`--on-failure must be stop or rollback, not '${onFailure}'`);
     const workspace = resolve(io.cwd, (values.workspace as string | undefined) ?? '.');
     const path = resolve(io.cwd, positionals[0]!);
-    if (!existsSync(path) || !statSync(path).isFile()) {
-      io.stderr.write(`runsafe run: ${positionals[0]}: no such file\n`);
+    // An unreadable runbook is an I/O error (exit 2) in the words lint and verify use, dry run or not.
+    try {
+      assertReadableFile(path);
+    } catch (err) {
+      io.stderr.write(`runsafe run: ${unreadable(positionals[0]!, err)}\n`);
       return EXIT_USAGE;
     }
+    // A malformed --input is a usage error; whether its value is acceptable is the inputs gate's call.
+    const inputSyntax = parseInputFlags(list(values.input)).errors;
+    if (inputSyntax.length) throw new UsageError(inputSyntax.join('; '));
 
     let signer: Signer | undefined;
     if (values.key !== undefined || values['key-env'] !== undefined) {
       try {
         signer = readSigner({ file: values.key as string | undefined, env: values['key-env'] as string | undefined }, io.env);
       } catch (err) {
-        io.stderr.write(`runsafe run: ${(err as Error).message}\n`);
+        io.stderr.write(`runsafe run: ${describeFileError(err) ?? (err as Error).message}\n`);
         return EXIT_USAGE;
       }
     }
@@ -122,7 +134,7 @@ export const runCommand: Command = {
       try {
         keys = trustFromOptions({ ...values, trust: resolve(io.cwd, values.trust as string) }, io, 'run', workspace)!.keys;
       } catch (err) {
-        io.stderr.write(`runsafe run: ${(err as Error).message}\n`);
+        io.stderr.write(`runsafe run: ${describeFileError(err) ?? (err as Error).message}\n`);
         return EXIT_USAGE;
       }
       verifyApproval = async (file, bytes, required) => {
@@ -131,11 +143,6 @@ export const runCommand: Command = {
       };
     }
 
-    // A closed pipe (`runsafe run … | head`) must not crash the run: the steps and the
-    // transcript go on; only what is shown is lost.
-    const ignorePipeErrors = () => undefined;
-    io.stdout.on?.('error', ignorePipeErrors);
-
     const stdin = io.stdin as NodeJS.ReadStream;
     const interactive = !values['non-interactive'] && !values['dry-run'] && io.stdin.isTTY === true && io.stdout.isTTY === true;
     const color = useColor(io.stdout, io.env, values['no-color'] ? false : (values.color as boolean | undefined));
@@ -143,6 +150,13 @@ export const runCommand: Command = {
     // The first Ctrl+C cancels the run (its rollbacks are then offered); the next ends those too.
     const rollbackAbort = new AbortController();
     const interrupt = () => (abort.signal.aborted ? rollbackAbort.abort() : abort.abort());
+    // A closed stdout (`runsafe run … | head -3`) cancels the run, as Ctrl+C does: nobody sees the
+    // steps any more. The engine ends the step's process group, offers the rollbacks as
+    // --on-failure says and closes the transcript. (main.ts keeps later writes quiet.)
+    const onClosedStdout = (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') abort.abort();
+    };
+    io.stdout.on?.('error', onClosedStdout);
     const ui = new TerminalUi({
       write: (s) => io.stdout.write(s),
       color,
@@ -200,12 +214,14 @@ export const runCommand: Command = {
             : v.verdict === 'unsigned'
               ? `hash chain verified: ${v.records} records, closed by its head (unsigned: pass --key to sign)`
               : `${v.verdict.toUpperCase()}: ${v.findings[0]?.kind ?? ''} ${v.findings[0]?.reason ?? ''} at record ${v.findings[0]?.index ?? '?'}`;
-        io.stdout.write(`Transcript: ${shown}\n            ${verdict}\n            attestation: runsafe transcript summary ${shown}\n`);
+        // The printed command must verify as shown: it carries the trust store this run was given.
+        const trustArg = values.trust !== undefined ? ` --trust ${shellWord(values.trust as string)}` : '';
+        io.stdout.write(`Transcript: ${shown}\n            ${verdict}\n            attestation: runsafe transcript summary ${shellWord(shown)}${trustArg}\n`);
         if (!v || (v.verdict !== 'verified' && v.verdict !== 'unsigned')) return EXIT_FINDINGS;
       }
       return result.status === 'passed' ? EXIT_OK : EXIT_FINDINGS;
     } finally {
-      io.stdout.off?.('error', ignorePipeErrors);
+      io.stdout.off?.('error', onClosedStdout);
       ui.dispose();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);

@@ -7,8 +7,9 @@ import type { VerificationReport } from '../../signing/verifier';
 import { checkRunbookApproval } from '../../node/approval-file';
 import { trustFromOptions, TRUST_OPTIONS } from '../trust-options';
 import { verifyFile } from '../../node/verify-file';
+import { assertReadableFile, unreadable } from '../../node/file-errors';
 import { parse } from '../args';
-import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo, type Command } from '../command';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type CliIo, type Command } from '../command';
 import { formatOption, writeJson } from '../key-options';
 import { detectKind, type VerifyKind } from '../verify-kind';
 
@@ -143,6 +144,12 @@ export const verifyCommand: Command = {
     });
     formatOption(values.format);
     if (positionals.length !== 1) throw new UsageError('give exactly one file to verify');
+    try {
+      assertReadableFile(positionals[0]!);
+    } catch (err) {
+      io.stderr.write(`runsafe verify: ${unreadable(positionals[0]!, err)}\n`);
+      return EXIT_USAGE;
+    }
     if (values.kind !== undefined && !['runbook', 'transcript', 'chain'].includes(values.kind as string)) throw new UsageError('--kind must be runbook, transcript or chain');
     const detected = values.kind ? { kind: values.kind as VerifyKind, path: positionals[0]! } : detectKind(positionals[0]!);
     const trust = trustFromOptions(values, io, 'verify');
