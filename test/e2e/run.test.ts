@@ -89,10 +89,9 @@ test("running the demo's first step from its code lens writes a transcript that 
       assert.equal(verify.status, 0, `runsafe verify refused the transcript:\n${verify.stdout}${verify.stderr}`);
     }
 
-    // The run view shows the step as passed.
-    const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Runsafe Run' }) });
-    const header = view.locator('.pane-header');
-    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    // The run view (Runsafe in the activity bar) shows the step as passed.
+    await runCommand(page, 'Runsafe: Focus on Runs View');
+    const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Runs' }) });
     await poll('the run view to show the step passed', async () =>
       (await view.locator('.monaco-list-row').allTextContents()).some((t) => t.includes('Greet without showing the token') && t.includes('passed')),
     );

@@ -22,18 +22,22 @@ export class ApprovalLens implements vscode.CodeLensProvider, vscode.Disposable 
     if (doc.uri.scheme !== 'file') return [];
     const text = doc.getText();
     let title: string;
+    // Beside the server's "Run runbook" lens, above the runbook's `id:` (not above a leading comment).
+    let top = new vscode.Range(0, 0, 0, 0);
     try {
       // Loaded on the first lens, after activation: the language layer and the signing core are not small.
       const { parseRunbook } = await import('../../../server/src/language/index');
       const { approvalReport, approvalTitle } = await import('./approvals');
-      const required = parseRunbook(text).runbook.policy.approvalsRequired;
+      const parsed = parseRunbook(text);
+      const head = parsed.runbook.id?.node.span.start ?? parsed.runbook.root?.pairs[0]?.key.span.start;
+      if (head !== undefined) top = new vscode.Range(doc.positionAt(head), doc.positionAt(head));
+      const required = parsed.runbook.policy.approvalsRequired;
       // The buffer's bytes, not the file's: an unsaved edit already counts as a modification.
       title = approvalTitle(approvalReport(doc.uri.fsPath, new TextEncoder().encode(text), this.trustStoreOf(doc.uri), required));
     } catch (err) {
       this.log.warn(`approval state of ${doc.uri.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
       title = '$(warning) Approval unreadable';
     }
-    const top = new vscode.Range(0, 0, 0, 0);
     return [new vscode.CodeLens(top, { title, command: lspCommands.showApproval, arguments: [doc.uri.toString()] })];
   }
 

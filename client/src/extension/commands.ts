@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { commands as lspCommands } from '../../../server/src/lsp/protocol';
+import type { Signer } from '../signing/keys';
 import type { KeyLookup } from '../signing/trust-index';
 import type { RunView } from './runView';
 import type { RunsafeSecrets } from './secrets';
@@ -30,6 +31,8 @@ export interface CommandDeps {
   view: RunView;
   /** Re-asks the server for code lenses (approval state changed). */
   refreshLenses: () => void;
+  /** Re-reads past runs from the transcripts into the view. */
+  refreshHistory: () => void;
 }
 
 function toUri(arg: unknown): vscode.Uri | undefined {
@@ -108,7 +111,55 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
       }),
     );
 
-  const run = async (arg: unknown, stepId: string | undefined, dryRun: boolean) => {
+  /**
+   * Signed by default: the first real run in a workspace without a key offers to create the
+   * operator's key (SecretStorage) and its trust-store entry. Declining is remembered per workspace,
+   * and the run goes ahead unsigned, which the run view and the terminal say plainly.
+   */
+  const signerForRun = async (uri: vscode.Uri) => {
+    const existing = await secrets.signer();
+    if (existing || context.workspaceState.get<boolean>('runsafe.unsignedRuns')) return existing;
+    const create = 'Create Key and Sign';
+    const pick = await vscode.window.showInformationMessage(
+      'Runsafe signs run transcripts with your operator key, so anyone can check who ran what. Create your key now (kept in VS Code\'s secret storage) and request its entry in the trust store?',
+      create,
+      'Run Unsigned',
+    );
+    if (pick !== create) {
+      // Dismissed or declined: this workspace's runs stay unsigned until a key is generated.
+      if (pick) await context.workspaceState.update('runsafe.unsignedRuns', true);
+      log.warn(`run of ${basename(uri.fsPath)} is not signed: the operator declined to create a key`);
+      return undefined;
+    }
+    return createKey(uri, true);
+  };
+
+  /** A new signing key in SecretStorage; with `addToStore`, its public key requested in the trust store (written there for review). */
+  const createKey = async (folder: vscode.Uri | undefined, addToStore: boolean) => {
+    const { formatPublicKey } = await signing();
+    const signer = await secrets.setSigner(new Uint8Array(randomBytes(32)));
+    log.info(`generated signing key ${signer.keyId} (public ${formatPublicKey(signer.publicKey)}); the private key is in VS Code's secret storage`);
+    if (addToStore && folder) {
+      const path = await addToTrustStore(folder, signer);
+      void vscode.window.showInformationMessage(`Runsafe: key ${signer.keyId} added to ${relative(folderOf(folder), path)}; commit it so reviewers can approve the entry.`);
+    }
+    return signer;
+  };
+
+  /** Adds the key's public half to the workspace trust store; a new store is signed with this key as its root (docs/signing.md). */
+  const addToTrustStore = async (folder: vscode.Uri, signer: Signer) => {
+    const { addKey, readTrustFile, writeTrustFile, initTrustStore, rootSetOf, signStore } = await signing();
+    const path = trustStoreOf(folder);
+    const base = existsSync(path) ? readTrustFile(path) : initTrustStore({ storeId: randomBytes(16).toString('hex'), root: rootSetOf([signer], [], 1) });
+    const { store } = addKey(base, { publicKey: signer.publicKey, identity: identity(folder), roles: ['operator', 'approver'], now: new Date().toISOString() });
+    mkdirSync(dirname(path), { recursive: true });
+    writeTrustFile(path, store.root?.keys.some((k) => k.key_id === signer.keyId) ? signStore(store, [signer]) : store);
+    log.info(`added key ${signer.keyId} to ${path}`);
+    deps.refreshLenses();
+    return path;
+  };
+
+  const run = async (arg: unknown, stepId: string | undefined, dryRun: boolean, choose?: { sections: string[]; offered: string[] }) => {
     const uri = await runbookArg(arg);
     if (!uri) return undefined;
     // A dry run executes nothing, so it is allowed in untrusted workspaces; real runs are not.
@@ -116,13 +167,15 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     const trustStore = trustStoreOf(uri);
     const { startGuardedRun } = await import('./guardedRun');
     const { approvalReport } = await signing();
-    return startGuardedRun(
-      { runbook: uri, workspace: folderOf(uri), stepId, dryRun },
+    const signer = dryRun ? await secrets.signer() : await signerForRun(uri);
+    const result = await startGuardedRun(
+      { runbook: uri, workspace: folderOf(uri), stepId, dryRun, sections: choose?.sections, sectionsOffered: choose?.offered },
       {
         log,
         view: deps.view,
         secrets,
-        signer: await secrets.signer(),
+        operator: identity(uri),
+        signer,
         transcriptsDir: setting(uri, 'transcripts.directory', '.runsafe/transcripts'),
         rememberSecrets: setting(uri, 'secrets.remember', false),
         verifyApproval: async (path, bytes, required) => {
@@ -131,9 +184,46 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
         },
       },
     );
+    if (!dryRun) await vscode.commands.executeCommand('setContext', 'runsafe.walkthrough.ran', true);
+    deps.refreshHistory();
+    return result;
   };
 
-  reg(lspCommands.runRunbook, (uri) => run(uri, undefined, false));
+  /** The optional sections (troubleshooting, incident, variant) of a runbook's plan, for the quick pick. */
+  const chooseSections = async (uri: vscode.Uri) => {
+    const { planFile } = await import('../runner/session');
+    const { OPTIONAL_SECTION_KINDS } = await import('../runner/plan-types');
+    let sections: { key: string; title: string; kind: string }[] = [];
+    try {
+      sections = planFile(uri.fsPath).plan.sections.filter((s) => OPTIONAL_SECTION_KINDS.has(s.kind));
+    } catch {
+      return { sections: [], offered: [] };
+    }
+    if (!sections.length) return { sections: [], offered: [] };
+    const picked = await vscode.window.showQuickPick(
+      sections.map((s) => ({ label: s.title, description: s.kind, key: s.key })),
+      { canPickMany: true, title: `Runsafe: optional sections of ${basename(uri.fsPath)}`, placeHolder: 'Tick the sections to run this time (none: the main procedure only)', ignoreFocusOut: true },
+    );
+    if (!picked) return undefined;
+    return { sections: picked.map((p) => p.key), offered: sections.map((s) => s.key) };
+  };
+
+  // A whole run first asks which optional sections to include (when the runbook has any).
+  const runWithSections = async (arg: unknown) => {
+    const uri = await runbookArg(arg);
+    if (!uri) return undefined;
+    const choose = await chooseSections(uri);
+    if (!choose) return undefined;
+    return run(uri, undefined, false, choose);
+  };
+  reg(lspCommands.runRunbook, runWithSections);
+  reg('runsafe.chooseSections', async (arg) => {
+    const uri = await runbookArg(arg);
+    if (!uri) return undefined;
+    const choose = await chooseSections(uri);
+    if (!choose) return undefined;
+    return run(uri, undefined, false, choose);
+  });
   reg(lspCommands.runStep, (uri, stepId) => run(uri, typeof stepId === 'string' ? stepId : undefined, false));
   reg('runsafe.dryRun', (uri) => run(uri, undefined, true));
   reg('runsafe.revealStep', async (uri, stepId) => (await import('./reveal')).revealStep(String(uri), String(stepId)));
@@ -178,6 +268,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     const text = `${basename(uri.fsPath)}: ${verdictText(report)}`;
     log.info(`verify ${uri.fsPath}: ${verdictText(report)}`);
     const ok = report.verdict === 'verified' || report.verdict === 'unsigned';
+    await vscode.commands.executeCommand('setContext', 'runsafe.walkthrough.verified', true);
     void (ok ? vscode.window.showInformationMessage(`Runsafe: ${text}`) : vscode.window.showErrorMessage(`Runsafe: ${text}`));
     return report;
   };
@@ -190,6 +281,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     const { verifyFile, transcriptSummary, TRANSCRIPT_MAPPING } = await signing();
     const report = await verifyFile(uri.fsPath, { mapping: TRANSCRIPT_MAPPING, keys: await keysFor(uri, deps) });
     const content = transcriptSummary(relative(folderOf(uri), uri.fsPath), readFileSync(uri.fsPath, 'utf8'), report);
+    await vscode.commands.executeCommand('setContext', 'runsafe.walkthrough.verified', true);
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
     await vscode.window.showTextDocument(doc, { preview: true });
     return content;
@@ -202,24 +294,14 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
       if (pick) await vscode.commands.executeCommand('runsafe.rotateKey');
       return undefined;
     }
-    const { formatPublicKey, addKey, readTrustFile, writeTrustFile, initTrustStore, rootSetOf, signStore } = await signing();
-    const signer = await secrets.setSigner(new Uint8Array(randomBytes(32)));
-    log.info(`generated signing key ${signer.keyId} (public ${formatPublicKey(signer.publicKey)}); the private key is in VS Code's secret storage`);
+    const signer = await createKey(undefined, false);
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const pick = await vscode.window.showInformationMessage(
       `Runsafe: new signing key ${signer.keyId}, kept in VS Code's secret storage. Add its public key to the workspace trust store?`,
       'Add to Trust Store',
     );
-    if (pick && folder) {
-      const path = trustStoreOf(folder);
-      // A new workspace store is signed with this key as its root (trust stores are signed; docs/signing.md).
-      const base = existsSync(path) ? readTrustFile(path) : initTrustStore({ storeId: randomBytes(16).toString('hex'), root: rootSetOf([signer], [], 1) });
-      const { store } = addKey(base, { publicKey: signer.publicKey, identity: identity(folder), roles: ['operator', 'approver'], now: new Date().toISOString() });
-      mkdirSync(dirname(path), { recursive: true });
-      writeTrustFile(path, store.root?.keys.some((k) => k.key_id === signer.keyId) ? signStore(store, [signer]) : store);
-      log.info(`added key ${signer.keyId} to ${path}`);
-      deps.refreshLenses();
-    }
+    if (pick && folder) await addToTrustStore(folder, signer);
+    await context.workspaceState.update('runsafe.unsignedRuns', undefined);
     return signer.keyId;
   });
 
@@ -240,6 +322,37 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     void vscode.window.showInformationMessage(`Runsafe: rotated signing key ${old.keyId} → ${next.keyId}. The old key stays in the trust store with a closed window.`);
     return next.keyId;
   });
+
+  // Actions on the run view's rows: the row (a tree node) is the argument.
+  type ViewNode = import('./runView').Node;
+  const current = () => deps.view.current;
+  reg('runsafe.view.runAgain', () => (current() ? (current()!.dryRun ? run(current()!.runbook, undefined, true) : runWithSections(current()!.runbook)) : undefined));
+  reg('runsafe.view.cancel', async () => {
+    const { cancelActiveRun } = await import('./guardedRun');
+    if (!cancelActiveRun()) void vscode.window.showInformationMessage('Runsafe: no run in progress.');
+  });
+  const stepOf = (node: unknown) => ((node as ViewNode | undefined)?.kind === 'step' ? (node as Extract<ViewNode, { kind: 'step' }>).row : undefined);
+  reg('runsafe.view.runStep', (node) => {
+    const row = stepOf(node);
+    return row && current() ? run(current()!.runbook, row.id, false) : undefined;
+  });
+  reg('runsafe.view.retryStep', (node) => {
+    const row = stepOf(node);
+    return row && current() ? run(current()!.runbook, row.id, false) : undefined;
+  });
+  reg('runsafe.view.rollBack', async (node) => {
+    const row = stepOf(node);
+    const runbook = current()?.runbook;
+    if (!row || !runbook || !row.rollbacks.length) return undefined;
+    const id = row.rollbacks.length === 1 ? row.rollbacks[0] : await vscode.window.showQuickPick(row.rollbacks, { title: `Runsafe: roll back ${row.id} with` });
+    return id ? run(runbook, id, false) : undefined;
+  });
+  reg('runsafe.view.openSummary', (node) => {
+    const n = node as ViewNode | undefined;
+    const path = n?.kind === 'past' ? n.path : current()?.transcript;
+    return path ? vscode.commands.executeCommand('runsafe.showTranscriptSummary', vscode.Uri.file(path)) : undefined;
+  });
+  reg('runsafe.view.refresh', () => deps.refreshHistory());
 
   reg('runsafe.forgetSecrets', async () => {
     const n = await secrets.forgetInputs();

@@ -16,6 +16,17 @@ export interface GuardedRunRequest {
   /** Run only this step (with the runbook's preconditions and the step's rollbacks). */
   stepId?: string;
   dryRun?: boolean;
+  /** Optional sections (troubleshooting, incident, variant) the operator chose to run. */
+  sections?: string[];
+  /** The optional section keys offered in the quick pick: those not chosen are not asked again. */
+  sectionsOffered?: string[];
+}
+
+/** The runner asks once per optional section; a section left unticked in the quick pick is a "no" already given. */
+function withSectionChoices(base: RunnerPrompts, offered: string[] | undefined): RunnerPrompts {
+  if (!offered?.length) return base;
+  const keys = new Set(offered);
+  return { ...base, question: (req) => (keys.has(req.stepId) && /^Run the \S+ section /.test(req.text) ? Promise.resolve(false) : base.question(req)) };
 }
 
 export interface GuardedRunDeps {
@@ -26,6 +37,17 @@ export interface GuardedRunDeps {
   verifyApproval?: SessionOptions['verifyApproval'];
   transcriptsDir: string;
   rememberSecrets: boolean;
+  /** Who runs it, as the transcript records it. */
+  operator: string;
+}
+
+/** The run in progress, so the view's Cancel can stop it (one guarded run at a time per window). */
+let active: AbortController | undefined;
+
+export function cancelActiveRun(): boolean {
+  if (!active) return false;
+  active.abort();
+  return true;
 }
 
 /** One line saying whether the transcript verified, as the CLI says it. */
@@ -33,7 +55,7 @@ export function verdictLine(result: SessionResult): string {
   const v = result.verification;
   if (!v) return 'NOT VERIFIED';
   if (v.verdict === 'verified') return `verified: ${v.records} records, signed by ${Object.keys(v.signers).join(', ')}, closed by its signed head`;
-  if (v.verdict === 'unsigned') return `hash chain verified: ${v.records} records, closed by its head (unsigned: generate a key to sign runs)`;
+  if (v.verdict === 'unsigned') return `NOT SIGNED: hash chain intact (${v.records} records), but no operator key signed it; generate a signing key to sign runs`;
   const f = v.findings[0];
   return `${v.verdict.toUpperCase()}: ${f?.kind ?? ''} ${f?.reason ?? ''} at record ${f?.index ?? '?'}`;
 }
@@ -71,7 +93,9 @@ let shellReady: Promise<void> | undefined;
 export function startGuardedRun(req: GuardedRunRequest, deps: GuardedRunDeps): Promise<SessionResult | undefined> {
   const write = new vscode.EventEmitter<string>();
   const abort = new AbortController();
-  const ui = new TerminalUi({ write: (s) => write.fire(s), crlf: true, color: true, live: true, interactive: true, onInterrupt: () => abort.abort() });
+  active = abort;
+  let columns: number | undefined;
+  const ui = new TerminalUi({ write: (s) => write.fire(s), crlf: true, color: true, live: true, interactive: true, onInterrupt: () => abort.abort(), columns: () => columns });
   const say = (text: string) => write.fire(text.replace(/\r?\n/g, '\r\n'));
   let runbookId = basename(req.runbook.fsPath);
   let progress: { done: () => void; report: (m: string) => void } | undefined;
@@ -99,16 +123,22 @@ export function startGuardedRun(req: GuardedRunRequest, deps: GuardedRunDeps): P
       ui.emit(e);
       onEvent(e);
     },
-    prompts: withSecretPrompts(ui.prompts!, () => runbookId, deps, say),
+    prompts: withSectionChoices(withSecretPrompts(ui.prompts!, () => runbookId, deps, say), req.sectionsOffered),
   };
 
   return new Promise((resolve) => {
     const pty: vscode.Pseudoterminal = {
       onDidWrite: write.event,
-      open: () => {
+      setDimensions: (d) => {
+        columns = d.columns;
+      },
+      open: (initial) => {
+        columns = initial?.columns;
         void run().then(resolve, (err: unknown) => {
           say(`\ninternal error: ${err instanceof Error ? err.message : String(err)}\n`);
           deps.log.error(`guarded run failed: ${err instanceof Error ? err.stack : String(err)}`);
+          if (active === abort) active = undefined;
+          deps.view.finish({ status: 'aborted' });
           resolve(undefined);
         });
       },
@@ -126,12 +156,22 @@ export function startGuardedRun(req: GuardedRunRequest, deps: GuardedRunDeps): P
     // The lint gate parses shell with tree-sitter; its wasm sits beside the bundle (loaded once).
     shellReady ??= initShellFromDisk().catch((err: unknown) => deps.log.warn(`shell parser not loaded: ${err instanceof Error ? err.message : String(err)}`));
     await shellReady;
+    // The view always starts afresh, even for a runbook that does not plan: the refusal shows there.
+    const head = { title: basename(req.runbook.fsPath), operator: deps.operator, dryRun: !!req.dryRun, signed: !!deps.signer };
     try {
       const { plan } = planFile(req.runbook.fsPath);
       const steps = req.stepId ? plan.steps.filter((s) => s.id === req.stepId) : plan.steps;
-      deps.view.start(req.runbook, [...plan.preconditions, ...steps], plan.rollbacks.map((r) => r.id));
+      const wanted = new Set(steps.flatMap((s) => s.rollback));
+      const rollbacks = plan.rollbacks.filter((r) => !req.stepId || wanted.has(r.id));
+      const row = (s: (typeof plan.steps)[number], section?: string) => ({ id: s.id, title: s.title, section: section ?? s.section, group: s.group, rollback: s.rollback });
+      deps.view.start(req.runbook, { ...head, title: plan.runbook.title || head.title }, [
+        ...plan.preconditions.map((s) => row(s, 'Preconditions')),
+        ...steps.map((s) => row(s)),
+        ...rollbacks.map((s) => row(s, 'Rollback')),
+      ]);
     } catch {
       // The session reports an unreadable runbook itself.
+      deps.view.start(req.runbook, head, []);
     }
     const transcriptPath = `${deps.transcriptsDir}/${basename(req.runbook.fsPath).replace(/\.runbook\.ya?ml$/, '')}-${new Date().toISOString().replace(/[:.]/g, '-')}.transcript.jsonl`;
     const result = await runSession({
@@ -141,6 +181,8 @@ export function startGuardedRun(req: GuardedRunRequest, deps: GuardedRunDeps): P
       env: process.env,
       dryRun: req.dryRun,
       only: req.stepId ? [req.stepId] : undefined,
+      section: req.sections,
+      operator: deps.operator,
       transcriptPath: req.dryRun ? undefined : transcriptPath,
       signer: deps.signer,
       verifyApproval: deps.verifyApproval,
@@ -148,6 +190,13 @@ export function startGuardedRun(req: GuardedRunRequest, deps: GuardedRunDeps): P
     });
     ui.dispose();
     progress?.done();
+    if (active === abort) active = undefined;
+    deps.view.finish({
+      status: result.status,
+      transcript: result.transcriptPath,
+      verdict: req.dryRun ? undefined : result.transcriptPath ? verdictLine(result) : undefined,
+      signed: result.verification?.verdict === 'verified',
+    });
     if (req.dryRun) {
       if (result.plan) say(`\n${formatPlan(result.plan)}`);
     } else if (result.transcriptPath) {

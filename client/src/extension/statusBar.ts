@@ -1,10 +1,13 @@
-// A status bar item that says whether Runsafe is linting and whether this workspace may run runbooks.
+// A status bar item, shown only while a runbook is the active editor, that says whether Runsafe is
+// linting and whether this workspace may run runbooks.
 import * as vscode from 'vscode';
 
 export type RunsafeStatus = 'ready' | 'no-server' | 'server-failed';
 
 export class StatusItem implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('runsafe.status', vscode.StatusBarAlignment.Left, 10);
+  private status: RunsafeStatus | undefined;
+  private readonly watch = vscode.window.onDidChangeActiveTextEditor(() => this.render());
 
   constructor() {
     this.item.name = 'Runsafe';
@@ -12,8 +15,18 @@ export class StatusItem implements vscode.Disposable {
   }
 
   show(status: RunsafeStatus): void {
+    this.status = status;
+    this.render();
+  }
+
+  private render(): void {
+    const onRunbook = vscode.window.activeTextEditor?.document.languageId === 'runbook';
+    if (!this.status || !onRunbook) {
+      this.item.hide();
+      return;
+    }
     const trusted = vscode.workspace.isTrusted;
-    const lint = status === 'ready' ? 'linting' : status === 'no-server' ? 'no language server' : 'language server stopped';
+    const lint = this.status === 'ready' ? 'linting' : this.status === 'no-server' ? 'no language server' : 'language server stopped';
     this.item.text = `$(${trusted ? 'shield' : 'lock'}) Runsafe: ${lint}${trusted ? '' : ' · runs disabled'}`;
     this.item.tooltip = trusted
       ? 'Runsafe lints runbooks and can run them in a guarded terminal.'
@@ -22,6 +35,7 @@ export class StatusItem implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.watch.dispose();
     this.item.dispose();
   }
 }

@@ -20,6 +20,11 @@ export interface TerminalUiOptions {
   showOutput?: boolean;
   /** Ctrl+C while no question is open: the operator wants to cancel the run. */
   onInterrupt?: () => void;
+  /**
+   * The terminal's width, when known: the spinner line is cut to fit (a wrapped spinner leaves a
+   * stale line behind at each redraw) and long output lines wrap with the gutter kept.
+   */
+  columns?: () => number | undefined;
 }
 
 /** Colour only on a terminal, never with NO_COLOR (https://no-color.org), always with FORCE_COLOR. */
@@ -61,6 +66,8 @@ export class TerminalUi implements RunnerHost {
   private readonly now: () => number;
   private spinner: { stepId: string; text: string; frame: number; started: number; timer: ReturnType<typeof setInterval> } | undefined;
   private spinnerShown = false;
+  /** Characters already on the current output line of each step stream (for wrapping). */
+  private readonly column: Record<string, number> = {};
   private atLineStart: Record<string, boolean> = {};
 
   constructor(private readonly o: TerminalUiOptions) {
@@ -116,7 +123,12 @@ export class TerminalUi implements RunnerHost {
     const s = this.spinner;
     if (!s || !this.o.live || !Object.values(this.atLineStart).every(Boolean)) return;
     const frame = this.o.color ? this.paint('cyan', SPINNER[s.frame % SPINNER.length]!) : SPINNER[s.frame % SPINNER.length]!;
-    this.raw(`\r\x1b[2K${frame} ${s.text} ${this.paint('gray', formatDuration(this.now() - s.started))}`);
+    const took = formatDuration(this.now() - s.started);
+    const cols = this.o.columns?.();
+    // Frame, spaces and duration take 3 + took.length columns; one more is kept free so the line never wraps.
+    const room = cols ? Math.max(1, cols - 4 - took.length) : Infinity;
+    const text = [...s.text].length > room ? `${[...s.text].slice(0, Math.max(0, room - 1)).join('')}…` : s.text;
+    this.raw(`\r\x1b[2K${frame} ${text} ${this.paint('gray', took)}`);
     this.spinnerShown = true;
   }
 
@@ -153,9 +165,24 @@ export class TerminalUi implements RunnerHost {
     }
     const bar = this.paint(stream === 'stderr' ? 'yellow' : 'gray', '│');
     let out = '';
+    const cols = this.o.columns?.();
+    const width = cols && cols > 12 ? cols - 4 : Infinity;
     for (const piece of inert(text).split(/(?<=\n)/)) {
-      if (this.atLineStart[key] !== false) out += `  ${bar} `;
-      out += piece;
+      if (this.atLineStart[key] !== false) {
+        out += `  ${bar} `;
+        this.column[key] = 0;
+      }
+      // Wrap long lines here, gutter included, instead of letting the terminal wrap them under it.
+      let rest = piece;
+      while (width !== Infinity && [...rest.replace(/\n$/, '')].length > width - (this.column[key] ?? 0)) {
+        const chars = [...rest];
+        const take = Math.max(1, width - (this.column[key] ?? 0));
+        out += `${chars.slice(0, take).join('')}\n  ${bar} `;
+        rest = chars.slice(take).join('');
+        this.column[key] = 0;
+      }
+      out += rest;
+      this.column[key] = rest.endsWith('\n') ? 0 : (this.column[key] ?? 0) + [...rest].length;
       this.atLineStart[key] = piece.endsWith('\n');
     }
     this.raw(out);
