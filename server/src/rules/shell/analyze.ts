@@ -43,13 +43,25 @@ interface Ctx {
   depth: number;
   inTest: boolean;
   capturedInto: string | null;
+  /** Inside a function body analysed at a call: the call's arguments, which `$@`, `$*` and `$1`… stand for. */
+  positional: ShellWord[] | null;
 }
+
+/** A function definition: its body is analysed where the function is called. */
+interface FunctionDef {
+  body: SyntaxNode;
+  frame: Frame;
+  calls: number;
+}
+
+/** A function body is analysed at no more than this many call sites (then once more, unbound, if never called). */
+const MAX_CALLS_PER_FUNCTION = 8;
 
 /** A nested script: its text and, for each character, the offset in the top-level script. */
 type NestedText = MappedText;
 
 export function analyzeScript(script: string): ShellParse {
-  const a = new Analyzer(script);
+  const a = new Analyzer(maskPlaceholders(script));
   a.run();
   return {
     script,
@@ -69,6 +81,9 @@ class Analyzer {
   comments: Comment[] = [];
   hasErrors = false;
   truncated = false;
+  private readonly functions = new Map<string, FunctionDef>();
+  /** The last text assigned to each variable, for commands assembled in a variable (`CMD="aws …"; $CMD`). */
+  private readonly assembled = new Map<string, MappedText>();
 
   constructor(private readonly script: string) {}
 
@@ -82,8 +97,11 @@ class Analyzer {
       depth: 0,
       inTest: false,
       capturedInto: null,
+      positional: null,
     };
     if (!this.parseFrame(top)) this.truncated = true;
+    // A function nobody calls is still checked once, as written.
+    for (const f of this.functions.values()) if (f.calls === 0) this.walk(f.body, { ...top, frame: f.frame, origin: 'function' });
     this.inheritPipes();
   }
 
@@ -164,6 +182,12 @@ class Analyzer {
         return;
       case 'heredoc_body':
         return;
+      case 'function_definition': {
+        const name = node.children.find((c) => c.field === 'name');
+        const body = node.children.find((c) => c.field === 'body');
+        if (name && body) this.functions.set(this.text(ctx, name), { body, frame: ctx.frame, calls: 0 });
+        return;
+      }
       default:
         for (const c of node.children) this.walk(c, ctx);
     }
@@ -229,7 +253,7 @@ class Analyzer {
   /** Commands of a nested shell whose output is their parent's pipe share the parent's neighbours. */
   private inheritPipes(): void {
     for (const c of this.commands) {
-      if (c.parentId === null || (c.origin !== 'shell-c' && c.origin !== 'heredoc-shell' && c.origin !== 'eval')) continue;
+      if (c.parentId === null || !inheritsStreams.has(c.origin)) continue;
       const parent = this.commands[c.parentId]!;
       if (c.stdout === 'pipe' && c.pipeTo.length === 0) c.pipeTo.push(...parent.pipeTo);
       if (c.stdinFrom === 'pipe' && c.pipeFrom.length === 0) c.pipeFrom.push(...parent.pipeFrom);
@@ -274,6 +298,7 @@ class Analyzer {
       else if (c.field === 'argument') cmd.words.push(this.word(c, inner, id, 'argument'));
       else if (c.type === 'comment') this.walk(c, ctx);
     }
+    if (ctx.positional) cmd.words = bindPositional(cmd.words, ctx.positional);
     const resolution = resolveCommand(cmd.words.map((w) => w.value), cmd.words.map(leadingText));
     cmd.wrappers = resolution.wrappers;
     for (const i of resolution.assignmentIndexes) cmd.env.push(wordAssignment(cmd.words[i]!));
@@ -294,7 +319,41 @@ class Analyzer {
     }
     this.defines(cmd);
     this.nested(cmd, ctx, applied.heredocs);
+    this.called(cmd, ctx);
     return cmd;
+  }
+
+  /** A call of a function defined in the script, or of a command assembled in a variable: analysed here. */
+  private called(cmd: ShellCommand, ctx: Ctx): void {
+    if (ctx.depth + 1 > MAX_NESTING) return;
+    const inner = (frame: Frame, origin: Origin, positional: ShellWord[] | null): Ctx => ({
+      frame,
+      streams: { out: cmd.stdout, err: cmd.stderr },
+      stdin: cmd.stdinFrom,
+      origin,
+      parentId: cmd.id,
+      depth: ctx.depth + 1,
+      inTest: false,
+      capturedInto: cmd.capturedInto,
+      positional,
+    });
+    const f = cmd.name !== null && cmd.wrappers.length === 0 ? this.functions.get(cmd.name) : undefined;
+    if (f) {
+      if (f.calls >= MAX_CALLS_PER_FUNCTION) return;
+      f.calls++;
+      this.walk(f.body, inner(f.frame, 'function', cmd.args));
+      return;
+    }
+    // `$CMD args` / `${CMD} args`: the words the variable was assembled from, then the arguments.
+    const nameWord = cmd.name === null ? cmd.nameWord : null;
+    const piece = nameWord && nameWord.pieces.length === 1 ? nameWord.pieces[0]! : null;
+    if (!piece || piece.kind !== 'expansion' || piece.quoting !== 'unquoted' || !piece.expansion) return;
+    const text = this.assembled.get(piece.expansion.name);
+    if (!text) return;
+    const at = cmd.words.indexOf(nameWord!);
+    const full = joinMapped([text, ...cmd.words.slice(at + 1).map((w) => wordSource(w))]);
+    const child = inner({ src: full.text, map: full.map }, 'variable', null);
+    if (!this.parseFrame(child)) this.truncated = true;
   }
 
   /** Definitions made by builtins that take variable names as arguments. */
@@ -349,10 +408,16 @@ class Analyzer {
         depth: ctx.depth + 1,
         inTest: false,
         capturedInto: cmd.capturedInto,
+        positional: null,
       };
       if (!this.parseFrame(child)) this.truncated = true;
     };
     const args = cmd.args;
+    const remote = remoteCommand(cmd);
+    if (remote) {
+      run(joinMapped(remote.map((w) => wordSource(w))), 'remote');
+      return;
+    }
     if (shells.has(cmd.name)) {
       const c = shellCommandIndex(args);
       if (c >= 0) {
@@ -457,6 +522,7 @@ class Analyzer {
     const valueNode = node.children.find((c) => c.field === 'value');
     const name = variableName(this.text(ctx, nameNode));
     const value = valueNode ? this.word(valueNode, { ...ctx, capturedInto: name }, commandId, 'assignment') : null;
+    if (value && value.substitutionIds.length === 0) this.assemble(name, value);
     this.definitions.push({
       name,
       nameSpan: this.span(ctx.frame, nameNode.start, nameNode.end),
@@ -465,6 +531,19 @@ class Analyzer {
       sourceIds: value?.substitutionIds ?? [],
       commandId,
     });
+  }
+
+  /** Keeps `CMD="…"` (and `CMD="$CMD more…"`) as text, in case `$CMD` is later run as a command. */
+  private assemble(name: string, value: ShellWord): void {
+    const parts: MappedText[] = [];
+    for (const p of value.pieces) {
+      if (p.kind === 'literal') parts.push({ text: p.value, map: [...p.map.slice(0, p.value.length), p.map[p.value.length] ?? p.map[p.value.length - 1]! + 1] });
+      else if (p.kind === 'expansion' && p.expansion?.name === name && this.assembled.has(name)) parts.push(this.assembled.get(name)!);
+      else parts.push({ text: p.raw, map: [...Array.from({ length: p.raw.length }, (_, k) => Math.min(p.span.start + k, Math.max(p.span.start, p.span.end - 1))), p.span.end] });
+    }
+    const text = joinMapped(parts, '');
+    if (text.text.length > 0 && text.text.length <= 4000 && /\s/.test(text.text.trim())) this.assembled.set(name, text);
+    else this.assembled.delete(name);
   }
 
   private declaration(node: SyntaxNode, ctx: Ctx): void {
@@ -765,4 +844,83 @@ function shellCommandIndex(args: ShellWord[]): number {
     if (!v.startsWith('-') && !v.startsWith('+')) return -1;
   }
   return -1;
+}
+
+/** Nested origins whose commands write where their parent command writes. */
+const inheritsStreams = new Set<Origin>(['shell-c', 'heredoc-shell', 'eval', 'function', 'remote', 'variable']);
+
+/**
+ * Documentation placeholders such as `<namespace>` or `<app name>` would parse as redirections
+ * (`<namespace` reads a file, `>` writes one). Where one stands alone as a word it is masked to
+ * `_namespace_` (same length, so every offset stays put) before parsing; heredocs, process
+ * substitutions and real redirections (`<in >out`) do not have that shape.
+ */
+export function maskPlaceholders(script: string): string {
+  if (!script.includes('<')) return script;
+  return script.replace(/(^|[\s=:,(])<([A-Za-z0-9][^<>\n|;&$`'"(){}\\]{0,60}?[A-Za-z0-9_)\]])>(?=[\s;|&)'"]|$)/gm, (_m, pre: string, inner: string) => `${pre}_${inner.replace(/\s/g, '_')}_`);
+}
+
+/** `$@`/`$*` spread the call's arguments; `$1`… stand for one of them (words keep the call site's spans). */
+function bindPositional(words: ShellWord[], args: ShellWord[]): ShellWord[] {
+  const out: ShellWord[] = [];
+  for (const w of words) {
+    const e = w.pieces.length === 1 && w.pieces[0]!.kind === 'expansion' ? w.pieces[0]!.expansion : undefined;
+    if (e && e.form === 'plain' && (e.name === '@' || e.name === '*')) out.push(...args);
+    else if (e && e.form === 'plain' && /^[1-9]$/.test(e.name)) {
+      const a = args[Number(e.name) - 1];
+      if (a) out.push(a);
+    } else out.push(w);
+  }
+  return out;
+}
+
+/** Options of ssh that take a value (`-i key`, `-o Opt=x`, `-p 22`). */
+const sshWithArg = 'BbcDEeFIiJLlmOoPpQRSWw';
+/** Options of `knife ssh` that take a value (`-C 5`, `-a ipaddress`, `-afqdn`, `-x user`). */
+const knifeWithArg = 'CaxPpiGmcFe';
+const knifeLongWithArg = ['--concurrency', '--attribute', '--ssh-user', '--ssh-password', '--ssh-port', '--ssh-identity-file', '--identity-file', '--ssh-gateway', '--config', '--exit-on-error'];
+
+/** The words of the command string a remote shell runs: `ssh [opts] host cmd…`, `knife ssh [opts] query cmd…`, `gcloud compute ssh … --command=…`. */
+function remoteCommand(cmd: ShellCommand): ShellWord[] | null {
+  const args = cmd.args;
+  const skip = (start: number, withArg: string, longWithArg: string[] = []): number => {
+    let i = start;
+    while (i < args.length) {
+      const v = args[i]!.value;
+      if (v === null || !v.startsWith('-') || v === '-' || v === '--') break;
+      if (v.startsWith('--')) i += !v.includes('=') && longWithArg.includes(v) ? 2 : 1;
+      else {
+        const k = [...v.slice(1)].findIndex((c) => withArg.includes(c));
+        i += k >= 0 && k === v.length - 2 ? 2 : 1;
+      }
+    }
+    return i;
+  };
+  const rest = (from: number): ShellWord[] | null => {
+    let i = from;
+    if (args[i]?.value === '--') i++;
+    return i < args.length ? args.slice(i) : null;
+  };
+  if (cmd.name === 'ssh') {
+    const host = skip(0, sshWithArg);
+    return host < args.length ? rest(host + 1) : null;
+  }
+  if (cmd.name === 'knife' && args[0]?.value === 'ssh') {
+    const query = skip(1, knifeWithArg, knifeLongWithArg);
+    if (query >= args.length) return null;
+    return rest(skip(query + 1, knifeWithArg, knifeLongWithArg));
+  }
+  if (cmd.name === 'gcloud' && args.some((w) => w.value === 'ssh')) {
+    const i = args.findIndex((w) => w.value === '--command' || (w.value ?? w.text).startsWith('--command='));
+    if (i < 0) return null;
+    const w = args[i]!;
+    if (w.value === '--command') return args[i + 1] ? [args[i + 1]!] : null;
+    // `--command='…'`: the part after the `=`, as its own word.
+    const eq = w.pieces[0]?.kind === 'literal' ? w.pieces[0].value.indexOf('=') : -1;
+    if (eq < 0) return null;
+    const first = w.pieces[0] as Extract<WordPiece, { kind: 'literal' }>;
+    const pieces: WordPiece[] = [{ ...first, value: first.value.slice(eq + 1), map: first.map.slice(eq + 1) }, ...w.pieces.slice(1)];
+    return [{ ...w, pieces, value: w.value === null ? null : w.value.slice(w.value.indexOf('=') + 1) }];
+  }
+  return null;
 }

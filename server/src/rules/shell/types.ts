@@ -95,7 +95,12 @@ export interface Heredoc {
 }
 
 /** Why a command exists in the analysis: top level, or nested inside another command. */
-export type Origin = 'top' | 'substitution' | 'process-substitution' | 'shell-c' | 'heredoc-shell' | 'eval';
+/**
+ * `function`: a shell function's body analysed where it is called (its `$@`/`$1` bound to the call's
+ * arguments); `remote`: the command string of `ssh host '…'` or `knife ssh query '…'`; `variable`: a
+ * command assembled in a variable and run as `$CMD`.
+ */
+export type Origin = 'top' | 'substitution' | 'process-substitution' | 'shell-c' | 'heredoc-shell' | 'eval' | 'function' | 'remote' | 'variable';
 
 export interface ShellCommand {
   id: number;

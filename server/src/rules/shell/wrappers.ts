@@ -33,6 +33,11 @@ const wrappers: Record<string, WrapperSpec> = {
   'ssh-agent': { withArg: 'aEPt' },
 };
 
+/** Tools whose subcommand runs the rest of the words as a command. */
+const runSubcommand: Record<string, string> = { bundle: 'exec', poetry: 'run', pipenv: 'run', uv: 'run', rbenv: 'exec', pyenv: 'exec' };
+/** Names of helper functions that run their arguments (`log_and_run`, `cond_log_or_run`, `with_exec`). */
+const runHelper = /^[A-Za-z][\w-]*[_-](run|exec)$/;
+
 /** Options (short letters) that take an argument, for `docker exec` and friends. */
 const containerExecWithArg = 'euw';
 const containerExecLongWithArg = ['--env', '--user', '--workdir', '--env-file', '--detach-keys', '--index'];
@@ -72,6 +77,20 @@ export function resolveCommand(words: (string | null)[], leads: string[] = []): 
       if (next >= words.length) break;
       found.push(name);
       i = next;
+      continue;
+    }
+    // `bundle exec cmd`, `poetry run cmd`: a tool's subcommand that runs the next word.
+    const lead = runSubcommand[name];
+    if (lead && words[i + 1] === lead && i + 2 < words.length) {
+      found.push(`${name} ${lead}`);
+      i += 2;
+      continue;
+    }
+    // `log_or_run aws kms …`, `p6_log_and_run kubectl …`: helpers (defined elsewhere) that run their arguments.
+    const next = words[i + 1];
+    if (runHelper.test(name) && !/dry/i.test(name) && typeof next === 'string' && /^[a-z][\w.+-]*$/.test(basename(next))) {
+      found.push(name);
+      i += 1;
       continue;
     }
     const sub = remoteExec(words, i);
