@@ -13,7 +13,7 @@ export interface Effect {
   reversible: boolean;
 }
 
-const irreversible = new Set(['rm', 'shred', 'wipefs', 'mkfs', 'dd', 'dropdb', 'redis-cli']);
+const irreversible = new Set(['rm', 'shred', 'wipefs', 'mkfs', 'dd', 'dropdb', 'redis-cli', 'gsutil', 'find', 's3cmd', 'rclone', 'mc']);
 
 /** Three rules ask for the same steps' effects; one lint computes them once. */
 const cache = new WeakMap<RuleContext, Map<Step, Effect[]>>();
