@@ -100,13 +100,20 @@ function taint(info: ScriptInfo, known: (name: string) => boolean): Set<string> 
   for (let pass = 0; pass < 2; pass++) {
     for (const d of parse.definitions) {
       if (out.has(d.name)) continue;
-      const fromProducer = d.sourceIds.some((id) => descendants(parse, id).some((c) => secretProducer(c) !== null));
+      const fromProducer = d.sourceIds.some((id) => descendants(parse, id).some((c) => secretProducer(c) !== null || passesSecretOn(c, secret)));
       const fromSecret = d.value?.expansions.some((e) => reveals(e) && secret(e.name)) ?? false;
       const silentRead = d.kind === 'read' && d.commandId !== null && parse.commands[d.commandId]!.args.some((w) => /^-[a-zA-Z]*s/.test(w.value ?? ''));
       if (fromProducer || fromSecret || silentRead) out.add(d.name);
     }
   }
   return out;
+}
+
+/** A filter in a substitution fed a secret (`$(echo -n "$USER:$PASS" | base64)`): its output carries it on. */
+function passesSecretOn(c: ShellCommand, secret: (n: string) => boolean): boolean {
+  if (!c.name || !passThrough.has(c.name)) return false;
+  const reveal = (w: ShellWord | null | undefined) => w?.expansions.some((e) => reveals(e) && secret(e.name)) ?? false;
+  return c.args.some(reveal) || c.redirects.some((r) => r.operator === '<<<' && reveal(r.target)) || c.redirects.some((r) => r.heredoc !== undefined && !r.heredoc.quoted && r.heredoc.expansions.some((e) => reveals(e) && secret(e.name)));
 }
 
 /** The first place a word puts a secret into its value: a secret variable or a secret producer's output. */
@@ -157,7 +164,7 @@ function storesStdin(c: ShellCommand): boolean {
 /** Consumers that reduce their input to something that does not reveal it. */
 const neutralizers = new Set(['wc', 'sha256sum', 'sha1sum', 'sha512sum', 'md5sum', 'cksum', 'b2sum', 'shasum', 'true', ':', 'test', 'cmp', 'diff']);
 /** Filters that pass (part of) their input to their output. */
-const passThrough = new Set(['cat', 'tee', 'sed', 'awk', 'gawk', 'cut', 'tr', 'head', 'tail', 'sort', 'uniq', 'base64', 'xxd', 'od', 'hexdump', 'jq', 'yq', 'column', 'less', 'more', 'fold', 'rev', 'paste', 'nl', 'fmt', 'strings', 'xargs', 'echo', 'printf', 'grep', 'egrep', 'fgrep', 'rg']);
+const passThrough = new Set(['cat', 'tee', 'sed', 'awk', 'gawk', 'cut', 'tr', 'head', 'tail', 'sort', 'uniq', 'base64', 'base32', 'basenc', 'xxd', 'od', 'hexdump', 'jq', 'yq', 'column', 'less', 'more', 'fold', 'rev', 'paste', 'nl', 'fmt', 'strings', 'xargs', 'echo', 'printf', 'grep', 'egrep', 'fgrep', 'rg']);
 const greps = new Set(['grep', 'egrep', 'fgrep', 'rg']);
 
 /**
@@ -174,6 +181,8 @@ export function shownOnTerminal(ctx: RuleContext, info: ScriptInfo, c: ShellComm
   return c.pipeTo.some((id) => {
     const next = info.shell!.commands[id]!;
     if (!next.name || neutralizers.has(next.name) || storesStdin(next)) return false;
+    // `| tee /dev/stderr | consumer` copies the data to the terminal on the way.
+    if (next.name === 'tee' && next.args.some((w) => /^\/dev\/(stderr|tty|stdout)$|^\/proc\/self\/fd\/[12]$/.test(w.value ?? ''))) return true;
     if (!passThrough.has(next.name)) return false;
     if (greps.has(next.name)) {
       const opts = next.args.filter((w) => w.value?.startsWith('-')).map((w) => w.value!);

@@ -14,6 +14,8 @@ const publicBefore = new Set(['PER', 'NUM', 'MAX', 'MIN', 'TOTAL', 'PUBLIC', 'PU
 /** Built-in judgement on a name, before policy patterns. */
 export function looksSecret(name: string): boolean {
   const parts = name.toUpperCase().split(/_+/).filter(Boolean);
+  // An AppRole `secret_id` is the credential itself, not the id of one.
+  if (parts.length >= 2 && parts[parts.length - 2] === 'SECRET' && parts[parts.length - 1] === 'ID' && (parts.length === 2 || ['VAULT', 'APPROLE', 'ROLE'].includes(parts[parts.length - 3]!))) return true;
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i]!;
     if (!secretParts.has(p)) continue;
@@ -39,6 +41,10 @@ const values = (c: ShellCommand): string[] => c.args.map((w) => w.value ?? '');
 export function secretProducer(c: ShellCommand): string | null {
   const a = values(c);
   const has = (...xs: string[]) => xs.every((x) => a.includes(x));
+  // Reading random devices (`tr -dc A-Za-z0-9 </dev/urandom`).
+  if (c.redirects.some((r) => r.operator === '<' && /^\/dev\/u?random$/.test(r.target?.value ?? ''))) return 'random bytes from /dev/urandom';
+  // The AWS CLI run some other way (`docker run amazon/aws-cli secretsmanager get-secret-value …`).
+  if (c.name !== 'aws' && a.some((x, i) => x === 'secretsmanager' && a[i + 1] === 'get-secret-value')) return 'aws secretsmanager prints the secret value';
   switch (c.name) {
     case 'openssl':
       if (a[0] === 'rand') return 'openssl rand prints new key material';
@@ -53,22 +59,39 @@ export function secretProducer(c: ShellCommand): string | null {
     case 'head':
     case 'dd':
       return a.some((x) => x.includes('/dev/urandom') || x.includes('/dev/random')) ? 'random bytes from /dev/urandom' : null;
-    case 'vault':
-      if ((a[0] === 'kv' && a[1] === 'get') || a[0] === 'read') return 'vault prints the stored secret';
+    case 'vault': {
+      const path = a.slice(1).find((x) => !x.startsWith('-')) ?? '';
+      if (a[0] === 'kv' && a[1] === 'get') return 'vault prints the stored secret';
+      // Transit key metadata (`vault read transit/keys/<name>`) holds no key material.
+      if (a[0] === 'read') return /(^|\/)transit\/keys(\/|$)/.test(path) ? null : 'vault prints the stored secret';
+      if (a[0] === 'write' && /(^|\/)transit\/decrypt\//.test(path)) return 'vault transit decrypt prints the plaintext';
+      if (a[0] === 'write' && /(^|\/)auth\/.+\/login$/.test(path)) return 'vault prints the new token';
+      if (a[0] === 'token' && a[1] === 'create') return 'vault token create prints the new token';
+      if (a[0] === 'print' && a[1] === 'token') return 'vault print token prints the token';
       return null;
+    }
     case 'aws':
       if (a[0] === 'secretsmanager' && a[1] === 'get-secret-value') return 'aws secretsmanager prints the secret value';
       if (a[0] === 'ssm' && a[1]?.startsWith('get-parameter') && a.includes('--with-decryption')) return 'aws ssm prints the decrypted parameter';
+      if (a[0] === 'sts' && /^(get-session-token|assume-role|assume-role-with-saml|assume-role-with-web-identity|get-federation-token)$/.test(a[1] ?? '')) return `aws sts ${a[1]} prints temporary credentials`;
+      if ((a[0] === 'ecr' || a[0] === 'ecr-public') && a[1] === 'get-login-password') return 'aws ecr get-login-password prints a registry password';
+      if (a[0] === 'codeartifact' && a[1] === 'get-authorization-token') return 'aws codeartifact prints an authorization token';
       return null;
     case 'gcloud':
-      return has('secrets', 'versions', 'access') ? 'gcloud prints the secret version' : null;
+      if (has('secrets', 'versions', 'access')) return 'gcloud prints the secret version';
+      return a.includes('auth') && a.some((x) => x === 'print-access-token' || x === 'print-identity-token') ? `gcloud auth ${a.find((x) => x.startsWith('print-'))} prints a bearer token` : null;
+    case 'az':
+      return a[0] === 'account' && a[1] === 'get-access-token' ? 'az account get-access-token prints a bearer token' : null;
     case 'heroku':
       if (a[0] === 'config') return 'heroku config prints every config value';
+      if (a[0] === 'pg:credentials:url' || a[0] === 'auth:token') return `heroku ${a[0]} prints credentials`;
       // config:get prints one value: a secret only when the variable is (a key *version* is not).
       if (a[0] === 'config:get' && a.slice(1).some((x) => !x.startsWith('-') && looksSecret(x))) return 'heroku config:get prints a secret config value';
       return null;
     case 'kubectl':
     case 'oc':
+      // Service-account tokens: `oc sa get-token`, `kubectl create token`, `oc whoami -t`.
+      if (a.some((x) => x === 'get-token' || x === 'new-token') || (a[0] === 'create' && a[1] === 'token') || (a[0] === 'whoami' && a.some((x) => x === '-t' || x === '--show-token'))) return `${c.name} prints a service-account token`;
       if (a[0] !== 'get' || !(a[1] === 'secret' || a[1] === 'secrets' || a[1]?.startsWith('secret/'))) return null;
       return outputFormat(a) ? `${c.name} get secret -o ${outputFormat(a)} prints the secret data` : null;
     case 'infisical':

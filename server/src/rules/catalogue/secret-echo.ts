@@ -19,9 +19,18 @@ export const secretEcho: Rule = {
     for (const info of ctx.scripts) {
       const p = info.shell;
       if (!p) continue;
+      // Files a secret was written to earlier in the script, so printing them later is seen.
+      const secretFiles = new Map<string, string>();
       for (const c of p.commands) {
+        const file = writtenFile(c);
+        if (file && (secretProducer(c) || (printers.has(c.name ?? '') && c.args.some((w) => secretInWord(ctx, info, w))))) secretFiles.set(file, secretProducer(c) ? `the output of ${c.name}` : `what ${c.name} wrote`);
         if (printers.has(c.name ?? '')) printed(ctx, info, c, out);
         else if (stdinPrinters.has(c.name ?? '')) heredocs(ctx, info, c, out);
+        if (fileReaders.has(c.name ?? '')) {
+          const read = c.args.find((w) => w.value !== null && secretFiles.has(w.value));
+          if (read && shownOnTerminal(ctx, info, c, false)) out.push({ span: info.source(read.span), message: `${c.name} prints ${read.value}, which holds ${secretFiles.get(read.value!)} written above` });
+        }
+        if (c.name === 'curl') verboseCurl(ctx, info, c, out);
         if (isXtrace(c)) xtrace(ctx, info, c, out);
         if (printsEnvironment(c) && secretsInScope(ctx, info) && shownOnTerminal(ctx, info, c, true)) {
           out.push({ span: commandSpan(info, c), message: `\`${c.name}\` prints every environment variable, including the secrets this step receives` });
@@ -47,6 +56,33 @@ export const secretEcho: Rule = {
   },
 };
 
+const fileReaders = new Set(['cat', 'head', 'tail', 'less', 'more', 'bat', 'xxd', 'od', 'hexdump', 'base64', 'jq', 'yq']);
+
+/** The file a command's stdout is redirected into (`> f`, `>> f`, `| tee f` is not followed). */
+function writtenFile(c: ShellCommand): string | null {
+  const r = c.redirects.find((x) => (x.operator === '>' || x.operator === '>>' || x.operator === '>|' || x.operator === '&>') && x.fd === 1 && x.target?.value);
+  const v = r?.target?.value ?? null;
+  return v && v !== '/dev/null' && !v.startsWith('/dev/') ? v : null;
+}
+
+/** Request headers that carry credentials. */
+const authHeader = /^(authorization|proxy-authorization|x-vault-token|private-token|x-api-key|api-key|x-auth-token|cookie)\s*:/i;
+
+/** `curl -v` (and `--trace-ascii -`) prints every request header, the Authorization header included. */
+function verboseCurl(ctx: RuleContext, info: ScriptInfo, c: ShellCommand, out: Finding[]): void {
+  const a = argv(c);
+  const verbose = a.some((x) => x === '-v' || x === '--verbose' || /^-[a-zA-Z]*v[a-zA-Z]*$/.test(x)) && c.stderr === 'terminal';
+  const trace = a.some((x, i) => (x === '--trace' || x === '--trace-ascii') && a[i + 1] === '-') && shownOnTerminal(ctx, info, c, false);
+  if (!verbose && !trace) return;
+  const header = c.args.find((w, i) => {
+    const prev = a[i - 1] ?? '';
+    const text = w.value ?? w.pieces.map((x) => (x.kind === 'literal' ? x.value : x.raw)).join('');
+    if ((prev === '-H' || prev === '--header') && (authHeader.test(text) || secretInWord(ctx, info, w))) return true;
+    return (prev === '-u' || prev === '--user') && (text.includes(':') || secretInWord(ctx, info, w) !== null);
+  });
+  if (header) out.push({ span: info.source(header.span), message: `curl ${verbose ? '-v' : '--trace-ascii -'} prints the request headers, and with them this credential, to the terminal` });
+}
+
 function point(at: number) {
   return { start: at, end: at };
 }
@@ -63,6 +99,11 @@ function printed(ctx: RuleContext, info: ScriptInfo, c: ShellCommand, out: Findi
 
 function heredocs(ctx: RuleContext, info: ScriptInfo, c: ShellCommand, out: Finding[]): void {
   for (const r of c.redirects) {
+    if (r.operator === '<<<' && r.target) {
+      const s = secretInWord(ctx, info, r.target);
+      if (s && shownOnTerminal(ctx, info, c, false)) out.push({ span: info.source(s.span), message: `the here-string hands ${s.what} to ${c.name}, which prints it to the terminal` });
+      continue;
+    }
     if (!r.heredoc || r.heredoc.quoted) continue;
     for (const e of r.heredoc.expansions) {
       if (reveals(e) && ctx.isSecretVar(e.name, info) && shownOnTerminal(ctx, info, c, false)) {

@@ -1,6 +1,8 @@
 // secret-in-argv: a secret on a command line, where any local user can read it with ps or /proc.
 import { docsUrl } from '../../language/docs';
-import { secretInWord } from '../context';
+import { reveals, secretInWord } from '../context';
+import { isSecretName } from '../secret-names';
+import type { ShellCommand, ShellWord, Span } from '../shell/index';
 import type { Finding, Rule } from '../types';
 
 /** Builtins never exec, so their arguments never appear in a process list. */
@@ -27,9 +29,31 @@ export const secretInArgv: Rule = {
           if (envWords.has(w.span.start)) continue;
           const s = secretInWord(ctx, info, w);
           if (s) out.push({ span: info.source(s.span), message: `${s.what} is on the command line of ${c.name}, where any local user can read it with ps; pass it through the environment or stdin` });
+          else {
+            const named = namedSecretValue(ctx, c, w);
+            if (named) out.push({ span: info.source(named.span), message: `${named.what} is on the command line of ${c.name}, where any local user can read it with ps; pass it through the environment or stdin` });
+          }
         }
       }
     }
     return out;
   },
 };
+
+/**
+ * A value handed over under a secret's name, whatever variable holds it: `password="$1"`,
+ * `aws configure set aws_secret_access_key "$2"`, `--secret_key=$K`.
+ */
+function namedSecretValue(ctx: Parameters<Rule['check']>[0], c: ShellCommand, w: ShellWord): { span: Span; what: string } | null {
+  const e = w.expansions.find((x) => reveals(x));
+  if (!e) return null;
+  const lead = w.pieces[0]?.kind === 'literal' ? w.pieces[0].value : '';
+  const m = /^-{0,2}([A-Za-z_][A-Za-z0-9_.-]*)=$/.exec(lead);
+  if (m && w.pieces[1]?.kind === 'expansion' && isSecretName(m[1]!.replace(/[.-]/g, '_'), ctx.policy.secretNames)) return { span: e.span, what: `the value of ${m[1]} (${e.name === '@' ? '$@' : `$${e.name}`})` };
+  // `… set NAME VALUE` (aws configure set, npm config set, git config): the word before names the value.
+  const i = c.args.indexOf(w);
+  const prev = c.args[i - 1]?.value ?? '';
+  const setter = c.args.slice(0, Math.max(0, i - 1)).some((x) => x.value === 'set' || x.value === 'config');
+  if (setter && i > 0 && w.pieces.length === 1 && isSecretName(prev.replace(/[.-]/g, '_'), ctx.policy.secretNames)) return { span: e.span, what: `the value of ${prev} ($${e.name})` };
+  return null;
+}
