@@ -88,7 +88,17 @@ export const disableSafety: Rule = {
         for (const e of c.env) {
           const value = e.value?.value ?? assignmentValue(c.words.find((w) => w.span.start === e.span.start));
           const why = value === null ? null : disables(e.name, value);
+          // `DEBUG=1 ./scripts/archive.sh` makes a script talkative; debug mode matters for a server or app being started.
+          if (why && why.productionOnly && !startsService(c)) continue;
           if (why) report(e.span, why, inProduction);
+        }
+        // Text written into a shell start-up file (`echo "alias kubectl='kubectl --insecure-skip-tls-verify'" >> ~/.bashrc`) is configuration.
+        if ((c.name === 'echo' || c.name === 'printf') && writesStartupFile(c)) {
+          for (const w of c.args) {
+            const flag = (w.value ?? w.text).split(/[\s'"=]+/).find((t) => insecureFlag.test(t) || /^--insecure-skip-tls-verify$/.test(t));
+            if (flag) report(w.span, always(`${flag} written into a shell start-up file turns off verification for every later command`), inProduction);
+          }
+          continue;
         }
         // Text that only mentions a setting (echo, grep patterns, tests) switches nothing.
         if (c.name && textOnly.has(c.name)) continue;
@@ -108,6 +118,11 @@ function environmentOf(texts: string[]): 'production' | 'other' | 'unknown' {
   return texts.some((t) => otherWord.test(t)) ? 'other' : 'unknown';
 }
 const textOnly = new Set(['echo', 'printf', 'grep', 'egrep', 'fgrep', 'rg', 'test', '[', '[[', 'logger', 'cat', 'jq', 'yq', 'awk', 'sed']);
+
+/** Shell start-up files: what is written there runs in every later shell. */
+function writesStartupFile(c: ShellCommand): boolean {
+  return c.redirects.some((r) => (r.operator === '>>' || r.operator === '>') && /(^|\/)(\.bashrc|\.bash_profile|\.profile|\.zshrc|\.zprofile|environment)$/.test(r.target?.value ?? r.target?.text ?? ''));
+}
 
 function assignmentValue(w: ShellWord | undefined): string | null {
   if (!w?.value) return null;
@@ -130,6 +145,8 @@ function flags(c: ShellCommand, report: (span: Span, why: Why) => void): void {
     if (/^http\.sslverify$/i.test(x) && c.name === 'git' && falsy.test(a[i + 1] ?? '')) return report(w.span, always('http.sslVerify false turns off TLS checks for git'));
     if (x === 'strict-ssl' && (c.name === 'npm' || c.name === 'yarn' || c.name === 'pnpm') && falsy.test(a[i + 1] ?? '')) return report(w.span, always('strict-ssl false turns off TLS checks for the package registry'));
     if (/^StrictHostKeyChecking=no$/i.test(x)) return report(w.span, always('StrictHostKeyChecking=no accepts any host key'));
+    // `rsync -e "ssh -o StrictHostKeyChecking=no"`, `GIT_SSH_COMMAND='ssh -o …'`: the option inside a command string.
+    if (/(^|\s)-o\s*StrictHostKeyChecking[= ]no\b/i.test(w.value ?? w.text)) return report(w.span, always('StrictHostKeyChecking=no in the ssh command accepts any host key'));
     if (x === '--reload' && c.name && devServers.has(c.name)) return report(w.span, devMode(`${c.name} --reload is a development mode; never in production`));
     if (x === '--debug' && c.name && devServers.has(c.name)) return report(w.span, devMode(`${c.name} --debug runs the interactive debugger, which allows code execution; never in production`));
     if (setsConfig(c)) {
@@ -139,6 +156,13 @@ function flags(c: ShellCommand, report: (span: Span, why: Why) => void): void {
     }
     return undefined;
   });
+}
+
+/** Programs that start a server or an application process (where debug mode is a hazard). */
+const appLaunchers = new Set(['node', 'python', 'python3', 'ruby', 'java', 'php', 'npm', 'yarn', 'pnpm', 'npx', 'bun', 'deno', 'dotnet', 'go', 'rails', 'rackup', 'puma', 'unicorn', 'celery', 'docker', 'podman', 'docker-compose', 'kubectl', 'helm', 'heroku', 'fly', 'flyctl', 'systemctl', 'pm2', 'supervisord']);
+
+function startsService(c: ShellCommand): boolean {
+  return c.name !== null && (devServers.has(c.name) || appLaunchers.has(c.name) || setsConfig(c));
 }
 
 const devServers = new Set(['uvicorn', 'gunicorn', 'hypercorn', 'flask', 'daphne', 'nodemon', 'rails', 'django-admin', 'manage.py']);

@@ -102,6 +102,7 @@ function judge(ctx: RuleContext, c: ShellCommand): { message: string; word?: num
   if (isCommand(c, 'aws', 'secretsmanager', 'delete-secret') && a.includes('--force-delete-without-recovery')) return { message: 'delete-secret --force-delete-without-recovery skips the recovery window' };
   if (isCommand(c, 'gcloud', 'kms', 'keys', 'versions', 'destroy')) return { message: 'destroying a KMS key version makes everything encrypted with it unreadable' };
   if (c.name === 'aws' && a[0] === 'kms' && ['schedule-key-deletion', 'delete-imported-key-material'].includes(a[1] ?? '')) return { message: `aws kms ${a[1]} destroys key material` };
-  if (c.name === 'az' && a[0] === 'keyvault' && (a[1] === 'key' || a[1] === 'secret') && a[2] === 'purge') return { message: `az keyvault ${a[1]} ${a[2]} removes key versions` };
+  if (c.name === 'az' && a[0] === 'keyvault' && (a[1] === 'key' || a[1] === 'secret' || a[1] === 'certificate') && a[2] === 'purge') return { message: `az keyvault ${a[1]} ${a[2]} removes key versions for good` };
+  if (c.name === 'az' && a[0] === 'keyvault' && a[1] === 'purge') return { message: 'az keyvault purge destroys the whole deleted vault, every key and secret version in it' };
   return null;
 }

@@ -46,14 +46,16 @@ export const secretInArgv: Rule = {
  */
 function namedSecretValue(ctx: Parameters<Rule['check']>[0], c: ShellCommand, w: ShellWord): { span: Span; what: string } | null {
   const e = w.expansions.find((x) => reveals(x));
-  if (!e) return null;
+  // `--key=$KMS_KEY_NAME`: a variable named for a name, path or id holds no secret, whatever the option says.
+  if (!e || /(^|_)(NAME|NAMES|ID|IDS|PATH|FILE|DIR|URL|URI|ARN|ALIAS|VERSION|REGION|PROJECT|RING|LOCATION|HOST|USER|USERNAME)(_|$)/i.test(e.name)) return null;
+  const secretOption = (n: string) => !/^-*key$/i.test(n) && isSecretName(n.replace(/[.-]/g, '_'), ctx.policy.secretNames);
   const lead = w.pieces[0]?.kind === 'literal' ? w.pieces[0].value : '';
   const m = /^-{0,2}([A-Za-z_][A-Za-z0-9_.-]*)=$/.exec(lead);
-  if (m && w.pieces[1]?.kind === 'expansion' && isSecretName(m[1]!.replace(/[.-]/g, '_'), ctx.policy.secretNames)) return { span: e.span, what: `the value of ${m[1]} (${e.name === '@' ? '$@' : `$${e.name}`})` };
+  if (m && w.pieces[1]?.kind === 'expansion' && secretOption(m[1]!)) return { span: e.span, what: `the value of ${m[1]} (${e.name === '@' ? '$@' : `$${e.name}`})` };
   // `… set NAME VALUE` (aws configure set, npm config set, git config): the word before names the value.
   const i = c.args.indexOf(w);
   const prev = c.args[i - 1]?.value ?? '';
   const setter = c.args.slice(0, Math.max(0, i - 1)).some((x) => x.value === 'set' || x.value === 'config');
-  if (setter && i > 0 && w.pieces.length === 1 && isSecretName(prev.replace(/[.-]/g, '_'), ctx.policy.secretNames)) return { span: e.span, what: `the value of ${prev} ($${e.name})` };
+  if (setter && i > 0 && w.pieces.length === 1 && secretOption(prev)) return { span: e.span, what: `the value of ${prev} ($${e.name})` };
   return null;
 }

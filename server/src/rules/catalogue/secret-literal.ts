@@ -1,5 +1,6 @@
 // secret-literal: a secret value written into the runbook file itself (keys, seeds, tokens, passwords).
 import { docsUrl } from '../../language/docs';
+import { looksSecret } from '../secret-names';
 import type { Finding, Rule } from '../types';
 
 interface Pattern {
@@ -10,13 +11,34 @@ interface Pattern {
   group?: number;
   /** Random-looking values are skipped when the text before them names them as hashes, ids or public keys. */
   contextual?: boolean;
+  /** For `NAME=value` patterns: the variable name, which must look secret. */
+  name?: (m: RegExpMatchArray) => string;
+}
+
+/** Variable names that hold a credential (`POSTGRES_PASSWORD`, `PGPASSWORD`, `MYSQL_PWD`, `VAULT_TOKEN`). */
+function credentialName(n: string): boolean {
+  return looksSecret(n) || /(PASSWORD|PASSWD|_PWD|_AUTH)$/.test(n);
 }
 
 /** Words before a value that say it is not a secret: hashes, key ids, public keys, fingerprints. */
 const namedAsSafe = /(sha\d*|hash|digest|checksum|fingerprint|commit|key[_-]?id|kid|public|pubkey|pub[_-]key|etag|nonce|salt|uuid|trace[_-]?id|request[_-]?id)[\w-]*["']?\s*[:=]?\s*["']?$/i;
 const placeholderWords = /^(<[^>]*>|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\*+|x{3,}|\.{3}|…|redacted|changeme|example|secret|password|none|null|-|%s|\{\{.*\}\}|\(.*\))$/i;
+/**
+ * Values that describe what goes there rather than being it: `your-api-key`, `secure-token`,
+ * `staging-api-key-xxx`, `user:pass`, `<password>`, vendors' documented examples (`AKIAIOSFODNN7EXAMPLE`).
+ */
+function describesValue(v: string): boolean {
+  if (/example/i.test(v) || /x{3,}/i.test(v) || /^(pass|passwd|pwd|changeme|change_me|replaceme|placeholder|dummy|sample|todo|tbd)$/i.test(v)) return true;
+  const parts = v.split(/[-_]/);
+  if (parts.length < 2 || !/^[a-z0-9_-]+$/i.test(v)) return false;
+  return /^(your|my|some|the|a|an|example|sample|dummy|fake|replace|change|insert|put|enter|secure|super|random|generated)$/i.test(parts[0]!) || /^(here|value|goes|placeholder)$/i.test(parts[parts.length - 1]!);
+}
 /** NEW_DB_PASSWORD-style names stand for a value; they are not one. */
-const placeholder = { test: (v: string) => placeholderWords.test(v) || /^[A-Z][A-Z0-9_]*$/.test(v) };
+const placeholder = { test: (v: string) => placeholderWords.test(v) || /^[A-Z][A-Z0-9_]*$/.test(v) || describesValue(v) };
+/** In `NAME=value` of a secret-named variable the value is the credential even when it is a weak word (`password`, `secret`). */
+const envPlaceholder = { test: (v: string) => /^(<[^>]*>|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\*+|\.{3}|…|redacted|none|null|-|%s|\{\{.*\}\}|\(.*\))$/i.test(v) || /^[A-Z][A-Z0-9_]*$/.test(v) || describesValue(v) };
+/** Client programs whose `-pPASSWORD` (glued) is the password. */
+const mysqlClients = 'mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mysqlshow|mariadb|mariadb-dump|mariadb-admin';
 
 function entropy(s: string): number {
   const counts = new Map<string, number>();
@@ -28,7 +50,36 @@ function entropy(s: string): number {
 
 const patterns: Pattern[] = [
   { re: /-----BEGIN ((RSA|EC|DSA|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----/g, what: 'a PEM private key' },
-  { re: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, what: 'an AWS access key' },
+  { re: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, what: 'an AWS access key', accept: (v) => !/EXAMPLE$/.test(v) },
+  { re: /\b(?:hvs|hvb|hvr)\.[A-Za-z0-9_-]{20,}\b/g, what: 'a Vault token' },
+  {
+    // `mysql -u root -pS3cret`: the password glued to -p (a bare -p prompts for it).
+    re: new RegExp(`(?<![\\w-])(?:${mysqlClients})\\b[^\\n|;&]*?\\s-p(?!\\s)("[^"\\n]*"|'[^'\\n]*'|[^\\s"'$\`;|&)]+)`, 'g'),
+    what: 'a database password on the mysql command line',
+    group: 1,
+    accept: (v) => {
+      const inner = v.replace(/^["']|["']$/g, '');
+      return inner.length >= 3 && !envPlaceholder.test(inner) && !inner.includes('$');
+    },
+  },
+  {
+    // `POSTGRES_PASSWORD=postgres`, `PGPASSWORD=s3cret`, `-e MYSQL_ROOT_PASSWORD=…`: a secret-named variable set to a literal.
+    re: /(?<![\w$])([A-Z][A-Z0-9_]*)=(<[^<>\n]*>|"[^"\n]*"|'[^'\n]*'|[^\s"'&;,)|]+)/g,
+    what: 'a credential assigned as a literal',
+    group: 2,
+    accept: (v) => {
+      const inner = v.replace(/^["']|["']$/g, '');
+      return inner.length >= 3 && !envPlaceholder.test(inner) && !inner.includes('$') && !inner.includes('`') && !/^\d+$/.test(inner) && !/^(true|false|yes|no|on|off)$/i.test(inner) && !inner.startsWith('/') && !inner.startsWith('./');
+    },
+    name: (m) => m[1]!,
+  },
+  {
+    // `-H "X-Vault-Token: s.abc…"`, `Authorization: Bearer eyJ…`: a credential in a request header.
+    re: /(?:x-vault-token|private-token|x-api-key|x-auth-token|authorization:\s*(?:bearer|basic|token))\s*:?\s*([A-Za-z0-9._~+/=-]{8,})/gi,
+    what: 'a credential in a request header',
+    group: 1,
+    accept: (v) => !envPlaceholder.test(v),
+  },
   { re: /\bAIza[0-9A-Za-z_-]{35}\b/g, what: 'a Google API key' },
   { re: /\bgh[pousr]_[A-Za-z0-9]{36,}\b/g, what: 'a GitHub token' },
   { re: /\bglpat-[A-Za-z0-9_-]{20,}\b/g, what: 'a GitLab token' },
@@ -77,6 +128,7 @@ export const secretLiteral: Rule = {
         const value = p.group ? m[p.group]! : m[0];
         const start = m.index! + (p.group ? m[0].lastIndexOf(value) : 0);
         if (p.accept && !p.accept(value)) continue;
+        if (p.name && !credentialName(p.name(m))) continue;
         const lineStart = text.lastIndexOf('\n', m.index!) + 1;
         if (p.contextual && namedAsSafe.test(text.slice(lineStart, m.index!))) continue;
         out.push({ span: { start, end: start + value.length }, message: `${p.what} is written in the runbook; pass it as a secret input or read it from a secret store` });
