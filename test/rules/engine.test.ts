@@ -174,3 +174,20 @@ test('rules never throw on hostile or half-written runbooks', () => {
     assert.ok(!problems.some((p) => p.code === 'rule-error'), JSON.stringify(problems.filter((p) => p.code === 'rule-error')));
   }
 });
+
+test('append-only policy: `!name` removes a default, the finding names the entry that fired, the workspace is a floor', () => {
+  const text = `${head}  - id: a
+    sql: UPDATE ledgers SET current_balance = 0 WHERE id = 1;
+  - id: b
+    sql: UPDATE settlements SET amount = 0 WHERE id = 1;
+  - id: c
+    sql: DELETE FROM audit_log WHERE id = 1;
+policy:
+  append_only_tables: ['!ledgers', '!settle*']
+`;
+  const found = lintRunbook(text, { workspacePolicy: { appendOnlyTables: ['settle*'] } }).problems.filter((p) => p.code === 'append-only-mutation').map((p) => p.message);
+  assert.deepEqual(found, [
+    'UPDATE on append-only table settlements (.runsafe.yaml append_only_tables: `settle*`); history must only be appended to',
+    'DELETE on append-only table audit_log (built-in default `audit_log`; a policy entry `!audit_log` removes it); history must only be appended to',
+  ]);
+});

@@ -11,8 +11,17 @@ export interface WorkspacePolicy {
   severity?: Record<string, RuleSeverity | 'off'>;
 }
 
+/** One append-only table pattern and where it came from, so a finding can say which entry fired. */
+export interface AppendOnlyEntry {
+  glob: string;
+  re: RegExp;
+  origin: 'default' | 'workspace' | 'runbook';
+}
+
 export interface EffectivePolicy {
   appendOnlyTables: RegExp[];
+  /** The same patterns as `appendOnlyTables`, with their origin. */
+  appendOnlyEntries: AppendOnlyEntry[];
   secretNames: RegExp[];
   /** Command prefixes (as words) that need confirmation, e.g. ['make', 'demo-down']. */
   dangerousCommands: string[][];
@@ -35,11 +44,29 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${body}$`, 'i');
 }
 
+/**
+ * Append-only tables: the defaults, then the workspace's entries, then the runbook's. An entry
+ * written `!name` removes matching defaults (`!ledgers` where `ledgers` are account heads, not a
+ * journal); it cannot remove what the workspace added, because the workspace policy is a floor.
+ */
+export function appendOnlyEntries(workspace: string[], runbook: string[]): AppendOnlyEntry[] {
+  const removed = [...workspace, ...runbook].filter((g) => g.startsWith('!')).map((g) => globToRegExp(g.slice(1).trim()));
+  const defaults = defaultAppendOnlyTables.filter((g) => !removed.some((re) => re.test(g)));
+  const entry = (origin: AppendOnlyEntry['origin']) => (glob: string): AppendOnlyEntry => ({ glob, re: globToRegExp(glob), origin });
+  return [
+    ...defaults.map(entry('default')),
+    ...workspace.filter((g) => !g.startsWith('!')).map(entry('workspace')),
+    ...runbook.filter((g) => !g.startsWith('!')).map(entry('runbook')),
+  ];
+}
+
 export function effectivePolicy(workspace: WorkspacePolicy | undefined, runbook: Policy): EffectivePolicy {
   const ws = workspace ?? {};
   const words = (s: string) => s.trim().split(/\s+/).filter(Boolean);
+  const entries = appendOnlyEntries(ws.appendOnlyTables ?? [], runbook.appendOnlyTables);
   return {
-    appendOnlyTables: [...defaultAppendOnlyTables, ...(ws.appendOnlyTables ?? []), ...runbook.appendOnlyTables].map(globToRegExp),
+    appendOnlyTables: entries.map((e) => e.re),
+    appendOnlyEntries: entries,
     secretNames: [...(ws.secretNames ?? []), ...runbook.secretNames].map(globToRegExp),
     dangerousCommands: [...(ws.dangerousCommands ?? []), ...runbook.dangerousCommands].map(words).filter((w) => w.length > 0),
     approvalsRequired: Math.max(ws.approvalsRequired ?? 0, runbook.approvalsRequired ?? 0),
@@ -49,8 +76,14 @@ export function effectivePolicy(workspace: WorkspacePolicy | undefined, runbook:
 
 /** Whether a table (optionally schema-qualified) is append-only under the policy. */
 export function isAppendOnly(policy: EffectivePolicy, table: string, schema: string | null): boolean {
+  return appendOnlyMatch(policy, table, schema) !== null;
+}
+
+/** The policy entry that makes a table append-only, or null. */
+export function appendOnlyMatch(policy: EffectivePolicy, table: string, schema: string | null): AppendOnlyEntry | null {
   const names = schema ? [table, `${schema}.${table}`] : [table];
-  return policy.appendOnlyTables.some((re) => names.some((n) => re.test(n)));
+  const entries = policy.appendOnlyEntries ?? policy.appendOnlyTables.map((re) => ({ glob: re.source, re, origin: 'default' as const }));
+  return entries.find((e) => names.some((n) => e.re.test(n))) ?? null;
 }
 
 const stringList = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined);
