@@ -33,6 +33,7 @@ const entries = [
 const assets = [
   ['node_modules/web-tree-sitter/web-tree-sitter.wasm', 'web-tree-sitter.wasm'],
   ['node_modules/tree-sitter-bash/tree-sitter-bash.wasm', 'tree-sitter-bash.wasm'],
+  ['node_modules/libpg-query/wasm/libpg-query.wasm', 'libpg-query.wasm'],
 ];
 
 for (const e of entries) {

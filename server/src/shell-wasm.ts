@@ -2,6 +2,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { initShell, type ShellWasm } from './rules/shell/index';
+import { initPgParser } from './rules/sql/index';
 
 const files = {
   treeSitter: ['web-tree-sitter.wasm', 'web-tree-sitter'],
@@ -22,7 +23,23 @@ export function loadShellWasm(dir: string = __dirname): ShellWasm {
   return { treeSitter: read(files.treeSitter), bash: read(files.bash) };
 }
 
-/** Loads the shell parser from disk once; adapters await it before their first lint. */
+/** Loads the shell parser (and PostgreSQL's SQL parser) from disk once; adapters await it before their first lint. */
 export function initShellFromDisk(dir?: string): Promise<void> {
-  return initShell(loadShellWasm(dir));
+  return Promise.all([initShell(loadShellWasm(dir)), initSqlParser()]).then(() => undefined);
+}
+
+let sqlParser: Promise<void> | null = null;
+
+/**
+ * PostgreSQL's parser (libpg-query, wasm; it finds libpg-query.wasm beside its script, which
+ * scripts/build.mjs copies beside the bundles). If it cannot load, SQL is read by the tokenizer alone.
+ */
+export function initSqlParser(): Promise<void> {
+  sqlParser ??= import('libpg-query')
+    .then(async (pg) => {
+      await pg.loadModule();
+      initPgParser((sql) => pg.parseSync(sql));
+    })
+    .catch(() => initPgParser(null));
+  return sqlParser;
 }

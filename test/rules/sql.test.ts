@@ -99,3 +99,42 @@ test('SQL parsing never throws (property)', () => {
     { numRuns: 500 },
   );
 });
+
+test("PostgreSQL's parser reads the statements (wasm loaded by the adapter); text it rejects falls back to the tokenizer", async () => {
+  const { pgReady, initPgParser } = await import('../../server/src/rules/sql/index');
+  assert.equal(pgReady(), true, 'libpg-query loaded by initShellFromDisk');
+  // psql variables and a non-ASCII literal before the table (byte offsets from the parser, string offsets here).
+  const sql = "UPDATE audit_log SET note = 'café ☕' WHERE id = :'id'; DELETE FROM ONLY public.ledger WHERE id = :id";
+  const pg = parseSql(sql);
+  assert.deepEqual(summary(sql), ['UPDATE: *audit_log', 'DELETE: *public.ledger']);
+  assert.equal(sql.slice(pg[1]!.tables[0]!.start, pg[1]!.tables[0]!.end), 'public.ledger');
+  assert.equal(sql.slice(pg[0]!.keywordStart, pg[0]!.keywordEnd), 'UPDATE');
+  // A documentation placeholder is not SQL: the tokenizer's reading is kept.
+  assert.deepEqual(summary('UPDATE campaign SET is_active = true WHERE id = <campaign_id>;'), ['UPDATE: *campaign']);
+  // The same answers without the parser.
+  initPgParser(null);
+  try {
+    assert.deepEqual(summary(sql), ['UPDATE: *audit_log', 'DELETE: *public.ledger']);
+  } finally {
+    await (await import('../../server/src/shell-wasm')).initShellFromDisk();
+  }
+});
+
+test('sql fields in preconditions and rollback steps get the same SQL analysis as steps', async () => {
+  const { lintRunbook } = await import('../../server/src/lint');
+  const text = `runsafe: 1
+id: t
+title: T
+preconditions:
+  - id: pre
+    sql: WITH d AS (DELETE FROM audit_log WHERE id = 1 RETURNING *) SELECT count(*) FROM d;
+steps:
+  - id: s
+    run: echo hi
+rollback:
+  - id: undo
+    sql: UPDATE ledger_entries SET amount = 0 WHERE id = 2;
+`;
+  const found = lintRunbook(text).problems.filter((p) => p.code === 'append-only-mutation').map((p) => text.slice(p.span.start, p.span.end));
+  assert.deepEqual(found, ['audit_log', 'ledger_entries']);
+});

@@ -1,4 +1,5 @@
 // Splits tokenized SQL into statements and finds each one's kind and the tables it reads or changes.
+import { pgStatements } from './pg';
 import { tokenizeSql, type SqlToken } from './tokenize';
 
 export type SqlKind =
@@ -51,7 +52,12 @@ const startAliases: Record<string, SqlKind> = { START: 'BEGIN', END: 'COMMIT', R
 const clauseWords = new Set(['WHERE', 'SET', 'VALUES', 'SELECT', 'ON', 'USING', 'JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'CROSS', 'NATURAL', 'GROUP', 'ORDER', 'LIMIT', 'RETURNING', 'UNION', 'EXCEPT', 'INTERSECT', 'HAVING', 'WINDOW', 'OFFSET', 'FETCH', 'FOR', 'DEFAULT', 'OUTPUT', 'AS', 'CASCADE', 'RESTRICT', 'RESTART', 'CONTINUE', 'IDENTITY', 'TO', 'FROM', 'WITH', 'OVERRIDING', 'QUERY', 'PARTITION']);
 const tableObjects = new Set(['TABLE', 'VIEW', 'MATERIALIZED', 'FOREIGN', 'TEMPORARY', 'TEMP', 'UNLOGGED']);
 
-/** Parses SQL text into statements. Never throws; unrecognised statements have kind OTHER. */
+/**
+ * Parses SQL text into statements. Never throws; unrecognised statements have kind OTHER. The
+ * tokenizer splits the text (psql meta-commands such as `\getenv` end a statement and are not SQL);
+ * each statement then goes to PostgreSQL's parser when it is installed, and the tokenizer's reading
+ * is kept only for text the parser rejects (placeholders, other dialects, fragments).
+ */
 export function parseSql(sql: string): SqlStatement[] {
   const tokens = tokenizeSql(sql).filter((t) => t.kind !== 'space' && t.kind !== 'comment');
   const out: SqlStatement[] = [];
@@ -65,6 +71,13 @@ export function parseSql(sql: string): SqlStatement[] {
     if (!ends) continue;
     if (i > begin) {
       const part = tokens.slice(begin, i);
+      const pg = pgStatements(sql.slice(part[0]!.start, part[part.length - 1]!.end), part[0]!.start);
+      if (pg && pg.length > 0) {
+        out.push(...pg);
+        begin = i + 1;
+        depth = 0;
+        continue;
+      }
       const s = statement(part);
       if (s) out.push(s);
       if (s && isWord(part[0], 'WITH')) out.push(...cteBodies(part));
