@@ -69,7 +69,8 @@ const patterns: Pattern[] = [
     group: 2,
     accept: (v) => {
       const inner = v.replace(/^["']|["']$/g, '');
-      return inner.length >= 3 && !envPlaceholder.test(inner) && !inner.includes('$') && !inner.includes('`') && !/^\d+$/.test(inner) && !/^(true|false|yes|no|on|off)$/i.test(inner) && !inner.startsWith('/') && !inner.startsWith('./');
+      // Format strings and escapes (`printf 'KEY=%s\\n'`) are templates, not values.
+      return inner.length >= 3 && !envPlaceholder.test(inner) && !/[$`%\\]/.test(inner) && !/^\d+$/.test(inner) && !/^(true|false|yes|no|on|off)$/i.test(inner) && !inner.startsWith('/') && !inner.startsWith('./');
     },
     name: (m) => m[1]!,
   },
