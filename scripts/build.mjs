@@ -24,7 +24,8 @@ const standaloneSchema = {
 
 // Each entry is built only once its source exists, so the build works while features land.
 const entries = [
-  { in: 'client/src/cli/main.ts', out: 'client/out/cli.js', banner: '#!/usr/bin/env node' },
+  // pg-native: node-postgres's optional libpq binding, never installed or used (pg's pure-JS client is).
+  { in: 'client/src/cli/main.ts', out: 'client/out/cli.js', banner: '#!/usr/bin/env node', external: ['pg-native'] },
   { in: 'server/src/lsp/main.ts', out: 'server/out/server.js', banner: '#!/usr/bin/env node' },
   { in: 'client/src/extension/main.ts', out: 'client/out/extension.js', external: ['vscode'] },
 ];

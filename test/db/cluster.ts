@@ -28,10 +28,9 @@ const MISSING =
   'install Debian\'s package with `apt-get install -y postgresql` (.ci/run does); see docs/database-tests.md.';
 
 /** The newest /usr/lib/postgresql/<version>/bin holding initdb and postgres, or $PG_BIN. */
-export function findPgBin(): string {
+export function findPgBin(base = '/usr/lib/postgresql', env: NodeJS.ProcessEnv = process.env): string {
   const candidates: string[] = [];
-  if (process.env['PG_BIN']) candidates.push(process.env['PG_BIN']);
-  const base = '/usr/lib/postgresql';
+  if (env['PG_BIN']) candidates.push(env['PG_BIN']);
   if (existsSync(base)) {
     for (const v of readdirSync(base).filter((d) => /^\d+$/.test(d)).sort((a, b) => Number(b) - Number(a))) candidates.push(join(base, v, 'bin'));
   }

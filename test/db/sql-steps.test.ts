@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startCluster, type Cluster } from './cluster';
+import { findPgBin, startCluster, type Cluster } from './cluster';
 import { cli, transcriptOf, workspace } from '../runner/helpers';
 
 let pg: Cluster;
@@ -17,7 +17,7 @@ before(async () => {
 after(() => pg?.stop());
 
 /** Runs a runbook non-interactively with the app role's URL (password included) in the secret input DB_URL, from the environment. */
-async function runSql(name: string, steps: string, inputs: string[] = []) {
+async function runSql(name: string, steps: string, inputs: string[] = [], flags: string[] = []) {
   const { dir, path } = workspace(name, `runsafe: 1
 id: ${name}
 title: SQL ${name}
@@ -26,7 +26,7 @@ inputs:
   NOTE: { description: Free text, required: false, default: "" }
 steps:
 ${steps}`);
-  const r = await cli(['run', '--non-interactive', path, ...inputs.flatMap((i) => ['-i', i])], dir, { DB_URL: pg.url('app', PASSWORD, 'shop') });
+  const r = await cli(['run', '--non-interactive', ...flags, path, ...inputs.flatMap((i) => ['-i', i])], dir, { DB_URL: pg.url('app', PASSWORD, 'shop') });
   const transcript = readFileSync(transcriptOf(r.stdout, dir), 'utf8');
   return { ...r, transcript, path };
 }
@@ -157,4 +157,36 @@ test('expect on rows: rows: 0, a column value, a JSON column\'s field; a failed 
 `);
   assert.equal(bad.status, 1);
   assert.match(bad.stdout, /expected rows = 0, got 2/);
+});
+
+test('without the PostgreSQL binaries the database tests fail with a message saying how to install them (never a silent skip)', () => {
+  assert.throws(() => findPgBin('/nonexistent/postgresql', {}), /PostgreSQL server binaries not found .*apt-get install -y postgresql/);
+});
+
+test('precondition and rollback sql steps run through the sql runner too', async () => {
+  const r = await runSql(
+    'groups',
+    `  - id: insert
+    database: DB_URL
+    sql: INSERT INTO ledger VALUES (-3);
+    rollback: undo
+rollback:
+  - id: undo
+    database: DB_URL
+    sql: DELETE FROM notes WHERE body = 'never written';
+    expect: { rows: 0 }
+preconditions:
+  - id: reachable
+    database: DB_URL
+    sql: SELECT count(*) AS n FROM ledger;
+    expect:
+      row: { n: 0 }
+`,
+    [],
+    ['--on-failure', 'rollback'],
+  );
+  assert.equal(r.status, 1);
+  assert.match(r.stdout, /reachable +sql +passed/);
+  assert.match(r.stdout, /check constraint "ledger_n_check" \(runbook line 10: INSERT INTO ledger VALUES \(-3\);\)/);
+  assert.match(r.stdout, /✓ rows = 0/);
 });

@@ -75,6 +75,12 @@ export interface VerifierOptions {
   /** Chains: detect truncation against an anchor recorded at export time. */
   expectCount?: number;
   expectHead?: string;
+  /**
+   * Continue a chain verified before (a checkpoint, or the record just before a window of a
+   * table): the index of the first record pushed, and the hash, seq and signedness of the record
+   * before it, so links, seq and indexes carry on as if the whole chain had been read.
+   */
+  continueFrom?: { index: number; hash: string; seq?: number | null; signed?: boolean };
 }
 
 export interface ChainVerifier {
@@ -129,9 +135,11 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
     lastHash: null,
     signers: {},
   };
-  let lastHash: string | null = null;
-  let lastSeq: number | null = null;
-  let signedMode: boolean | null = null;
+  const from = options.continueFrom;
+  const base = from?.index ?? 0;
+  let lastHash: string | null = from?.hash ?? null;
+  let lastSeq: number | null = from?.seq ?? null;
+  let signedMode: boolean | null = from?.signed ?? null;
   let headIndex = -1;
   let tornTail = false;
   let malformedOrBreach = false;
@@ -279,7 +287,7 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
 
   return {
     push(bytes, terminated = true) {
-      const index = r.records++;
+      const index = base + r.records++;
       const list: Finding[] = [];
       const hash = encodeBytes(crypto.sha256(bytes), m.hashEncoding);
       let text: string | undefined;
@@ -317,12 +325,12 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
       r.lastHash = lastHash;
       r.terminated = headIndex >= 0;
       const findingsList: Finding[] = [];
-      if (options.expectCount !== undefined && r.records !== options.expectCount) {
-        add(findingsList, { index: Math.min(r.records, options.expectCount), id: null, kind: 'HASH_CHAIN_BREACH', reason: r.records < options.expectCount ? 'truncated' : 'extended', detail: `expected ${options.expectCount} records, found ${r.records}` });
+      if (options.expectCount !== undefined && base + r.records !== options.expectCount) {
+        add(findingsList, { index: Math.min(base + r.records, options.expectCount), id: null, kind: 'HASH_CHAIN_BREACH', reason: base + r.records < options.expectCount ? 'truncated' : 'extended', detail: `expected ${options.expectCount} records, found ${base + r.records}` });
       } else if (options.expectHead !== undefined && lastHash !== options.expectHead) {
-        add(findingsList, { index: Math.max(0, r.records - 1), id: null, kind: 'HASH_CHAIN_BREACH', reason: 'head_mismatch', detail: `the last record's hash is ${lastHash}, expected ${options.expectHead}` });
+        add(findingsList, { index: Math.max(0, base + r.records - 1), id: null, kind: 'HASH_CHAIN_BREACH', reason: 'head_mismatch', detail: `the last record's hash is ${lastHash}, expected ${options.expectHead}` });
       }
-      if (r.records === 0) add(findingsList, { index: 0, id: null, kind: 'MALFORMED_RECORD', reason: 'empty', detail: 'no records' });
+      if (r.records === 0 && !from) add(findingsList, { index: 0, id: null, kind: 'MALFORMED_RECORD', reason: 'empty', detail: 'no records' });
       commit(findingsList);
       // A torn tail alone means a killed run, not tampering: report it as unterminated.
       const onlyTorn = tornTail && r.failing === 1 && Object.keys(r.counts).length === 1 && r.counts['MALFORMED_RECORD:torn_tail'] === 1;

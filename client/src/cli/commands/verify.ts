@@ -12,8 +12,10 @@ import { parse } from '../args';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type CliIo, type Command } from '../command';
 import { formatOption, writeJson } from '../key-options';
 import { detectKind, type VerifyKind } from '../verify-kind';
+import { describePg, PG_HELP, PG_OPTIONS, verifyPg } from '../verify-pg';
 
 const help = `Usage: runsafe verify <file> [--trust <trust-file> [--allow-unsigned-store]] [--kind runbook|transcript|chain]
+       runsafe verify --pg <ENV_VAR|url> --table <name> [options below]
                       [--mapping <file>] [--strict] [--quarantine <file>]
                       [--required <n>] [--expect-count <n>] [--expect-head <hash>]
                       [--allow-unterminated] [--allow-unsigned] [--allow-no-domain-separation]
@@ -55,8 +57,9 @@ older than the newest version seen here (.runsafe/trust-pins.json);
 
 Exit codes: 0 verified; 1 verification failed (including an unterminated or
 unsigned transcript unless allowed); 2 usage or I/O error (also a trust store
-that fails its own checks: unsigned, under-signed, tampered, rolled back).
-`;
+that fails its own checks: unsigned, under-signed, tampered, rolled back; or a
+table that cannot be read).
+${PG_HELP}`;
 
 function readMapping(path: string, allowNoDomainSeparation: boolean): ChainMapping {
   let doc: unknown;
@@ -141,21 +144,33 @@ export const verifyCommand: Command = {
       'allow-unsigned': { type: 'boolean', default: false },
       'allow-no-domain-separation': { type: 'boolean', default: false },
       format: { type: 'string', default: 'text' },
+      ...PG_OPTIONS,
     });
     formatOption(values.format);
-    if (positionals.length !== 1) throw new UsageError('give exactly one file to verify');
-    try {
-      assertReadableFile(positionals[0]!);
-    } catch (err) {
-      io.stderr.write(`runsafe verify: ${unreadable(positionals[0]!, err)}\n`);
-      return EXIT_USAGE;
+    const pg = values.pg !== undefined;
+    const pgOnly = Object.keys(PG_OPTIONS).find((k) => k !== 'pg' && values[k] !== undefined);
+    if (!pg && pgOnly) throw new UsageError(`--${pgOnly} needs --pg (a table to verify)`);
+    if (pg && positionals.length) throw new UsageError('give a file to verify or --pg, not both');
+    if (pg && values.kind !== undefined && values.kind !== 'chain') throw new UsageError('--pg verifies an audit chain (--kind chain)');
+    if (!pg && positionals.length !== 1) throw new UsageError('give exactly one file to verify (or --pg for a table)');
+    if (!pg) {
+      try {
+        assertReadableFile(positionals[0]!);
+      } catch (err) {
+        io.stderr.write(`runsafe verify: ${unreadable(positionals[0]!, err)}\n`);
+        return EXIT_USAGE;
+      }
     }
     if (values.kind !== undefined && !['runbook', 'transcript', 'chain'].includes(values.kind as string)) throw new UsageError('--kind must be runbook, transcript or chain');
-    const detected = values.kind ? { kind: values.kind as VerifyKind, path: positionals[0]! } : detectKind(positionals[0]!);
+    const detected = pg ? { kind: 'chain' as VerifyKind, path: '' } : values.kind ? { kind: values.kind as VerifyKind, path: positionals[0]! } : detectKind(positionals[0]!);
     const trust = trustFromOptions(values, io, 'verify');
     const keys = trust?.keys ?? createKeyLookup([]);
     const identities = Object.fromEntries((trust?.store.keys ?? []).map((k) => [k.key_id, k.identity]));
     if (!trust) io.stderr.write('runsafe verify: no --trust given: no signature can be trusted\n');
+    if (pg) {
+      const mapping = values.mapping ? readMapping(values.mapping as string, values['allow-no-domain-separation'] === true) : DEFAULT_CHAIN_MAPPING;
+      return verifyPg(values, { mapping, keys, expectCount: intOption(values['expect-count'], 'expect-count') }, io, (name, r) => describeReport('chain', name, r, identities) + describePg(r, values));
+    }
     if (detected.kind !== 'runbook') return verifyChainLike(detected.kind, detected.path, keys, identities, values, io);
     const required = intOption(values.required, 'required') ?? 1;
     const r = checkRunbookApproval(detected.path, keys, required);

@@ -1,0 +1,186 @@
+// `runsafe verify --pg`: a chain in a PostgreSQL table, streamed by cursor; same findings as JSONL; quarantine table; checkpoints; read-only.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCluster, type Cluster } from './cluster';
+import { cli, root } from '../runner/helpers';
+
+let pg: Cluster;
+let dir: string;
+const PW = 'verifier-pw-9Kq';
+const producer = join(root, 'runbooks/demo/canonical-producer.mjs');
+const SCHEMA = `CREATE TABLE canonical_events (
+  seq bigint PRIMARY KEY, event_id text NOT NULL, emitter text NOT NULL, signing_key_id text,
+  recorded_at timestamptz NOT NULL DEFAULT now(), record bytea NOT NULL);
+CREATE TABLE audit_signature_quarantine (
+  id bigserial PRIMARY KEY, source_table text NOT NULL, record_index bigint NOT NULL, record_id text, order_value text,
+  reason text NOT NULL, reasons text[] NOT NULL, signing_key_id text, record_bytes bytea NOT NULL, record_sha256 text NOT NULL,
+  quarantined_at timestamptz NOT NULL DEFAULT now(), UNIQUE (source_table, record_index, record_sha256));`;
+let adminUrl: string;
+let verifierUrl: string;
+let keyA: string;
+let keyB: string;
+let trust: string;
+const mapping = () => join(root, 'runbooks/demo/canonical-events.mapping.yaml');
+
+function produce(args: string[]) {
+  const r = spawnSync(process.execPath, [producer, ...args, '--db-env', 'ADMIN_URL'], { encoding: 'utf8', env: { ...process.env, ADMIN_URL: adminUrl }, timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
+}
+
+async function verify(args: string[], url = verifierUrl) {
+  const r = await cli(['verify', '--pg', 'AUDIT_URL', '--table', 'canonical_events', '--mapping', mapping(), '--trust', trust, ...args], dir, { AUDIT_URL: url });
+  return { ...r, json: args.includes('json') && r.stdout ? (JSON.parse(r.stdout) as Record<string, unknown>) : undefined };
+}
+
+before(async () => {
+  pg = await startCluster();
+  dir = mkdtempSync(join(tmpdir(), 'runsafe-verify-pg-'));
+  pg.psql(`CREATE ROLE verifier LOGIN PASSWORD '${PW}'; CREATE DATABASE audit;`);
+  pg.psql(SCHEMA, 'audit');
+  // The verifier may read the source and append to the quarantine table, nothing else.
+  pg.psql(
+    `REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+     GRANT SELECT ON canonical_events TO verifier;
+     GRANT SELECT, INSERT ON audit_signature_quarantine TO verifier;
+     GRANT USAGE ON SEQUENCE audit_signature_quarantine_id_seq TO verifier;`,
+    'audit',
+  );
+  adminUrl = pg.url('postgres', undefined, 'audit');
+  verifierUrl = pg.url('verifier', PW, 'audit');
+  for (const name of ['a', 'b']) {
+    const r = await cli(['keygen', '--out', join(dir, `${name}.key`), '--format', 'json'], dir);
+    assert.equal(r.status, 0, r.stderr);
+    if (name === 'a') keyA = (JSON.parse(r.stdout) as { public_key: string }).public_key;
+    else keyB = (JSON.parse(r.stdout) as { public_key: string }).public_key;
+  }
+  trust = join(dir, 'trust.yaml');
+  const t = await cli(['trust', 'add', trust, `--public-key=${keyA}`, '--name', 'sidecar', '--role', 'emitter'], dir);
+  assert.equal(t.status, 0, t.stderr);
+});
+after(() => pg?.stop());
+
+/** The table exported as JSON Lines of exact bytes, as an export job would write it. */
+function exportJsonl(): string {
+  const hex = pg.psql("SELECT encode(record, 'hex') FROM canonical_events ORDER BY seq", 'audit').trim().split('\n').filter(Boolean);
+  const file = join(dir, `export-${Date.now()}.jsonl`);
+  writeFileSync(file, Buffer.concat(hex.flatMap((h) => [Buffer.from(h, 'hex'), Buffer.from('\n')])));
+  return file;
+}
+
+const sourceDigest = () => pg.psql("SELECT count(*) || ':' || coalesce(md5(string_agg(encode(record, 'hex'), ',' ORDER BY seq)), '') FROM canonical_events", 'audit').trim();
+
+test('a table verifies with the same verdict, findings, indexes and head as its JSON Lines export', async () => {
+  produce(['emit', '--count', '12', '--key', join(dir, 'a.key')]);
+  const clean = await verify(['--format', 'json']);
+  assert.equal(clean.status, 0, clean.stdout + clean.stderr);
+  assert.equal(clean.json!['verdict'], 'verified');
+  assert.equal(clean.json!['records'], 12);
+
+  produce(['tamper', '--seq', '4']);
+  const file = exportJsonl();
+  const fromFile = await cli(['verify', file, '--kind', 'chain', '--mapping', mapping(), '--trust', trust, '--format', 'json'], dir);
+  const fromTable = await verify(['--format', 'json']);
+  assert.equal(fromTable.status, 1);
+  const f = JSON.parse(fromFile.stdout) as Record<string, unknown>;
+  for (const k of ['verdict', 'records', 'failing', 'counts', 'findings', 'firstHashChainBreach', 'firstSignatureBreach', 'lastHash', 'signers']) assert.deepEqual(fromTable.json![k], f[k], k);
+  assert.deepEqual((fromTable.json!['counts'] as Record<string, number>), { 'SIGNATURE_BREACH:invalid_signature': 1, 'HASH_CHAIN_BREACH:prev_hash_mismatch': 1 });
+  assert.equal((fromTable.json!['firstHashChainBreach'] as { index: number }).index, 5);
+  const text = await verify([]);
+  assert.match(text.stdout, /^chain table canonical_events: FAILED: 2 of 12 records fail/m);
+  assert.match(text.stdout, /HASH_CHAIN_BREACH \(critical\): first at record 5 \(id evt-000005\): prev_hash_mismatch/);
+  pg.psql('TRUNCATE canonical_events', 'audit');
+});
+
+test('strict mode, as a role with only SELECT on the source: rows signed by an unknown key go to the quarantine table with their exact bytes; the source is untouched', async () => {
+  assert.equal(pg.psql("SELECT has_table_privilege('verifier', 'canonical_events', 'UPDATE'), has_table_privilege('verifier', 'canonical_events', 'DELETE')", 'audit').trim(), 'f|f');
+  produce(['emit', '--count', '3', '--key', join(dir, 'a.key')]);
+  produce(['emit', '--count', '4', '--key', join(dir, 'b.key')]);
+  produce(['emit', '--count', '1', '--key', join(dir, 'a.key')]);
+  const before = sourceDigest();
+  const strict = await verify(['--strict', '--quarantine-table', 'audit_signature_quarantine']);
+  assert.equal(strict.status, 1, strict.stdout + strict.stderr);
+  assert.match(strict.stdout, /strict: 4 rejected, 4 admitted/);
+  assert.match(strict.stdout, /quarantined: 4 rows into audit_signature_quarantine/);
+  assert.equal(pg.psql('SELECT reason, count(*) FROM audit_signature_quarantine GROUP BY reason', 'audit').trim(), 'unknown_key|4');
+  // Exact bytes: every quarantined row equals its source row, byte for byte.
+  assert.equal(pg.psql('SELECT count(*) FROM audit_signature_quarantine q JOIN canonical_events e ON e.seq::text = q.order_value AND e.record = q.record_bytes', 'audit').trim(), '4');
+  assert.equal(pg.psql("SELECT string_agg(record_index::text, ',' ORDER BY record_index) FROM audit_signature_quarantine", 'audit').trim(), '3,4,5,6');
+  // A second run adds no duplicates; non-strict admits and counts.
+  await verify(['--strict', '--quarantine-table', 'audit_signature_quarantine']);
+  assert.equal(pg.psql('SELECT count(*) FROM audit_signature_quarantine', 'audit').trim(), '4');
+  const lax = await verify([]);
+  assert.equal(lax.status, 1);
+  assert.match(lax.stdout, /non-strict: all 8 records admitted, 4 counted as failing/);
+  assert.match(lax.stdout, /counts: SIGNATURE_BREACH:unknown_key=4/);
+  assert.equal(sourceDigest(), before, 'the source table is never written');
+  // The verifier's own connection is read-only even where the role could write.
+  const adminStrict = await verify(['--strict', '--quarantine-table', 'quarantine_created_here'], adminUrl);
+  assert.equal(adminStrict.status, 1);
+  assert.equal(pg.psql('SELECT count(*) FROM quarantine_created_here', 'audit').trim(), '4');
+  assert.equal(sourceDigest(), before);
+  pg.psql('TRUNCATE canonical_events, audit_signature_quarantine', 'audit');
+});
+
+test('--checkpoint verifies only new rows, and still catches a change to a row verified before', async () => {
+  const cp = join(dir, 'checkpoint.json');
+  produce(['emit', '--count', '20', '--key', join(dir, 'a.key')]);
+  const first = await verify(['--checkpoint', cp, '--format', 'json']);
+  assert.equal(first.status, 0, first.stdout + first.stderr);
+  assert.deepEqual(first.json!['checkpoint'], { previous: 0, now: 20, written: true });
+  produce(['emit', '--count', '5', '--key', join(dir, 'a.key')]);
+  const second = await verify(['--checkpoint', cp, '--format', 'json']);
+  assert.equal(second.status, 0, second.stdout + second.stderr);
+  assert.equal(second.json!['records'], 5, 'only the 5 new rows are verified');
+  assert.deepEqual(second.json!['checkpoint'], { previous: 20, now: 25, written: true });
+  const idle = await verify(['--checkpoint', cp]);
+  assert.equal(idle.status, 0, idle.stdout);
+
+  produce(['tamper', '--seq', '7']);
+  produce(['emit', '--count', '2', '--key', join(dir, 'a.key')]);
+  const caught = await verify(['--checkpoint', cp, '--format', 'json']);
+  assert.equal(caught.status, 1);
+  assert.deepEqual(caught.json!['counts'], { 'HASH_CHAIN_BREACH:verified_row_changed': 1 });
+  assert.deepEqual(caught.json!['checkpoint'], { previous: 25, now: 27, written: false });
+  assert.equal((JSON.parse(readFileSync(cp, 'utf8')) as { count: number }).count, 25, 'a failing run leaves the checkpoint as it was');
+  pg.psql('TRUNCATE canonical_events', 'audit');
+});
+
+test('--since verifies a window whose first link is checked against the row before it; indexes stay absolute', async () => {
+  produce(['emit', '--count', '6', '--key', join(dir, 'a.key')]);
+  pg.psql("UPDATE canonical_events SET recorded_at = now() - interval '3 hours' WHERE seq < 4", 'audit');
+  const window = await verify(['--since', '1h', '--format', 'json']);
+  assert.equal(window.status, 0, window.stdout + window.stderr);
+  assert.equal(window.json!['records'], 2);
+  assert.equal(window.json!['firstIndex'], 4);
+  produce(['tamper', '--seq', '3']);
+  const broken = await verify(['--since', '1h', '--format', 'json']);
+  assert.equal(broken.status, 1);
+  assert.deepEqual((broken.json!['findings'] as { index: number; reason: string }[]).map((x) => [x.index, x.reason]), [[4, 'prev_hash_mismatch']]);
+  pg.psql('TRUNCATE canonical_events', 'audit');
+});
+
+test('bad sources fail with a clear message and exit 2: a password on argv, a missing table or column, a jsonb column, no server', async () => {
+  const argvPw = await cli(['verify', '--pg', verifierUrl, '--table', 'canonical_events', '--trust', trust], dir);
+  assert.equal(argvPw.status, 2);
+  assert.match(argvPw.stderr, /the URL holds a password, which the command line shows to every user/);
+  assert.ok(!argvPw.stderr.includes(PW));
+  const noTable = await verify(['--table', 'nope']);
+  assert.equal(noTable.status, 2);
+  assert.match(noTable.stderr, /table nope does not exist/);
+  const noColumn = await verify(['--column', 'payload']);
+  assert.equal(noColumn.status, 2);
+  assert.match(noColumn.stderr, /table canonical_events has no column payload/);
+  pg.psql('CREATE TABLE json_events (seq bigint, record jsonb); GRANT SELECT ON json_events TO verifier;', 'audit');
+  const json = await verify(['--table', 'json_events']);
+  assert.equal(json.status, 2);
+  assert.match(json.stderr, /is jsonb: PostgreSQL re-encodes it/);
+  const down = await cli(['verify', '--pg', 'AUDIT_URL', '--table', 't', '--trust', trust], dir, { AUDIT_URL: `postgresql://verifier@${encodeURIComponent(join(dir, 'no-socket'))}:5432/audit` });
+  assert.equal(down.status, 2);
+  assert.match(down.stderr, /cannot connect to the database/);
+  assert.doesNotMatch(down.stderr, /\n\s+at /);
+});
