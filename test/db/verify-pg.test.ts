@@ -59,7 +59,11 @@ before(async () => {
     else keyB = (JSON.parse(r.stdout) as { public_key: string }).public_key;
   }
   trust = join(dir, 'trust.yaml');
-  const t = await cli(['trust', 'add', trust, `--public-key=${keyA}`, '--name', 'sidecar', '--role', 'emitter'], dir);
+  const root = join(dir, 'root.key');
+  assert.equal((await cli(['keygen', '--out', root], dir)).status, 0);
+  const init = await cli(['trust', 'init', trust, '--root-key', root], dir);
+  assert.equal(init.status, 0, init.stderr);
+  const t = await cli(['trust', 'add', trust, `--public-key=${keyA}`, '--name', 'sidecar', '--role', 'emitter', '--root-key', root], dir);
   assert.equal(t.status, 0, t.stderr);
 });
 after(() => pg?.stop());
