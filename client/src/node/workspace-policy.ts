@@ -17,7 +17,12 @@ export function findWorkspaceConfig(dir: string): string | null {
 
 /** Reads a `.runsafe.yaml`: `policy:` (as in a runbook) plus top-level `severity:` overrides, which win. */
 export function readWorkspacePolicy(path: string): WorkspacePolicy {
-  const data = parseYaml(readFileSync(path, 'utf8')).data;
+  return workspacePolicyFromText(readFileSync(path, 'utf8'));
+}
+
+/** The same from a `.runsafe.yaml`'s text (a file at a git revision, say). */
+export function workspacePolicyFromText(text: string): WorkspacePolicy {
+  const data = parseYaml(text).data;
   const top = data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
   const policy = workspacePolicyFrom(top.policy);
   const severity = workspacePolicyFrom({ severity: top.severity }).severity ?? {};

@@ -17,5 +17,6 @@ export const commands: CommandEntry[] = [
   { name: 'trust', summary: 'manage a signed trust store: init, add, revoke, rotate, window, tsa, root, sign, list', load: async () => (await import('./trust')).trustCommand },
   { name: 'sign', summary: 'approve a runbook: sign its exact bytes into <runbook>.sig', load: async () => (await import('./sign')).signCommand },
   { name: 'verify', summary: 'verify a runbook approval, a run transcript or an audit chain against a trust store', load: async () => (await import('./verify')).verifyCommand },
+  { name: 'review', summary: 'what a runbook change does to what runs, to risk and to approvals (for pull requests)', load: async () => (await import('./review')).reviewCommand },
   { name: 'transcript', summary: 'transcript summary: verify a transcript and render its markdown attestation', load: async () => (await import('./transcript')).transcriptCommand },
 ];

@@ -4,10 +4,8 @@ import { relative, isAbsolute } from 'node:path';
 import { lintRunbook } from '../../../../server/src/lint';
 import { initShellFromDisk } from '../../../../server/src/shell-wasm';
 import { applySafeFixes } from '../../../../server/src/rules/apply-fixes';
-import { ruleSummary } from '../../../../server/src/rules/registry';
 import { findWorkspaceConfig, readWorkspacePolicy } from '../../node/workspace-policy';
 import { LineIndex, mapGet, nodeAt, type LNode, type Problem } from '../../../../server/src/language/index';
-import { docsUrl, languageCodes } from '../../../../server/src/language/docs';
 import { findRunbooks, reasons } from '../../node/runbook-files';
 import { parse, readAll, useColor } from '../args';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from '../command';
@@ -15,7 +13,10 @@ import { formatGithub } from '../format/github';
 import { formatJson } from '../format/json';
 import { formatSarif } from '../format/sarif';
 import { formatText } from '../format/text';
-import { counts, type CodeInfo, type FileReport, type LintReport } from '../format/report';
+import { applyBaseline, writeBaseline } from '../baseline';
+import { fingerprintProblems } from '../../review/fingerprint';
+import { codeInfo } from '../format/code-info';
+import { counts, type FileReport, type LintReport } from '../format/report';
 import { version } from '../../../../package.json';
 
 const help = `Usage: runsafe lint [options] [paths...]
@@ -35,6 +36,11 @@ Options:
                            >/dev/null 2>&1 after heroku config:set,
                            --force-with-lease; every other byte stays as it
                            was; the remaining findings are reported
+      --baseline <file>    report only findings not in this baseline (matched
+                           by fingerprint: rule, step and flagged text, not
+                           line numbers), so CI fails only on new problems
+      --write-baseline <file>  record every current finding as the baseline
+                           (exit 0); commit it, then lint with --baseline
       --stdin-filename <p> the path to show for a runbook read from stdin
       --color, --no-color  force colours on or off (default: on for a TTY,
                            off when NO_COLOR is set)
@@ -79,10 +85,6 @@ function renameMisspeltKeys(text: string, problems: Problem[], root: LNode | nul
 const formats = ['text', 'json', 'sarif', 'github'] as const;
 type Format = (typeof formats)[number];
 
-function codeInfo(code: string): CodeInfo {
-  return { summary: languageCodes[code] ?? ruleSummary(code) ?? code, helpUri: docsUrl(code) };
-}
-
 export const lintCommand: Command = {
   name: 'lint',
   help,
@@ -92,6 +94,8 @@ export const lintCommand: Command = {
       quiet: { type: 'boolean', short: 'q', default: false },
       fix: { type: 'boolean', default: false },
       'stdin-filename': { type: 'string' },
+      baseline: { type: 'string' },
+      'write-baseline': { type: 'string' },
       color: { type: 'boolean' },
       'no-color': { type: 'boolean' },
     });
@@ -118,7 +122,7 @@ export const lintCommand: Command = {
         if (parsed.text !== original) writeFileSync(target, parsed.text);
       }
       const kept = values.quiet ? problems.filter((p) => p.severity === 'error') : problems;
-      const file: FileReport = { path, text: parsed.text, lines: parsed.lines ?? new LineIndex(parsed.text), problems: kept };
+      const file: FileReport = { path, text: parsed.text, lines: parsed.lines ?? new LineIndex(parsed.text), problems: kept, fingerprints: fingerprintProblems(parsed, kept) };
       report.files.push(file);
     };
     if (paths.includes('-')) {
@@ -145,6 +149,13 @@ export const lintCommand: Command = {
         return EXIT_USAGE;
       }
     }
+    const abs = (p: string) => (isAbsolute(p) ? p : `${io.cwd}/${p}`);
+    if (values['write-baseline'] !== undefined) {
+      const n = writeBaseline(abs(values['write-baseline'] as string), io.cwd, report, values['write-baseline'] as string);
+      io.stderr.write(`runsafe lint: wrote ${n} finding${n === 1 ? '' : 's'} to the baseline ${values['write-baseline']}\n`);
+      return report.unreadable.length ? EXIT_USAGE : EXIT_OK;
+    }
+    if (values.baseline !== undefined) report.baselined = applyBaseline(abs(values.baseline as string), io.cwd, report, values.baseline as string);
     const color = useColor(io.stdout, io.env, values['no-color'] ? false : (values.color as boolean | undefined));
     const out =
       format === 'json' ? formatJson(report, version) : format === 'sarif' ? formatSarif(report, version, codeInfo) : format === 'github' ? formatGithub(report) : formatText(report, { color });

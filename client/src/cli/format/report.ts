@@ -7,12 +7,16 @@ export interface FileReport {
   text: string;
   lines: LineIndex;
   problems: Problem[];
+  /** Stable fingerprints, one per problem (SARIF partialFingerprints, baselines). */
+  fingerprints?: string[];
 }
 
 export interface LintReport {
   files: FileReport[];
   /** Files that could not be read: path and reason. */
   unreadable: { path: string; reason: string }[];
+  /** Findings hidden because the baseline knows them (`lint --baseline`). */
+  baselined?: number;
 }
 
 /** Short description and docs link of a problem code (from the rule registry when it has it). */

@@ -1,4 +1,5 @@
 // SARIF 2.1.0 output for code-scanning tools (GitHub, Azure DevOps, IDE viewers).
+import { fingerprintKey } from '../../review/fingerprint';
 import { lineCol, type CodeInfo, type LintReport } from './report';
 
 const level = { error: 'error', warning: 'warning', info: 'note' } as const;
@@ -15,8 +16,9 @@ export function formatSarif(report: LintReport, version: string, info: (code: st
   const codes = [...new Set(report.files.flatMap((f) => f.problems.map((p) => p.code)))].sort();
   const index = new Map(codes.map((c, i) => [c, i]));
   const results = report.files.flatMap((f) =>
-    f.problems.map((p) => {
+    f.problems.map((p, i) => {
       const { line, column, endLine, endColumn } = lineCol(f, p);
+      const fp = f.fingerprints?.[i];
       return {
         ruleId: p.code,
         ruleIndex: index.get(p.code)!,
@@ -30,6 +32,8 @@ export function formatSarif(report: LintReport, version: string, info: (code: st
             },
           },
         ],
+        // Code scanning tracks an alert across commits by this, not by its line.
+        ...(fp ? { partialFingerprints: { [fingerprintKey]: fp } } : {}),
       };
     }),
   );

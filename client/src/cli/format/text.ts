@@ -33,6 +33,6 @@ export function formatText(report: LintReport, style: TextStyle): string {
   const c = counts(report);
   const parts = [plural(c.errors, 'error'), plural(c.warnings, 'warning')];
   if (c.infos) parts.push(plural(c.infos, 'info'));
-  out.push(`${out.length ? '\n' : ''}${parts.join(', ')} in ${plural(report.files.length, 'file')}${report.unreadable.length ? ` (${plural(report.unreadable.length, 'file')} unreadable)` : ''}`);
+  out.push(`${out.length ? '\n' : ''}${parts.join(', ')} in ${plural(report.files.length, 'file')}${report.unreadable.length ? ` (${plural(report.unreadable.length, 'file')} unreadable)` : ''}${report.baselined ? ` (${plural(report.baselined, 'known finding')} in the baseline not shown)` : ''}`);
   return `${out.join('\n')}\n`;
 }
