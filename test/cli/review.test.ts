@@ -233,7 +233,7 @@ test('approvals: the change invalidates the approvals of the base; the effective
   // Key files must be private (the CLI refuses others' read access); a checkout leaves them 644.
   const key = join(r.dir, '..', `${r.dir.split('/').pop()}-approver.key`);
   writeFileSync(key, readFileSync(join(root, 'test/fixtures/keys/demo-approver.key')), { mode: 0o600 });
-  const signed = runsafe(r.dir, ['sign', 'rotate.runbook.yaml', '--key', key, '--name', 'demo-approver (PUBLIC TEST KEY, examples only)']);
+  const signed = runsafe(r.dir, ['sign', 'rotate.runbook.yaml', '--key', key]);
   assert.equal(signed.code, 0, signed.stderr + signed.stdout);
   const a = r.commit({ 'rotate.runbook.yaml': base, 'rotate.runbook.yaml.sig': readFileSync(join(r.dir, 'rotate.runbook.yaml.sig'), 'utf8'), '.runsafe.yaml': 'policy:\n  approvals: { required: 1 }\n' });
   const b = r.commit({ 'rotate.runbook.yaml': base.replace('rm -rf', 'rm -rf').replace('>/dev/null 2>&1\n        confirm', '>/dev/null 2>&1 # quietly\n        confirm') });

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, posix, relative } from 'node:path';
 import { parse as parseYamlText } from 'yaml';
-import { initLint } from '../../../../server/src/lint';
+import { initShellFromDisk } from '../../../../server/src/shell-wasm';
 import type { WorkspacePolicy } from '../../../../server/src/rules/policy';
 import { parseApprovalFile, verifyApproval } from '../../signing/approval';
 import type { KeyLookup } from '../../signing/trust-index';
@@ -199,7 +199,7 @@ export const reviewCommand: Command = {
         throw new UsageError((err as Error).message);
       }
     }
-    await initLint();
+    await initShellFromDisk();
     let report: ReviewReport;
     let link: LinkFor = () => undefined;
     try {
