@@ -1,5 +1,6 @@
 // The typed runbook model over the located YAML tree: lenient, so editors and rules work on
 // half-written runbooks; every field keeps its node for exact positions.
+import { defaultRemind, type Cadence } from './cadence';
 import { parseDuration } from './duration';
 import type { Span } from './positions';
 import { mapGet, mapPair, toPlain, type LMap, type LNode, type LScalar } from './yaml-tree';
@@ -168,6 +169,8 @@ export interface Runbook {
   owner?: string;
   target?: string;
   cadenceMs?: number;
+  /** `cadence` with its reminder points (a default when the runbook names none). */
+  cadence?: Cadence;
   inputs: Input[];
   policy: Policy;
   safety: string[];
@@ -248,6 +251,15 @@ function readWhen(node: LNode | undefined): When | undefined {
     return w;
   }
   return undefined;
+}
+
+/** `cadence: 90d`, or `cadence: { every: 90d, remind: [85d, 88d] }` (reminders counted from the last run). */
+function readCadence(node: LNode | undefined): Cadence | undefined {
+  const every = parseDuration(str(node?.kind === 'map' ? mapGet(node, 'every') : node));
+  if (every === undefined || every <= 0) return undefined;
+  const listed = node?.kind === 'map' ? strings(mapGet(node, 'remind')).flatMap((r) => parseDuration(r) ?? []) : [];
+  const remindMs = (listed.length ? listed : defaultRemind(every)).filter((r) => r > 0 && r < every).sort((a, b) => a - b);
+  return { everyMs: every, remindMs };
 }
 
 class ModelBuilder {
@@ -488,8 +500,11 @@ export function buildModel(root: LNode | null): Runbook {
   if (owner !== undefined) runbook.owner = owner;
   const target = str(get('target'));
   if (target !== undefined) runbook.target = target;
-  const cadence = parseDuration(str(get('cadence')));
-  if (cadence !== undefined) runbook.cadenceMs = cadence;
+  const cadence = readCadence(get('cadence'));
+  if (cadence) {
+    runbook.cadence = cadence;
+    runbook.cadenceMs = cadence.everyMs;
+  }
   return runbook;
 }
 

@@ -19,13 +19,16 @@ export const commands = {
   runStep: 'runsafe.runStep',
   /** [uri: string] — the client shows (and may re-title) the approval state. */
   showApproval: 'runsafe.showApproval',
+  /** [transcriptUri: string] — the cadence lens: the last run's verified summary. */
+  showTranscriptSummary: 'runsafe.showTranscriptSummary',
 } as const;
 
 /** Code-lens actions computed by the server and the command each becomes. */
-export const lensCommands: Record<'run-runbook' | 'run-step' | 'approval-state', string> = {
+export const lensCommands: Record<'run-runbook' | 'run-step' | 'approval-state' | 'cadence', string> = {
   'run-runbook': commands.runRunbook,
   'run-step': commands.runStep,
   'approval-state': commands.showApproval,
+  cadence: commands.showTranscriptSummary,
 };
 
 /** Options a client may pass in `initializationOptions`. */

@@ -22,6 +22,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as service from '../service/index';
 import { configurationSection, lensCommands, runbookGlob, workspaceConfigFiles, type InitializationOptions } from './protocol';
 import { Debouncer } from './scheduler';
+import { RunHistory } from './run-history';
 import { pathToUri, Workspace } from './workspace';
 
 export interface ServerOptions {
@@ -38,6 +39,16 @@ interface Cached {
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
   const workspace = new Workspace();
+  const runHistory = new RunHistory();
+  /** The cadence lens's view of the transcripts beside the document's workspace folder. */
+  const historyFor = (doc: service.RunbookDocument): service.RunHistoryView | undefined => {
+    const id = doc.parsed.runbook.id?.value;
+    const folder = workspace.folderOf(doc.uri);
+    if (!doc.parsed.runbook.cadence || !id || !folder) return undefined;
+    const now = Date.now();
+    const last = runHistory.lastRuns(folder, now).get(id);
+    return last ? { now, lastRun: { ...last, transcriptUri: pathToUri(last.file) } } : { now };
+  };
   const cache = new Map<string, Cached>();
   const editorSettings = new Map<string, Promise<unknown>>();
   let capabilities: ClientCapabilities = {};
@@ -240,7 +251,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onDocumentLinks(onDoc('documentLink', [], (doc) => service.documentLinks(doc)));
   connection.onCodeLens(
     onDoc('codeLens', [], (doc) =>
-      service.codeLenses(doc).map((l) => ({
+      service.codeLenses(doc, historyFor(doc)).map((l) => ({
         range: l.range,
         command: { title: l.data.title, command: lensCommands[l.data.action], arguments: l.data.stepId ? [l.data.uri, l.data.stepId] : [l.data.uri] },
         data: l.data,

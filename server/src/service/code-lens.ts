@@ -1,10 +1,17 @@
 // Code lens data: run the runbook, run one step, approval state. The client turns each
 // `action` into one of its commands (see server/src/lsp/protocol.ts).
+import { cadenceStatus, describeCadence, type LastRun } from '../language/cadence';
 import { stepAnchor } from '../language/index';
 import type { RunbookDocument } from './document';
 import type { CodeLensData } from './types';
 
-export function codeLenses(doc: RunbookDocument): CodeLensData[] {
+/** What the adapter found in the transcripts for this runbook, and the time now. */
+export interface RunHistoryView {
+  now: number;
+  lastRun?: LastRun & { transcriptUri: string };
+}
+
+export function codeLenses(doc: RunbookDocument, history?: RunHistoryView): CodeLensData[] {
   const rb = doc.parsed.runbook;
   if (!rb.root) return [];
   const out: CodeLensData[] = [];
@@ -12,6 +19,12 @@ export function codeLenses(doc: RunbookDocument): CodeLensData[] {
   const headRange = doc.lines.rangeOf({ start: head.start, end: head.start });
   out.push({ range: headRange, data: { action: 'run-runbook', uri: doc.uri, title: 'Run runbook' } });
   out.push({ range: headRange, data: { action: 'approval-state', uri: doc.uri, title: 'Approval: unknown' } });
+  if (rb.cadence && history) {
+    const last = history.lastRun;
+    const title = describeCadence(cadenceStatus(rb.cadence, last, history.now), history.now);
+    // With a run on record the lens opens its transcript summary; never run, it starts one.
+    out.push({ range: headRange, data: last ? { action: 'cadence', uri: last.transcriptUri, title } : { action: 'run-runbook', uri: doc.uri, title } });
+  }
   for (const s of rb.allSteps) {
     if (!s.id || s.group === 'preconditions') continue;
     const a = stepAnchor(s);

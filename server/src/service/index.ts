@@ -10,5 +10,5 @@ export { codeActions, fixAll, fixAllKind } from './code-actions';
 export { definition, references, prepareRename, rename } from './navigation';
 export { foldingRanges, selectionRanges } from './structure';
 export { documentLinks } from './links';
-export { codeLenses } from './code-lens';
+export { codeLenses, type RunHistoryView } from './code-lens';
 export * from './types';

@@ -105,5 +105,5 @@ export interface DocumentLink {
 /** A code lens without a command: the client decides which command each `action` becomes. */
 export interface CodeLensData {
   range: Range;
-  data: { action: 'run-runbook' | 'run-step' | 'approval-state'; uri: string; stepId?: string; title: string };
+  data: { action: 'run-runbook' | 'run-step' | 'approval-state' | 'cadence'; uri: string; stepId?: string; title: string };
 }
