@@ -1,5 +1,5 @@
 // Splits tokenized SQL into statements and finds each one's kind and the tables it reads or changes.
-import { pgStatements } from './pg';
+import { pgReady, pgStatements } from './pg';
 import { tokenizeSql, type SqlToken } from './tokenize';
 
 export type SqlKind =
@@ -59,6 +59,20 @@ const tableObjects = new Set(['TABLE', 'VIEW', 'MATERIALIZED', 'FOREIGN', 'TEMPO
  * is kept only for text the parser rejects (placeholders, other dialects, fragments).
  */
 export function parseSql(sql: string): SqlStatement[] {
+  // Every lint reads the same `sql:` texts again; parses are shared (bounded, like the shell parses).
+  const key = `${pgReady() ? 'pg' : 'tok'}\u0000${sql}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const result = parseSqlUncached(sql);
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+  cache.set(key, result);
+  return result;
+}
+
+const CACHE_LIMIT = 4096;
+const cache = new Map<string, SqlStatement[]>();
+
+function parseSqlUncached(sql: string): SqlStatement[] {
   const tokens = tokenizeSql(sql).filter((t) => t.kind !== 'space' && t.kind !== 'comment');
   const out: SqlStatement[] = [];
   let begin = 0;
