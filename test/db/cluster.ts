@@ -71,7 +71,7 @@ export async function startCluster(): Promise<Cluster> {
   const port = 5432;
   const args = ['-D', data, '-k', dir, '-p', String(port)];
   // The watchdog: `read` returns when our end of its stdin closes (we exited or were killed), then it stops the server.
-  const watchdog = `"$@" & pid=$!; trap 'kill -INT $pid 2>/dev/null' TERM; read _ ; kill -INT $pid 2>/dev/null; wait $pid; rm -rf "${dir}/data"`;
+  const watchdog = `"$@" & pid=$!; trap 'kill -INT $pid 2>/dev/null' TERM; read _ ; kill -INT $pid 2>/dev/null; wait $pid; rm -rf "${dir}"`;
   const child = spawn('sh', ['-c', watchdog, 'pg-watchdog', join(bin, 'postgres'), ...args], { stdio: ['pipe', 'ignore', 'pipe'], env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LANG: 'C' }, ...(user ?? {}) });
   live.add(child);
   if (!exitHook) {
