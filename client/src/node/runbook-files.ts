@@ -7,6 +7,8 @@ import { reasons } from './file-errors';
 export { reasons };
 
 export const runbookPattern = /\.runbook\.ya?ml$/;
+/** Markdown runbooks: linted when named, and found in folders with `lint --markdown`. */
+export const markdownPattern = /\.(md|markdown)$/i;
 
 /** Folders never worth descending into when looking for runbooks. */
 const skipped = new Set(['node_modules', '.git', '.runsafe', 'out', 'build', '.cache']);
@@ -45,7 +47,7 @@ const ignored = (rules: IgnoreRules[], path: string, isDir: boolean) =>
     return rel !== '' && !rel.startsWith('..') && r.rules.ignores(isDir ? `${rel}/` : rel);
   });
 
-function walk(dir: string, out: string[], inherited: IgnoreRules[]): void {
+function walk(dir: string, out: string[], inherited: IgnoreRules[], pattern: RegExp): void {
   let names: string[];
   try {
     names = readdirSync(dir).sort();
@@ -63,8 +65,8 @@ function walk(dir: string, out: string[], inherited: IgnoreRules[]): void {
       continue;
     }
     if (ignored(rules, p, st.isDirectory())) continue;
-    if (st.isDirectory()) walk(p, out, rules);
-    else if (runbookPattern.test(name)) out.push(p);
+    if (st.isDirectory()) walk(p, out, rules, pattern);
+    else if (pattern.test(name)) out.push(p);
   }
 }
 
@@ -72,7 +74,8 @@ function walk(dir: string, out: string[], inherited: IgnoreRules[]): void {
  * Expands the given paths: files are kept whatever their name, folders are searched, skipping what
  * the .gitignore and .runsafeignore files inside them ignore (gitignore syntax, per folder).
  */
-export function findRunbooks(paths: string[]): FoundFiles {
+export function findRunbooks(paths: string[], options: { markdown?: boolean } = {}): FoundFiles {
+  const pattern = options.markdown ? new RegExp(`${runbookPattern.source}|${markdownPattern.source}`, 'i') : runbookPattern;
   const files: string[] = [];
   const missing: FoundFiles['missing'] = [];
   for (const p of paths) {
@@ -84,7 +87,7 @@ export function findRunbooks(paths: string[]): FoundFiles {
       missing.push({ path: p, reason: reasons[code ?? ''] ?? String(code ?? err) });
       continue;
     }
-    if (st.isDirectory()) walk(p, files, []);
+    if (st.isDirectory()) walk(p, files, [], pattern);
     else files.push(p);
   }
   return { files: [...new Set(files)], missing };

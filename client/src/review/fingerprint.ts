@@ -49,10 +49,18 @@ function flaggedText(text: string, p: Problem): string {
 
 /** One fingerprint per problem of a parsed runbook, in the problems' order. */
 export function fingerprintProblems(parsed: ParsedRunbook, problems: Problem[]): string[] {
-  const owners = ownersOf(parsed);
+  return fingerprintWith(parsed.text, ownersOf(parsed), problems);
+}
+
+/** The same for a document without steps (Markdown): rule, flagged text and ordinal. */
+export function fingerprintText(text: string, problems: Problem[]): string[] {
+  return fingerprintWith(text, [], problems);
+}
+
+function fingerprintWith(text: string, owners: Owner[], problems: Problem[]): string[] {
   const seen = new Map<string, number>();
   return problems.map((p) => {
-    const basis = `${p.code}\u0000${ownerAt(owners, p.span.start)}\u0000${flaggedText(parsed.text, p)}`;
+    const basis = `${p.code}\u0000${ownerAt(owners, p.span.start)}\u0000${flaggedText(text, p)}`;
     const n = (seen.get(basis) ?? 0) + 1;
     seen.set(basis, n);
     return toHex(sha256(utf8(`${basis}\u0000${n}`))).slice(0, 32);

@@ -6,7 +6,8 @@ import { initShellFromDisk } from '../../../../server/src/shell-wasm';
 import { applySafeFixes } from '../../../../server/src/rules/apply-fixes';
 import { findWorkspaceConfig, readWorkspacePolicy } from '../../node/workspace-policy';
 import { LineIndex, mapGet, nodeAt, type LNode, type Problem } from '../../../../server/src/language/index';
-import { findRunbooks, reasons } from '../../node/runbook-files';
+import { findRunbooks, markdownPattern, reasons } from '../../node/runbook-files';
+import { lintMarkdown } from '../../../../server/src/markdown/lint-markdown';
 import { parse, readAll, useColor } from '../args';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from '../command';
 import { formatGithub } from '../format/github';
@@ -14,7 +15,7 @@ import { formatJson } from '../format/json';
 import { formatSarif } from '../format/sarif';
 import { formatText } from '../format/text';
 import { applyBaseline, writeBaseline } from '../baseline';
-import { fingerprintProblems } from '../../review/fingerprint';
+import { fingerprintProblems, fingerprintText } from '../../review/fingerprint';
 import { codeInfo } from '../format/code-info';
 import { counts, type FileReport, type LintReport } from '../format/report';
 import { version } from '../../../../package.json';
@@ -41,6 +42,11 @@ Options:
                            line numbers), so CI fails only on new problems
       --write-baseline <file>  record every current finding as the baseline
                            (exit 0); commit it, then lint with --baseline
+      --markdown           also search folders for Markdown runbooks (*.md):
+                           their sh/bash/shell/console and sql fences (and
+                           unlabelled fences that read as shell) are linted
+                           with the same rules; a file named *.md on the
+                           command line is always linted as Markdown
       --stdin-filename <p> the path to show for a runbook read from stdin
       --color, --no-color  force colours on or off (default: on for a TTY,
                            off when NO_COLOR is set)
@@ -95,6 +101,7 @@ export const lintCommand: Command = {
       fix: { type: 'boolean', default: false },
       'stdin-filename': { type: 'string' },
       baseline: { type: 'string' },
+      markdown: { type: 'boolean', default: false },
       'write-baseline': { type: 'string' },
       color: { type: 'boolean' },
       'no-color': { type: 'boolean' },
@@ -111,6 +118,13 @@ export const lintCommand: Command = {
     const configPath = findWorkspaceConfig(io.cwd);
     const lintOptions = configPath ? { workspacePolicy: readWorkspacePolicy(configPath) } : {};
     const add = (path: string, bytes: Uint8Array, target?: string) => {
+      if (markdownPattern.test(path)) {
+        // Markdown: the fences' shell and SQL; quick fixes apply to runbooks only (`runsafe import` makes one).
+        const md = lintMarkdown(Buffer.from(bytes).toString('utf8'), lintOptions);
+        const kept = values.quiet ? md.problems.filter((p) => p.severity === 'error') : md.problems;
+        report.files.push({ path, text: md.text, lines: md.lines, problems: kept, fingerprints: fingerprintText(md.text, kept) });
+        return;
+      }
       let { parsed, problems } = lintRunbook(bytes, lintOptions);
       if (values.fix && target) {
         const original = parsed.text;
@@ -131,7 +145,7 @@ export const lintCommand: Command = {
       add((values['stdin-filename'] as string | undefined) ?? '<stdin>', await readAll(io.stdin));
     } else {
       const resolved = paths.map((p) => (isAbsolute(p) ? p : `${io.cwd}/${p}`));
-      const found = findRunbooks(resolved);
+      const found = findRunbooks(resolved, { markdown: values.markdown === true });
       report.unreadable.push(...found.missing.map((m) => ({ path: display(m.path), reason: m.reason })));
       for (const f of found.files) {
         let bytes: Uint8Array;
