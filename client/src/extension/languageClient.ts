@@ -33,6 +33,8 @@ export async function startLanguageClient(
     documentSelector: [
       { scheme: 'file', language: 'runbook' },
       { scheme: 'untitled', language: 'runbook' },
+      // Markdown runbooks: the server lints their fences only when runsafe.markdown covers them.
+      { scheme: 'file', language: 'markdown' },
     ],
     // The server pulls settings per resource (workspace/configuration); this also pushes changes.
     synchronize: {

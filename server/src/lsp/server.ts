@@ -23,7 +23,8 @@ import * as service from '../service/index';
 import { configurationSection, lensCommands, runbookGlob, workspaceConfigFiles, type InitializationOptions } from './protocol';
 import { Debouncer } from './scheduler';
 import { RunHistory } from './run-history';
-import { pathToUri, Workspace } from './workspace';
+import { isMarkdown, markdownCovered } from './markdown-scope';
+import { pathToUri, uriToPath, Workspace } from './workspace';
 
 export interface ServerOptions {
   /** Called once before the first analysis (loads the shell parser for the rules). */
@@ -115,7 +116,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   async function analysis(uri: string): Promise<service.RunbookDocument | undefined> {
     await ready;
     const td = documents.get(uri);
-    if (!td) return undefined;
+    // Markdown is not a runbook: only its fences are linted (markdownDiagnostics), nothing else answers.
+    if (!td || isMarkdown(uri)) return undefined;
     const hit = cache.get(uri);
     if (hit && hit.version === td.version && hit.generation === generation) return hit.doc;
     const gen = generation;
@@ -128,10 +130,26 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return doc;
   }
 
+  /** A Markdown document's fence diagnostics when `runsafe.markdown` covers it, else null (not ours). */
+  async function markdownDiagnostics(uri: string): Promise<service.Diagnostic[] | null> {
+    await ready;
+    const td = documents.get(uri);
+    if (!td) return null;
+    const settings = await settingsFor(uri);
+    const folder = workspace.folderOf(uri);
+    if (!markdownCovered(uriToPath(uri), folder, settings.markdown)) return null;
+    return service.markdownDiagnostics(td.getText(), settings);
+  }
+
   async function validate(uri: string): Promise<void> {
     const td = documents.get(uri);
     if (!td) return;
     const version = td.version;
+    if (isMarkdown(uri)) {
+      const items = await markdownDiagnostics(uri);
+      if (items && documents.get(uri)?.version === version) await connection.sendDiagnostics({ uri, version, diagnostics: items });
+      return;
+    }
     const doc = await analysis(uri);
     // Never publish results for a version the editor no longer shows.
     if (!doc || documents.get(uri)?.version !== version) return;
@@ -260,6 +278,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   );
 
   connection.languages.diagnostics.on(guard('diagnostic', { kind: DocumentDiagnosticReportKind.Full, items: [] }, async (p) => {
+    if (isMarkdown(p.textDocument.uri)) return { kind: DocumentDiagnosticReportKind.Full, items: (await markdownDiagnostics(p.textDocument.uri)) ?? [] };
     const doc = await analysis(p.textDocument.uri);
     const td = documents.get(p.textDocument.uri);
     if (!doc || !td) return { kind: DocumentDiagnosticReportKind.Full, items: [] };

@@ -12,3 +12,4 @@ export { foldingRanges, selectionRanges } from './structure';
 export { documentLinks } from './links';
 export { codeLenses, type RunHistoryView } from './code-lens';
 export * from './types';
+export { markdownDiagnostics } from './markdown';

@@ -13,6 +13,8 @@ export interface ServiceSettings {
   maxLength?: number;
   /** `runsafe.lint.enable: false` turns diagnostics off (the other features stay). */
   lint?: boolean;
+  /** `runsafe.markdown`: lint Markdown runbooks' fences (all, or those matching `include`). */
+  markdown?: { enable: boolean; include: string[] };
 }
 
 export const defaultSettings: ServiceSettings = { severity: {}, policy: {} };
@@ -58,5 +60,8 @@ export function mergeSettings(workspace: Pick<ServiceSettings, 'severity' | 'pol
   };
   if (typeof e.maxFileSize === 'number' && e.maxFileSize > 0) settings.maxLength = e.maxFileSize;
   if (object(e.lint).enable === false) settings.lint = false;
+  const md = object(e.markdown);
+  const include = Array.isArray(md.include) ? md.include.filter((x): x is string => typeof x === 'string' && x !== '') : typeof md.include === 'string' && md.include ? [md.include] : [];
+  if (md.enable === true || include.length) settings.markdown = { enable: md.enable === true, include };
   return settings;
 }
