@@ -37,7 +37,7 @@ const commandWords = new Set(
 
 const md = new MarkdownIt('commonmark');
 
-function looksLikeShell(lines: string[]): boolean {
+export function looksLikeShell(lines: string[]): boolean {
   const code = lines.map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
   if (code.length === 0) return false;
   const hits = code.filter((l) => {

@@ -17,6 +17,7 @@ export const commands: CommandEntry[] = [
   { name: 'trust', summary: 'manage a signed trust store: init, add, revoke, rotate, window, tsa, root, sign, list', load: async () => (await import('./trust')).trustCommand },
   { name: 'sign', summary: 'approve a runbook: sign its exact bytes into <runbook>.sig', load: async () => (await import('./sign')).signCommand },
   { name: 'verify', summary: 'verify a runbook approval, a run transcript or an audit chain against a trust store', load: async () => (await import('./verify')).verifyCommand },
+  { name: 'import', summary: 'a draft runbook from a Markdown or text runbook (every guess marked # review:)', load: async () => (await import('./import')).importCommand },
   { name: 'review', summary: 'what a runbook change does to what runs, to risk and to approvals (for pull requests)', load: async () => (await import('./review')).reviewCommand },
   { name: 'status', summary: 'when each runbook last ran (from its transcripts) and when it is due by its cadence', load: async () => (await import('./status')).statusCommand },
   { name: 'transcript', summary: 'transcript summary: verify a transcript and render its markdown attestation', load: async () => (await import('./transcript')).transcriptCommand },
