@@ -11,29 +11,28 @@ export function markdownBlocks(text: string): Block[] {
   const lines = text.split('\n');
   const fences = extractFences(text);
   const out: Block[] = [];
-  const tokens = md.parse(text, {});
-  let fence = 0;
-  let covered = -1;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (!t.map || t.map[0] < covered) continue;
+  const prose = (from: number, to: number) => {
+    const src = lines.slice(from, to).join('\n').trim();
+    if (src) out.push({ type: 'prose', text: src });
+  };
+  for (const t of md.parse(text, {})) {
+    if (!t.map || t.level !== 0 || !(/_open$/.test(t.type) || t.type === 'fence' || t.type === 'code_block' || t.type === 'html_block' || t.type === 'hr')) continue;
     if (t.type === 'heading_open') {
-      out.push({ type: 'heading', level: Number(t.tag.slice(1)), text: tokens[i + 1]?.content ?? '' });
-      covered = t.map[1];
-    } else if (t.type === 'fence' || t.type === 'code_block') {
-      const f = fences[fence++];
-      const lang = f?.kind ?? 'other';
-      // Console fences keep their prompted commands; the rest of the fence (output) is prose to keep.
-      const code = lang === 'shell' && f ? f.lines.map((l) => l.text).join('\n') : t.content.replace(/\n$/, '');
-      out.push({ type: 'code', lang, text: code });
-      if (lang === 'shell' && f && code !== t.content.replace(/\n$/, '')) out.push({ type: 'prose', text: `Expected output:\n${t.content.replace(/\n$/, '')}` });
-      covered = t.map[1];
-    } else if (t.level === 0 && /_open$/.test(t.type) || t.type === 'html_block' || t.type === 'hr') {
-      // A top-level block's source lines, exactly: nothing the author wrote is lost.
-      const src = lines.slice(t.map[0], t.map[1]).join('\n').trim();
-      if (src) out.push({ type: 'prose', text: src });
-      covered = t.map[1];
+      out.push({ type: 'heading', level: Number(t.tag.slice(1)), text: lines.slice(t.map[0], t.map[1]).join(' ').replace(/^#{1,6}\s+|\s+#+\s*$/g, '').trim() });
+      continue;
     }
+    // A top-level block's source lines, exactly (nothing the author wrote is lost), with the fences
+    // inside it (in list items and quotes too) cut out as code.
+    let cursor = t.map[0];
+    for (const f of fences.filter((x) => x.openLine >= t.map![0] && x.openLine < t.map![1])) {
+      prose(cursor, f.openLine);
+      const code = f.kind === 'shell' ? f.lines.map((l) => l.text).join('\n') : f.raw;
+      out.push({ type: 'code', lang: f.kind, text: code });
+      // A console fence's output lines are not commands; they stay beside the step, as written.
+      if (f.kind === 'shell' && f.raw.split('\n').some((l) => l.trim() && !f.lines.some((c) => l.endsWith(c.text) && c.text.trim()))) out.push({ type: 'prose', text: `Console transcript in the source:\n${f.raw}` });
+      cursor = f.endLine;
+    }
+    prose(cursor, t.map[1]);
   }
   return out;
 }

@@ -17,8 +17,11 @@ export interface Fence {
   lines: FenceLine[];
   /** Offset of the opening fence line, for findings about the fence as a whole. */
   offset: number;
-  /** Zero-based line of the opening fence. */
+  /** Zero-based line of the opening fence, and the line after its end. */
   openLine: number;
+  endLine: number;
+  /** The fence's whole content as written (a console fence's output lines included). */
+  raw: string;
 }
 
 const shellLangs = new Set(['sh', 'bash', 'shell', 'zsh', 'ksh', 'console', 'shell-session', 'shellsession', 'terminal']);
@@ -70,7 +73,7 @@ export function extractFences(text: string): Fence[] {
     if (kind === 'shell' && (lang === 'console' || lang === 'shell-session' || lang === 'shellsession' || lang === 'terminal' || (lang === '' && content.some((l) => /^\$\s/.test(l))))) {
       kept = consoleCommands(lines);
     }
-    out.push({ kind, lang, lines: kept, offset: lineStarts[t.map[0]] ?? 0, openLine: t.map[0] });
+    out.push({ kind, lang, lines: kept, offset: lineStarts[t.map[0]] ?? 0, openLine: t.map[0], endLine: t.map[1], raw: content.join('\n') });
   }
   return out;
 }
