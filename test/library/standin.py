@@ -1,0 +1,117 @@
+# Stand-in for the external CLIs the shipped runbooks call (heroku, infisical, curl to api.heroku.com, vault, aws, helm, kubectl).
+# Used only by test/library: these services cannot be reached from here. Each call appends
+# {tool, argv, env_names} to calls.jsonl (the NAMES of the environment variables it received,
+# never their values), keeps state in STATE/<tool>.json, and obeys STATE/fail.json rules:
+# [{"tool": "heroku", "args": ["config:set", "TRACE_SIGNING_KEY_VERSION"], "exit": 1, "once": true, "drop": false}]
+# A rule matches when every string in "args" is a substring of some argument; "drop" makes
+# the call succeed without changing state (a write the service lost); "stdout" replaces output.
+import json, os, sys
+
+STATE = os.path.dirname(os.path.abspath(__file__))
+tool, argv = sys.argv[1], sys.argv[2:]
+
+def load(name, default):
+    p = os.path.join(STATE, name + '.json')
+    return json.load(open(p)) if os.path.exists(p) else default
+
+def save(name, value):
+    json.dump(value, open(os.path.join(STATE, name + '.json'), 'w'), indent=1, sort_keys=True)
+
+with open(os.path.join(STATE, 'calls.jsonl'), 'a') as log:
+    log.write(json.dumps({'tool': tool, 'argv': argv, 'env_names': sorted(os.environ)}) + '\n')
+
+rules = load('fail', [])
+drop = False
+for i, r in enumerate(rules):
+    if r['tool'] == tool and all(any(a in x for x in argv) for a in r.get('args', [])):
+        if r.get('once'):
+            rules.pop(i)
+            save('fail', rules)
+        if r.get('drop'):
+            drop = True
+            break
+        sys.stdout.write(r.get('stdout', ''))
+        sys.stderr.write(r.get('stderr', tool + ': simulated failure\n'))
+        sys.exit(r.get('exit', 1))
+
+def opt(name, default=None):
+    return argv[argv.index(name) + 1] if name in argv and argv.index(name) + 1 < len(argv) else default
+
+def heroku():
+    apps = load('heroku', {})
+    cmd = argv[0] if argv else ''
+    app = opt('-a') or opt('--app') or ''
+    cfg = apps.setdefault(app, {})
+    if cmd == 'auth:whoami':
+        print('ops@raxx.app')
+    elif cmd == 'apps:info':
+        print('=== ' + app)
+    elif cmd == 'config:get':
+        print(cfg.get(argv[1], ''))
+    elif cmd == 'config:set':
+        for kv in argv[1:]:
+            if '=' in kv and not kv.startswith('-'):
+                k, v = kv.split('=', 1)
+                if not drop:
+                    cfg[k] = v
+                print('%s: %s' % (k, v))  # the real CLI echoes values too
+    elif cmd == 'config:unset':
+        for k in argv[1:]:
+            if not k.startswith('-'):
+                cfg.pop(k, None)
+    elif cmd == 'run':
+        print(load('heroku-run', {}).get('stdout', 'checked 120 events\nstatus=pass'))
+    elif cmd == 'pg:psql':
+        sys.stdin.read()
+        print('(1 row)')
+    save('heroku', apps)
+
+def curl():
+    # Only the Heroku Platform API config-vars endpoint the runbooks call.
+    url = next(a for a in argv if a.startswith('https://'))
+    app = url.split('/apps/')[1].split('/')[0]
+    apps = load('heroku', {})
+    cfg = apps.setdefault(app, {})
+    if opt('-X') == 'PATCH':
+        body = json.loads(sys.stdin.read())
+        if not drop:
+            cfg.update(body)
+        save('heroku', apps)
+    out = json.dumps(cfg)
+    if opt('-o') != '/dev/null':
+        sys.stdout.write(out)
+    w = opt('-w')
+    if w:
+        sys.stdout.write(w.replace('%{http_code}', '200').replace('\\n', '\n'))
+
+def infisical():
+    store = load('infisical', {})
+    where = '%s:%s' % (opt('--env', ''), opt('--path', '/'))
+    if argv[:2] == ['user', 'get']:
+        print('ops@raxx.app')
+    elif argv[:2] == ['secrets', 'set']:
+        f = opt('--file')
+        pairs = [l.split('=', 1) for l in open(f).read().splitlines() if '=' in l] if f else [a.split('=', 1) for a in argv[2:] if '=' in a and not a.startswith('-')]
+        for k, v in pairs:
+            if not drop:
+                store['%s/%s' % (where, k)] = v
+            print('| %s | %s |' % (k, v))  # the real CLI's table shows values
+        save('infisical', store)
+    elif argv[:2] == ['secrets', 'get']:
+        key = '%s/%s' % (where, argv[2])
+        if key not in store:
+            sys.stderr.write('error: secret not found\n')
+            sys.exit(1)
+        print(store[key])
+    else:
+        print('ok')
+
+def generic():
+    if not sys.stdin.isatty():
+        try:
+            sys.stdin.read()
+        except Exception:
+            pass
+    print(load(tool + '-out', {}).get(' '.join(argv), 'ok'))
+
+{'heroku': heroku, 'curl': curl, 'infisical': infisical}.get(tool, generic)()

@@ -1,0 +1,46 @@
+// Trace signing key rotation through the real CLI with recording stand-ins: no overwritten key version, the right switch-back.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { runbook, simulation } from './sim';
+
+const file = runbook('trace-signing-key-rotation.runbook.yaml');
+const app = 'raxx-api-staging';
+const vaultKey = (v: number) => `staging:/raxx/v1/staging/raptor/TRACE_SIGNING_PRIVKEY_MQA_SCHEDULER_V${v}`;
+const inputs = (prev: number, next: number) => ['-i', 'APP_ENV=staging', '-i', 'SUBSYSTEM=MQA_SCHEDULER', '-i', `NEW_VERSION=${next}`, '-i', `PREVIOUS_VERSION=${prev}`];
+const confirms = ['--confirm', 'rotate-add-env-var', '--confirm', 'rotate-switch-version', '--confirm', 'rotate-attestation'];
+const seed = (c: string) => c.repeat(43);
+
+test('a rerun with an existing NEW_VERSION is refused before anything is written (the seed on the dyno and in the vault stay)', () => {
+  const sim = simulation('trace-exists');
+  sim.setState('infisical', { [vaultKey(1)]: seed('a'), [vaultKey(2)]: seed('b') });
+  sim.setState('heroku', { [app]: { TRACE_SIGNING_PRIVKEY_MQA_SCHEDULER_V1: seed('a'), TRACE_SIGNING_PRIVKEY_MQA_SCHEDULER_V2: seed('b'), TRACE_SIGNING_KEY_VERSION_MQA_SCHEDULER: 'v2' } });
+  // Should the run go on, it stops at the dyno write (so today's runbook cannot reach the 15-minute wait).
+  sim.fail([{ tool: 'curl', args: ['PATCH'], exit: 22 }]);
+  const r = sim.runsafe(['run', file, '--non-interactive', ...inputs(2, 2), ...confirms]);
+  assert.equal(r.code, 1, r.out);
+  assert.equal(sim.vault()[vaultKey(2)], seed('b'), 'the existing V2 seed in the vault was overwritten');
+  assert.equal(sim.dyno(app).TRACE_SIGNING_PRIVKEY_MQA_SCHEDULER_V2, seed('b'));
+  assert.ok(!sim.calls().some((c) => c.tool === 'infisical' && c.argv[1] === 'set'), 'infisical secrets set ran for an existing version');
+  assert.match(r.out, /new-version-absent/);
+});
+
+test('switch-back restores the version that was active before the switch, not the typed PREVIOUS_VERSION', () => {
+  const sim = simulation('trace-switch-back');
+  sim.setState('infisical', { [vaultKey(3)]: seed('c') });
+  sim.setState('heroku', { [app]: { TRACE_SIGNING_PRIVKEY_MQA_SCHEDULER_V3: seed('c'), TRACE_SIGNING_KEY_VERSION_MQA_SCHEDULER: 'v3' } });
+  // The operator typed PREVIOUS_VERSION=1 but v3 is active; the switch to v4 is lost by the service once.
+  sim.fail([{ tool: 'heroku', args: ['config:set', 'TRACE_SIGNING_KEY_VERSION_'], once: true, drop: true }]);
+  const r = sim.runsafe(['run', file, '--non-interactive', '--on-failure', 'rollback', ...inputs(1, 4), ...confirms]);
+  assert.equal(r.code, 1, r.out);
+  assert.match(r.out, /rotate-verify-active-version/);
+  const cfg = sim.dyno(app);
+  assert.equal(cfg.TRACE_SIGNING_KEY_VERSION_MQA_SCHEDULER, 'v3', `switch-back left ${cfg.TRACE_SIGNING_KEY_VERSION_MQA_SCHEDULER} active\n${r.out}`);
+  // The new version's seed reached vault and dyno from a file descriptor and stdin: on no command line.
+  const newSeed = sim.vault()[vaultKey(4)] ?? '';
+  assert.match(newSeed, /^[A-Za-z0-9_-]{43}$/);
+  assert.equal(cfg.TRACE_SIGNING_PRIVKEY_MQA_SCHEDULER_V4, newSeed);
+  for (const c of sim.calls()) assert.ok(!c.argv.some((a) => a.includes(newSeed)), `${c.tool} got the seed in argv`);
+  for (const t of sim.transcripts()) assert.ok(!readFileSync(t, 'utf8').includes(newSeed), 'the seed is in the transcript');
+  for (const t of sim.transcripts()) assert.equal(sim.runsafe(['verify', t, '--allow-unsigned']).code, 0, 'the transcript does not verify');
+});
