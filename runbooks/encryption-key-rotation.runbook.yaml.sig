@@ -5,12 +5,12 @@
       "statement": {
         "type": "runbook-approval",
         "runbook_id": "encryption-key-rotation",
-        "runbook_sha256": "29599afc204651106ef4441a400b90481ef438edbcda9f3a5ecb31de17a326b6",
-        "approved_at": "2026-12-01T22:02:01.532Z",
+        "runbook_sha256": "63593e3db700c13d35afa5b32585fcfa989318411f7f66ff7459f44ba3273c23",
+        "approved_at": "2026-12-01T23:54:57.395Z",
         "key_id": "b4cebbd1dc8d284b",
         "identity": "demo-approver (PUBLIC TEST KEY, examples only)"
       },
-      "sig": "WP3L0_OfRfvRuXYcd0W39Wn3VWWsJt2SPPHH-0wXRqPIG-RaOMRJy1D8_etbD-j7ALSBID6QzqQuOovXxuasAA"
+      "sig": "2x18ydUGIWmszch1dBotY5Se1rImmNWWoWYX6hguVmBxsF0YB12E-mIG4I7jtpEMRa4qjbiOS0t__wZ2XGftCw"
     }
   ]
 }

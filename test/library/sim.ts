@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 export const root = resolve(__dirname, '../..');
 const cli = join(root, 'client/out/cli.js');
 
-/** The tools that stand in for services unreachable from here (curl only for api.heroku.com). */
+/** The tools that stand in for services unreachable from here (curl answers only the Heroku Platform API and the Signal API the runbooks call). */
 export const standIns = ['heroku', 'infisical', 'curl', 'vault', 'aws', 'helm', 'kubectl'] as const;
 
 export interface Call {
@@ -47,6 +47,8 @@ export function simulation(name: string) {
     dyno: (app: string): Record<string, string> => read<Record<string, Record<string, string>>>('heroku.json', {})[app] ?? {},
     /** Infisical's entries, keyed "env:path/NAME". */
     vault: (): Record<string, string> => read<Record<string, string>>('infisical.json', {}),
+    /** The Helm release's values, as the stand-in holds them. */
+    helmValues: (): Record<string, unknown> => read<{ values?: Record<string, unknown> }>('helm.json', {}).values ?? {},
     fail: (rules: FailRule[]) => writeFileSync(join(state, 'fail.json'), JSON.stringify(rules)),
     calls: (): Call[] =>
       existsSync(join(state, 'calls.jsonl'))

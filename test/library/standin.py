@@ -1,4 +1,4 @@
-# Stand-in for the external CLIs the shipped runbooks call (heroku, infisical, curl to api.heroku.com, vault, aws, helm, kubectl).
+# Stand-in for the external CLIs the shipped runbooks call (heroku, infisical, curl to the Heroku and Signal APIs, vault, aws, helm, kubectl).
 # Used only by test/library: these services cannot be reached from here. Each call appends
 # {tool, argv, env_names} to calls.jsonl (the NAMES of the environment variables it received,
 # never their values), keeps state in STATE/<tool>.json, and obeys STATE/fail.json rules:
@@ -66,9 +66,56 @@ def heroku():
         print('(1 row)')
     save('heroku', apps)
 
+def signal(url):
+    # The Datafly Signal API and collector: crypto health from the Helm values, the re-encryption job from STATE/signal-job.json.
+    headers = sys.stdin.read() if '@-' in argv else ''
+    values = load('helm', {}).get('values', {}).get('encryption', {})
+    if '/health/crypto' in url:
+        body = {'status': 'healthy', 'dual_key_mode': bool(values.get('previousKey')),
+                'checks': {'key_valid': bool(values.get('key')), 'round_trip': True, 'previous_key_valid': bool(values.get('previousKey'))}}
+    elif '/admin/crypto/re-encrypt' in url:
+        if 'Authorization: Bearer ' not in headers:
+            sys.stdout.write('401\n' if opt('-w') else '')
+            sys.exit(22 if '-fsS' in argv else 0)
+        job = load('signal-job', {'status': 'idle'})
+        if opt('-X') == 'POST':
+            job = load('signal-job-outcome', {'status': 'completed', 'total_records': 10, 'processed_records': 10, 'failed_records': 0, 'completed_at': '2026-12-01T00:00:00Z'})
+            save('signal-job', job)
+        body = job
+    else:
+        body = {}
+    if opt('-o') != '/dev/null':
+        sys.stdout.write(json.dumps(body) + '\n')
+    if opt('-w'):
+        sys.stdout.write('200\n')
+
+def helm():
+    st = load('helm', {'values': {}, 'upgrades': 0})
+    if argv[0] == 'status':
+        print(json.dumps({'info': {'status': 'deployed'}}))
+    elif argv[:2] == ['get', 'values']:
+        print(json.dumps(st['values']))
+    elif argv[0] == 'upgrade':
+        if '-f' in argv and opt('-f') == '-':
+            def merge(a, b):
+                for k, v in b.items():
+                    if v is None:
+                        a.pop(k, None)
+                    elif isinstance(v, dict):
+                        merge(a.setdefault(k, {}), v)
+                    else:
+                        a[k] = v
+            if not drop:
+                merge(st['values'], json.loads(sys.stdin.read()))
+        st['upgrades'] = st.get('upgrades', 0) + 1
+        print('Release "%s" has been upgraded.' % argv[1])
+    save('helm', st)
+
 def curl():
-    # Only the Heroku Platform API config-vars endpoint the runbooks call.
-    url = next(a for a in argv if a.startswith('https://'))
+    url = next(a for a in argv if a.startswith('http'))
+    if 'api.heroku.com' not in url:
+        return signal(url)
+    # The Heroku Platform API config-vars endpoint.
     app = url.split('/apps/')[1].split('/')[0]
     apps = load('heroku', {})
     cfg = apps.setdefault(app, {})
@@ -114,4 +161,4 @@ def generic():
             pass
     print(load(tool + '-out', {}).get(' '.join(argv), 'ok'))
 
-{'heroku': heroku, 'curl': curl, 'infisical': infisical}.get(tool, generic)()
+{'heroku': heroku, 'curl': curl, 'infisical': infisical, 'helm': helm}.get(tool, generic)()
