@@ -5,12 +5,12 @@
       "statement": {
         "type": "runbook-approval",
         "runbook_id": "strict-signature-quarantine-drill",
-        "runbook_sha256": "688ca6fd5d1807d71188cac5e3fa1251b33d456612b118e93cb529eecab5250c",
-        "approved_at": "2026-12-01T22:02:08.201Z",
+        "runbook_sha256": "a4cd5e402ccd40cb4e59e37c0a6808b54aa2c953ddb451bc8d50f44fce578dc2",
+        "approved_at": "2026-12-01T23:58:16.995Z",
         "key_id": "b4cebbd1dc8d284b",
         "identity": "demo-approver (PUBLIC TEST KEY, examples only)"
       },
-      "sig": "_NnIefz5PIiRR0-lc-9vJCXO4vY69gOE2dsFtLZX3SdgX1T92exKgFi4ZzrJbuB1Wocj02OqES_UT9IskhVwCQ"
+      "sig": "a9Ml7zXZEREQWNOW4EXelKzNl6-Xu5sd3eH_jePXq01iWYSz2s8kAlO9PDYFJjlKUx3grtBt8smU_r1LGq4vCQ"
     }
   ]
 }
