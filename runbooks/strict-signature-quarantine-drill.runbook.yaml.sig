@@ -5,12 +5,12 @@
       "statement": {
         "type": "runbook-approval",
         "runbook_id": "strict-signature-quarantine-drill",
-        "runbook_sha256": "a4cd5e402ccd40cb4e59e37c0a6808b54aa2c953ddb451bc8d50f44fce578dc2",
-        "approved_at": "2026-12-01T23:58:16.995Z",
+        "runbook_sha256": "9ace643fbb0cf685dd5d0e8d318fdfc22b8e799fb043b32b42b3f13be6eefb18",
+        "approved_at": "2026-12-02T00:01:49.967Z",
         "key_id": "b4cebbd1dc8d284b",
         "identity": "demo-approver (PUBLIC TEST KEY, examples only)"
       },
-      "sig": "a9Ml7zXZEREQWNOW4EXelKzNl6-Xu5sd3eH_jePXq01iWYSz2s8kAlO9PDYFJjlKUx3grtBt8smU_r1LGq4vCQ"
+      "sig": "VQcvEy-3lG9wXiqAeYckbJd4VTW4uUioCmVkl5Pjv4Lc0ZW8rXoCz58QiZqY52Hxyy7jPiiiwxe1N4IQRcOMBA"
     }
   ]
 }
