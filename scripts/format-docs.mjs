@@ -56,6 +56,16 @@ table('`wait`', step.properties.wait.properties);
 table('`capture` (map form)', step.properties.capture.oneOf[1].properties, ['into']);
 table('`retry`', step.properties.retry.properties, ['attempts']);
 table('`policy`', schema.properties.policy.properties);
+out.push(
+  '## What the runner enforces whatever a runbook says',
+  '',
+  '**The workspace policy is a floor.** `.runsafe.yaml` at or above the runbook sets the minimum; a runbook\'s `policy:` may only tighten it: severities at or above the workspace\'s (or, where the workspace says nothing, the rule\'s own default; a lower entry is ignored with a `policy-loosened` warning, so `secret-echo: off` in a runbook does nothing), approvals at least the workspace\'s `approvals.required` (the approval gate uses that effective number), append-only tables and secret names only added to. The workspace may lock rules against suppression (`policy.locked: [secret-echo]`, `*` for all): a `# runsafe-ignore` comment for a locked rule suppresses nothing. The approval gate is always listed: an unapproved runbook that the policy lets run says `not approved`.',
+  '',
+  '**Confirmation comes from what a step does.** A step needs the operator\'s typed confirmation when it declares `confirm` or `dangerous: true`, or when its commands or SQL are destructive (the effects analysis: `rm -rf`, `kubectl delete`, `DROP`, `git push --force`, the policy\'s `dangerous_commands`) or the confirming rules (append-only-mutation, history-rewrite, key-history-deletion, disable-safety) find something in it. Severities and `# runsafe-ignore` comments change what the lint gate reports, never whether the step is asked: a suppression accepts a finding, it does not remove a confirmation. To run a destructive step unasked, write `confirm: { required: false, reason: "…" }`; the plan shows it as running WITHOUT confirmation with its reason, and the transcript records it. Without a reason the waiver is refused.',
+  '',
+  '**Steps start from a clean environment.** Only PATH, HOME, USER, LOGNAME, LANG, LC_*, TZ and TERM of the operator\'s environment reach a step, plus the names the workspace lists in `policy.env_passthrough` (a runbook cannot add any). Then come the runbook\'s inputs and captures. Shell start-up and loader variables (BASH_ENV, ENV, SHELLOPTS, BASHOPTS, PROMPT_COMMAND, PS4, CDPATH, IFS, ZDOTDIR, LD_PRELOAD, NODE_OPTIONS, …) never pass, not even through `env_passthrough` or a step\'s `env:`. A secret input or capture reaches only the steps whose text names it (`$DB_PASSWORD`, `os.environ["DB_PASSWORD"]`) or that list it in `secrets:`.',
+  '',
+);
 const text = `${out.join('\n').trimEnd()}\n`;
 const target = join(root, 'docs/format.md');
 if (process.argv.includes('--check')) {

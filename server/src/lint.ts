@@ -3,6 +3,7 @@
 // shell grammar is loaded by each adapter (server/src/shell-wasm.ts) before its first lint.
 import { parseRunbook, parseRunbookBytes, problem, sortProblems, type ParsedRunbook, type ParseOptions, type Problem } from './language/index';
 import { runRules } from './rules/engine';
+import { findDangers, type Danger } from './rules/confirmations';
 import { workspacePolicyFrom, type WorkspacePolicy } from './rules/policy';
 import { shellReady } from './rules/shell/index';
 
@@ -16,6 +17,16 @@ export interface LintOptions extends ParseOptions {
 export interface LintResult {
   parsed: ParsedRunbook;
   problems: Problem[];
+}
+
+/**
+ * What makes the runbook's steps need typed confirmation, independent of severities and
+ * suppressions (see rules/confirmations). Only the runner asks, so the editor does not pay for it.
+ */
+export function lintDangers(parsed: ParsedRunbook, options: LintOptions = {}): Danger[] {
+  if (!parsed.root) return [];
+  const workspacePolicy = options.workspacePolicy ?? (options.policy ? workspacePolicyFrom(options.policy) : undefined);
+  return findDangers({ text: parsed.text, lines: parsed.lines, runbook: parsed.runbook }, workspacePolicy ? { workspacePolicy } : {});
 }
 
 /** Lints a runbook given as text or file bytes. Never throws. */

@@ -3,6 +3,7 @@ import type { RunEvent, RunnerHost, RunStatus, StepState, SummaryRow, RollbackCh
 import type { Condition, Plan, PlanStep } from './plan-types';
 import { Masker, UnmaskableSecretError } from './masker';
 import { runProcess, type ProcessResult } from './process';
+import { stepEnvironment } from './step-env';
 import { checkExpect, describeFailure, parseJsonOutput, readPath, type CheckResult } from './expect';
 import { sleep, withRetry } from './retry';
 import { waitUntil } from './wait';
@@ -32,8 +33,10 @@ export interface EngineOptions {
   /** Masker holding the secrets known before the run; captures add to it. */
   masker: Masker;
   now?: () => number;
-  /** The operator's environment, for sql connection URLs that are not inputs. */
+  /** The operator's environment: steps see only its allowlisted part (step-env.ts); sql connection URLs may come from it. */
   operatorEnv?: Record<string, string | undefined>;
+  /** The workspace's `env_passthrough`: operator variables steps may see beyond the allowlist. */
+  envPassthrough?: readonly string[];
   /** SIGTERM-to-SIGKILL grace for ended process groups. */
   graceMs?: number;
 }
@@ -130,8 +133,14 @@ export class Engine {
   }
 
   private envFor(step: PlanStep): Record<string, string> {
-    const env: Record<string, string> = { ...(step.env ?? {}) };
-    for (const [k, v] of this.vars) env[k] = v.value;
+    const env = stepEnvironment({
+      operatorEnv: this.o.operatorEnv ?? {},
+      passthrough: this.o.envPassthrough,
+      vars: this.vars,
+      texts: [step.run, step.cwd, ...Object.values(step.env ?? {}), step.database],
+      declared: step.secrets,
+      stepEnv: step.env,
+    });
     env['RUNSAFE_STEP_ID'] = step.id;
     return env;
   }
@@ -537,6 +546,7 @@ export class Engine {
         await this.offerRollbacks(undefined, step.id, `confirmation of ${step.id} was refused`);
         return 'refused';
       }
+      if (step.unconfirmed !== undefined) this.emit({ type: 'message', level: 'warn', text: this.masker.mask(`${step.id} runs without confirmation (confirm.required: false): ${step.unconfirmed}`) });
       let ok: boolean;
       if (step.kind === 'manual') {
         const answer = await this.runManual(step);

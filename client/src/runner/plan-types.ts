@@ -56,6 +56,10 @@ export interface PlanStep {
   capture?: { into: string; secret: boolean; from: 'stdout' | 'stderr'; json?: string; trim: boolean };
   /** Set when the step must be confirmed: declared `confirm`/`dangerous`, or flagged by a rule. */
   confirm?: { targetInput?: string; message?: string; why: string };
+  /** A destructive step the author runs unasked (`confirm: { required: false, reason }`): the reason, shown and recorded. */
+  unconfirmed?: string;
+  /** Secrets the step declares it needs although its text does not name them. */
+  secrets?: string[];
   /** Rollback step ids offered when this step (or a later one) fails. */
   rollback: string[];
   retry?: RetryPolicy;

@@ -30,6 +30,7 @@ function stepLines(s: PlanStep, n: string): string[] {
   if (s.when?.length) add('when', s.when.map(describeWhen).join('; '));
   if (s.needs.length) add('needs', s.needs.join(', '));
   if (s.confirm) add('DANGER', `confirm before running (${s.confirm.why})${s.confirm.targetInput ? `: type the value of ${s.confirm.targetInput}` : ''}`);
+  if (s.unconfirmed !== undefined) add('DANGER', `runs WITHOUT confirmation (confirm.required: false): ${s.unconfirmed}`);
   for (const f of s.findings ?? []) add('finding', f);
   const checks = s.kind === 'wait' && s.run === undefined ? [] : describeExpect(s.expect, s.kind);
   if (checks.length) add(s.kind === 'wait' ? 'until' : 'checks', checks.join('; '));

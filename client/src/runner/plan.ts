@@ -1,17 +1,14 @@
 // Turns a parsed runbook (and its lint findings) into a Plan: ordered steps with sections, needs, checks, confirmations and rollbacks.
 import { dirname, resolve } from 'node:path';
 import { flattenSteps, type Expect, type Problem, type Runbook, type Section, type Step, type When } from '../../../server/src/language/index';
+import type { Danger } from '../../../server/src/rules/confirmations';
+import { decideConfirmation } from './confirmation';
 import type { StepKind } from './events';
 import type { ExpectSpec } from './expect';
 import type { InputDecl } from './inputs';
 import { OPTIONAL_SECTION_KINDS, type Condition, type Plan, type PlanSection, type PlanStep } from './plan-types';
 import { sqlSourceLines } from './sql-lines';
 
-/**
- * Rules whose findings make a step dangerous enough to need the operator's typed confirmation
- * even when the author did not declare `confirm` (as warnings; errors refuse the run outright).
- */
-export const CONFIRMING_RULES = new Set(['destructive-unconfirmed', 'append-only-mutation', 'history-rewrite', 'key-history-deletion', 'disable-safety']);
 
 function plainExpect(e: Expect | undefined): ExpectSpec | undefined {
   if (!e) return undefined;
@@ -49,6 +46,8 @@ export interface PlanOptions {
   problems?: Problem[];
   /** The runbook's source text, to locate SQL errors at runbook lines. */
   text?: string;
+  /** What makes steps need confirmation (lintDangers), whatever the severities and suppressions. */
+  dangers?: Danger[];
 }
 
 /** Builds the plan; problems that make it unrunnable are collected in `plan.problems`, never thrown. */
@@ -102,6 +101,7 @@ export function buildPlan(runbook: Runbook, o: PlanOptions): Plan {
     if (step.timeoutMs !== undefined) p.timeoutMs = step.timeoutMs;
     if (Object.keys(step.env).length) p.env = step.env;
     if (step.continueOnFailure) p.continueOnFailure = true;
+    if (step.secrets.length) p.secrets = step.secrets;
     if (step.wait) {
       const w = step.wait;
       p.wait = { everyMs: w.everyMs };
@@ -115,15 +115,9 @@ export function buildPlan(runbook: Runbook, o: PlanOptions): Plan {
     }
     const findings = findingsOf(step);
     if (findings.length) p.findings = findings.map((f) => `${f.code}: ${f.message}`);
-    const flagged = findings.find((f) => CONFIRMING_RULES.has(f.code));
-    if (step.confirm || step.dangerous || flagged) {
-      p.confirm = {
-        why: step.confirm ? 'declared confirm' : step.dangerous ? 'declared dangerous' : `flagged by ${flagged!.code}`,
-      };
-      const target = step.confirm?.target ?? runbook.target;
-      if (target !== undefined) p.confirm.targetInput = target;
-      if (step.confirm?.message !== undefined) p.confirm.message = step.confirm.message;
-    }
+    const decision = decideConfirmation(step, o.dangers ?? [], runbook.target);
+    if (decision.confirm) p.confirm = decision.confirm;
+    if (decision.unconfirmed !== undefined) p.unconfirmed = decision.unconfirmed;
     return p;
   };
 

@@ -31,7 +31,7 @@ export interface RunProcessOptions {
   command: string;
   shell?: string;
   cwd: string;
-  /** Variables added to the operator's environment; inputs and secrets travel only this way. */
+  /** The whole environment of the process (nothing is inherited); inputs and secrets travel only this way. */
   env: Record<string, string>;
   /** Whole-group deadline in milliseconds; undefined means none. */
   timeoutMs?: number;
@@ -139,8 +139,10 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessRes
 
   const child = execa(shell.file, [...shell.args, options.command], {
     cwd: options.cwd,
-    env: options.env,
-    extendEnv: true,
+    // Without a PATH the shell and the tools it starts could not be found; give the system default.
+    env: { PATH: '/usr/local/bin:/usr/bin:/bin', ...options.env },
+    // The step env is complete (step-env.ts): nothing of the runner's own environment leaks in.
+    extendEnv: false,
     detached: true,
     ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' as const }),
     buffer: false,

@@ -1,9 +1,10 @@
 // One guarded run of a runbook file: gates (lint, approval, inputs, secrets, lock), execution, transcript, verification.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { lintRunbook, type LintOptions } from '../../../server/src/lint';
+import { lintDangers, lintRunbook, type LintOptions } from '../../../server/src/lint';
+import { effectivePolicy } from '../../../server/src/rules/policy';
 import { initShellFromDisk } from '../../../server/src/shell-wasm';
 import { describeFileError, unreadable } from '../node/file-errors';
 import { findWorkspaceConfig, readWorkspacePolicy } from '../node/workspace-policy';
@@ -133,13 +134,23 @@ function promptProblem(d: InputDecl, value: string): string | undefined {
   return validateInput(d, value);
 }
 
+/** What the approval gate says when the policy requires no approval: whether the runbook is approved anyway. */
+async function approvalNotice(path: string, bytes: Uint8Array, shown: string, verify: SessionOptions['verifyApproval']): Promise<string> {
+  if (!existsSync(`${path}.sig`)) return `not approved (no ${shown}.sig; the policy requires none)`;
+  if (!verify) return `not checked (${shown}.sig present; pass --trust <trust-file> to check it; the policy requires none)`;
+  const check = await verify(path, bytes, 1);
+  return check.ok ? check.message : `not approved (${check.message}; the policy requires none)`;
+}
+
 /** Reads, lints and plans a runbook; the plan carries the gates' verdicts for a dry run. */
-export function planFile(runbookPath: string, options: LintOptions = {}): { plan: Plan; text: string; bytes: Uint8Array; errors: Problem[]; approvalsRequired?: number } {
+export function planFile(runbookPath: string, options: LintOptions = {}): { plan: Plan; text: string; bytes: Uint8Array; errors: Problem[]; approvalsRequired: number; envPassthrough: string[] } {
   const bytes = readFileSync(runbookPath);
   const lint = lintRunbook(bytes, options);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const plan = buildPlan(lint.parsed.runbook, { path: runbookPath, sha256, problems: lint.problems, text: lint.parsed.text });
-  return { plan, text: lint.parsed.text, bytes, errors: lint.problems.filter((p) => p.severity === 'error'), approvalsRequired: lint.parsed.runbook.policy.approvalsRequired };
+  const plan = buildPlan(lint.parsed.runbook, { path: runbookPath, sha256, problems: lint.problems, text: lint.parsed.text, dangers: lintDangers(lint.parsed, options) });
+  // The gates use the effective policy: the workspace's floor, tightened (never loosened) by the runbook.
+  const policy = effectivePolicy(options.workspacePolicy, lint.parsed.runbook.policy);
+  return { plan, text: lint.parsed.text, bytes, errors: lint.problems.filter((p) => p.severity === 'error'), approvalsRequired: policy.approvalsRequired, envPassthrough: policy.envPassthrough };
 }
 
 /**
@@ -209,13 +220,14 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     return { status: 'passed', plan };
   }
 
-  // Gate: approvals, when the runbook's policy requires them.
+  // Gate: approvals, as the effective policy (workspace floor, runbook may raise) requires them.
+  // Shown always: an unapproved runbook that the policy lets run still says it is not approved.
   const required = planned.approvalsRequired;
-  if (required && required > 0) {
+  if (required > 0) {
     const check = o.verifyApproval ? await o.verifyApproval(path, bytes, required) : { ok: false, message: `the policy requires ${required} approval(s) in ${shown}.sig; pass --trust <trust-file> to check them` };
     gate('approval', check.ok, check.message);
     if (!check.ok) return finish('refused', { plan });
-  }
+  } else gate('approval', true, await approvalNotice(path, bytes, shown, o.verifyApproval));
 
   // Gate: inputs (secrets never from argv) and secrets (long enough to mask).
   const flags = parseInputFlags(o.inputFlags ?? []);
@@ -326,6 +338,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
       signal: o.signal,
       masker,
       operatorEnv: o.env,
+      envPassthrough: planned.envPassthrough,
       now: () => now().getTime(),
       graceMs: o.graceMs,
     });

@@ -71,6 +71,9 @@ export interface Confirm {
   message?: string;
   /** Input whose value the operator types; falls back to the runbook's `target`. */
   target?: string;
+  /** `confirm: { required: false, reason: … }`: the author runs this step without asking, and says why. */
+  required: boolean;
+  reason?: string;
 }
 
 export interface Retry {
@@ -126,6 +129,8 @@ export interface Step {
   capture?: Capture;
   confirm?: Confirm;
   dangerous: boolean;
+  /** Secret inputs or captures the step declares it needs although its text does not name them. */
+  secrets: string[];
   needs: Located[];
   rollback: Located[];
   retry?: Retry;
@@ -284,6 +289,7 @@ class ModelBuilder {
       checklist: strings(get('checklist')),
       env: {},
       dangerous: bool(get('dangerous'), false),
+      secrets: strings(get('secrets')),
       needs: locatedList(get('needs')),
       rollback: locatedList(get('rollback')),
       continueOnFailure: bool(get('continue_on_failure'), false),
@@ -330,15 +336,19 @@ class ModelBuilder {
     }
     const conf = get('confirm');
     if (conf && !(conf.kind === 'scalar' && (conf.value === false || conf.value === null))) {
-      const c: Confirm = { node: conf };
+      const c: Confirm = { node: conf, required: true };
       if (conf.kind === 'scalar' && typeof conf.value === 'string') c.message = conf.value;
       if (conf.kind === 'map') {
         const m = str(mapGet(conf, 'message'));
         if (m !== undefined) c.message = m;
         const t = str(mapGet(conf, 'target'));
         if (t !== undefined) c.target = t;
+        const reason = str(mapGet(conf, 'reason'))?.trim();
+        if (reason) c.reason = reason;
+        if (mapGet(conf, 'required')?.kind === 'scalar' && (mapGet(conf, 'required') as { value: unknown }).value === false) c.required = false;
       }
-      step.confirm = c;
+      // Waiving confirmation without a reason waives nothing: the step stays unconfirmed (and the schema says why).
+      if (c.required || c.reason) step.confirm = c;
     }
     const retry = get('retry');
     if (retry?.kind === 'map') {

@@ -1,9 +1,10 @@
 // Runs the registered rules over a parsed runbook: severities from policy, suppressions, fixes as typed data.
 import type { LineIndex } from '../language/positions';
 import type { Runbook } from '../language/model';
+import { mapGet, mapPair } from '../language/yaml-tree';
 import { problem, type Problem, type Severity } from '../language/problems';
 import { buildContext } from './context';
-import { effectivePolicy, type WorkspacePolicy } from './policy';
+import { effectivePolicy, isLocked, loosenedSeverities, ruleOff, ruleSeverity, type EffectivePolicy, type WorkspacePolicy } from './policy';
 import { rules as registered, ruleNames } from './registry';
 import { findSuppressions, type Suppression } from './suppressions';
 import type { Finding, Fix, Rule } from './types';
@@ -30,6 +31,7 @@ export interface RunRulesOptions {
 export const suppressionCodes = {
   invalid: 'invalid-suppression',
   unused: 'unused-suppression',
+  policyFloor: 'policy-loosened',
 } as const;
 
 export function runRules(input: RunRulesInput, options: RunRulesOptions = {}): Problem[] {
@@ -39,8 +41,7 @@ export function runRules(input: RunRulesInput, options: RunRulesOptions = {}): P
   const suppressions = findSuppressions(input.text, input.lines);
   const out: Problem[] = [];
   for (const rule of rules) {
-    const configured = policy.severity[rule.name];
-    if (configured === 'off') continue;
+    if (ruleOff(policy, rule.name)) continue;
     let findings: Finding[];
     try {
       findings = rule.check(ctx);
@@ -56,26 +57,42 @@ export function runRules(input: RunRulesInput, options: RunRulesOptions = {}): P
       seen.add(key);
       const line = input.lines.positionAt(f.span.start).line;
       const s = suppressions.find((x) => x.rule === rule.name && line >= x.targetLine && line <= x.lastLine);
-      if (s) {
+      // A rule the workspace locked cannot be suppressed: the comment is reported, the finding stays.
+      if (s && !isLocked(policy, rule.name)) {
         s.used = true;
         continue;
       }
-      const severity: Severity = configured ?? f.severity ?? rule.severity;
+      const severity = ruleSeverity(policy, rule.name, f.severity ?? rule.severity) as Severity;
       // Editors also offer "suppress with reason" (server/src/service/suppress.ts); safe fixes are preferred.
       const fixes = (f.fixes ?? []).map((x) => ({ ...x, preferred: x.safe }));
       const data: RuleProblemData = { rule: rule.name, fixes };
       out.push(problem(rule.name, severity, f.message, f.span, data));
     }
   }
-  out.push(...suppressionProblems(suppressions, policy.severity, new Set(rules.map((r) => r.name))));
+  out.push(...suppressionProblems(suppressions, policy, new Set(rules.map((r) => r.name))));
+  out.push(...policyProblems(input, policy));
   return out;
 }
 
-function suppressionProblems(list: Suppression[], severity: Record<string, string>, active: Set<string>): Problem[] {
+/** A runbook's `policy.severity` entry below the workspace's floor (or the rule's own severity) is ignored, and said so. */
+function policyProblems(input: RunRulesInput, policy: EffectivePolicy): Problem[] {
+  const natural = (name: string) => registered.find((r) => r.name === name)?.severity ?? (name === suppressionCodes.invalid || name === suppressionCodes.unused ? 'warning' : undefined);
+  const loosened = loosenedSeverities(policy, natural);
+  if (!loosened.length) return [];
+  const pol = input.runbook.root ? mapGet(input.runbook.root, 'policy') : undefined;
+  const sevMap = pol?.kind === 'map' ? mapGet(pol, 'severity') : undefined;
+  return loosened.map((l) => {
+    const entry = sevMap?.kind === 'map' ? mapPair(sevMap, l.rule) : undefined;
+    const span = entry ? { start: entry.key.span.start, end: entry.value.span.end } : (sevMap?.span ?? { start: 0, end: 0 });
+    return problem(suppressionCodes.policyFloor, 'warning', `policy.severity ${l.rule}: ${l.own} is ignored: a runbook may tighten the workspace policy, never loosen it (${l.rule} stays ${l.floor})`, span, { rule: suppressionCodes.policyFloor, fixes: [] });
+  });
+}
+
+function suppressionProblems(list: Suppression[], policy: EffectivePolicy, active: Set<string>): Problem[] {
   const out: Problem[] = [];
   const sev = (code: string, fallback: Severity): Severity | null => {
-    const s = severity[code];
-    return s === 'off' ? null : ((s as Severity | undefined) ?? fallback);
+    const s = ruleSeverity(policy, code, fallback);
+    return s === 'off' ? null : s;
   };
   const invalid = sev(suppressionCodes.invalid, 'warning');
   const unused = sev(suppressionCodes.unused, 'warning');
@@ -85,11 +102,15 @@ function suppressionProblems(list: Suppression[], severity: Record<string, strin
       if (invalid) out.push(problem(suppressionCodes.invalid, invalid, s.rule ? `unknown rule '${s.rule}' in runsafe-ignore` : 'runsafe-ignore names no rule; write `# runsafe-ignore <rule>: <reason>`', s.ruleSpan, { rule: suppressionCodes.invalid, fixes: [removeFix] }));
       continue;
     }
+    if (isLocked(policy, s.rule)) {
+      out.push(problem(suppressionCodes.invalid, 'warning', `runsafe-ignore ${s.rule}: the workspace locks this rule (.runsafe.yaml policy.locked), so this comment suppresses nothing`, s.span, { rule: suppressionCodes.invalid, fixes: [removeFix] }));
+      continue;
+    }
     if (!s.reason && invalid) {
       out.push(problem(suppressionCodes.invalid, invalid, `runsafe-ignore ${s.rule} gives no reason; write \`# runsafe-ignore ${s.rule}: <why this is safe>\``, s.span, { rule: suppressionCodes.invalid, fixes: [] }));
     }
     // A suppression for a rule that is switched off or not run cannot be judged unused.
-    if (!s.used && unused && active.has(s.rule) && severity[s.rule] !== 'off') {
+    if (!s.used && unused && active.has(s.rule) && !ruleOff(policy, s.rule)) {
       out.push(problem(suppressionCodes.unused, unused, `runsafe-ignore ${s.rule} suppresses nothing on the next line`, s.span, { rule: suppressionCodes.unused, fixes: [removeFix] }));
     }
   }

@@ -1,4 +1,4 @@
-// The effective safety policy: built-in defaults, the workspace's .runsafe.yaml, then the runbook's own `policy:`.
+// The effective safety policy: the workspace's .runsafe.yaml is a floor; a runbook's own `policy:` may only tighten it.
 import type { Policy } from '../language/model';
 import type { RuleSeverity } from './types';
 
@@ -9,6 +9,10 @@ export interface WorkspacePolicy {
   dangerousCommands?: string[];
   approvalsRequired?: number;
   severity?: Record<string, RuleSeverity | 'off'>;
+  /** Rules whose findings no `# runsafe-ignore` comment may suppress. `*` locks every rule. */
+  locked?: string[];
+  /** Operator environment variables steps may see, on top of the clean allowlist (PATH, HOME, …). */
+  envPassthrough?: string[];
 }
 
 /** One append-only table pattern and where it came from, so a finding can say which entry fired. */
@@ -26,7 +30,50 @@ export interface EffectivePolicy {
   /** Command prefixes (as words) that need confirmation, e.g. ['make', 'demo-down']. */
   dangerousCommands: string[][];
   approvalsRequired: number;
+  /** Severity entries as merged (for display); use `ruleSeverity` to decide, which applies the floor. */
   severity: Record<string, RuleSeverity | 'off'>;
+  /** The workspace's severities: the floor. */
+  workspaceSeverity: Record<string, RuleSeverity | 'off'>;
+  /** The runbook's own severities: they count only where they tighten. */
+  runbookSeverity: Record<string, RuleSeverity | 'off'>;
+  /** Rules the workspace locked against suppression (`*` locks all). */
+  locked: Set<string>;
+  envPassthrough: string[];
+}
+
+const rank: Record<RuleSeverity | 'off', number> = { off: 0, info: 1, warning: 2, error: 3 };
+
+/**
+ * The severity a finding gets: the workspace's setting (or, when it has none, the finding's own
+ * severity) is the floor; the runbook's setting applies only when it is stricter. A runbook
+ * can therefore never switch a rule off or soften it below what the workspace or the rule says.
+ */
+export function ruleSeverity(policy: EffectivePolicy, rule: string, natural: RuleSeverity): RuleSeverity | 'off' {
+  const floor = policy.workspaceSeverity[rule] ?? natural;
+  const own = policy.runbookSeverity[rule];
+  return own !== undefined && rank[own] > rank[floor] ? own : floor;
+}
+
+/** Whether a rule is switched off altogether (only the workspace can do that). */
+export function ruleOff(policy: EffectivePolicy, rule: string): boolean {
+  return ruleSeverity(policy, rule, 'info') === 'off';
+}
+
+/** Runbook severity entries that try to go below the floor (ignored; the linter says so). */
+export function loosenedSeverities(policy: EffectivePolicy, natural: (rule: string) => RuleSeverity | undefined): { rule: string; own: string; floor: string }[] {
+  const out: { rule: string; own: string; floor: string }[] = [];
+  for (const [rule, own] of Object.entries(policy.runbookSeverity)) {
+    const base = natural(rule);
+    if (base === undefined && policy.workspaceSeverity[rule] === undefined) continue;
+    const floor = policy.workspaceSeverity[rule] ?? base!;
+    if (rank[own] < rank[floor]) out.push({ rule, own, floor });
+  }
+  return out;
+}
+
+/** Whether the workspace locks a rule against `# runsafe-ignore`. */
+export function isLocked(policy: EffectivePolicy, rule: string): boolean {
+  return policy.locked.has('*') || policy.locked.has(rule);
 }
 
 /**
@@ -71,6 +118,11 @@ export function effectivePolicy(workspace: WorkspacePolicy | undefined, runbook:
     dangerousCommands: [...(ws.dangerousCommands ?? []), ...runbook.dangerousCommands].map(words).filter((w) => w.length > 0),
     approvalsRequired: Math.max(ws.approvalsRequired ?? 0, runbook.approvalsRequired ?? 0),
     severity: { ...(ws.severity ?? {}), ...runbook.severity },
+    workspaceSeverity: { ...(ws.severity ?? {}) },
+    runbookSeverity: { ...runbook.severity },
+    locked: new Set(ws.locked ?? []),
+    // Only the workspace widens the environment: a runbook cannot ask for the operator's variables.
+    envPassthrough: [...(ws.envPassthrough ?? [])],
   };
 }
 
@@ -101,6 +153,10 @@ export function workspacePolicyFrom(raw: unknown): WorkspacePolicy {
   if (secrets) out.secretNames = secrets;
   const dangerous = stringList(r.dangerous_commands);
   if (dangerous) out.dangerousCommands = dangerous;
+  const locked = stringList(r.locked);
+  if (locked) out.locked = locked;
+  const passthrough = stringList(r.env_passthrough);
+  if (passthrough) out.envPassthrough = passthrough;
   const approvals = r.approvals as { required?: unknown } | undefined;
   if (approvals && typeof approvals.required === 'number') out.approvalsRequired = approvals.required;
   if (r.severity && typeof r.severity === 'object' && !Array.isArray(r.severity)) {

@@ -32,6 +32,7 @@ export const rules: Rule[] = [
 export const engineCodes: Record<string, string> = {
   'invalid-suppression': 'A runsafe-ignore comment names no rule, an unknown rule, or gives no reason.',
   'unused-suppression': 'A runsafe-ignore comment suppresses nothing.',
+  'policy-loosened': "A runbook's policy.severity tries to go below the workspace floor; it is ignored.",
 };
 
 export const ruleNames = new Set(rules.map((r) => r.name));
