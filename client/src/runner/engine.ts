@@ -2,11 +2,11 @@
 import type { RunEvent, RunnerHost, RunStatus, StepState, SummaryRow, RollbackChoice } from './events';
 import type { Condition, Plan, PlanStep } from './plan-types';
 import { Masker, UnmaskableSecretError } from './masker';
-import { runProcess, type ProcessResult } from './process';
+import { escapedNote, runProcess, type ProcessResult } from './process';
 import { stepEnvironment } from './step-env';
 import { checkExpect, describeFailure, parseJsonOutput, readPath, type CheckResult } from './expect';
 import { sleep, withRetry } from './retry';
-import { waitUntil } from './wait';
+import { probeTimeout, waitUntil } from './wait';
 import { confirmStep } from './confirm';
 import { checkSql, prepareSql } from './sql';
 import { describeWhen } from './plan-view';
@@ -35,6 +35,8 @@ export interface EngineOptions {
   now?: () => number;
   /** The operator's environment: steps see only its allowlisted part (step-env.ts); sql connection URLs may come from it. */
   operatorEnv?: Record<string, string | undefined>;
+  /** Told the process group of each step process as it starts (the run lock records it). */
+  onStepProcess?: (pgid: number) => void;
   /** The workspace's `env_passthrough`: operator variables steps may see beyond the allowlist. */
   envPassthrough?: readonly string[];
   /** SIGTERM-to-SIGKILL grace for ended process groups. */
@@ -146,7 +148,7 @@ export class Engine {
   }
 
   /** One process run of a step, its output streamed through the masker, and its checks. */
-  private async execOnce(step: PlanStep): Promise<{ result: ProcessResult; checks: CheckResult[] }> {
+  private async execOnce(step: PlanStep, timeoutMs = step.timeoutMs): Promise<{ result: ProcessResult; checks: CheckResult[] }> {
     const streams = { stdout: this.masker.stream(), stderr: this.masker.stream() };
     // A stream captured into a secret is the secret: it is never shown, not even masked.
     const hidden = step.capture?.secret ? step.capture.from : undefined;
@@ -175,12 +177,14 @@ export class Engine {
       shell: step.shell,
       cwd: step.cwd ?? this.o.cwd,
       env: sql ? { ...env, ...sql.env } : env,
-      timeoutMs: step.timeoutMs,
+      timeoutMs,
       signal: this.signal,
       graceMs: this.o.graceMs,
       onStdout: out('stdout'),
       onStderr: out('stderr'),
+      onSpawn: this.o.onStepProcess,
     });
+    if (result.escaped?.length && !result.timedOut) this.emit({ type: 'message', level: 'warn', text: this.masker.mask(`${step.id}${escapedNote(result)}`) });
     if (hidden) this.emit({ type: 'output', stepId: step.id, stream: hidden, text: `(${hidden} captured into ${step.capture!.into}: hidden)\n` });
     for (const stream of ['stdout', 'stderr'] as const) {
       if (stream === hidden) continue;
@@ -189,7 +193,7 @@ export class Engine {
     }
     let checks: CheckResult[];
     if (result.spawnError) checks = [{ check: 'start', ok: false, detail: result.spawnError }];
-    else if (result.timedOut) checks = [{ check: 'timeout', ok: false, detail: `timed out after ${formatDuration(step.timeoutMs ?? 0)}; its process group was ended` }];
+    else if (result.timedOut) checks = [{ check: 'timeout', ok: false, detail: `timed out after ${formatDuration(timeoutMs ?? 0)}; its process group was ended${escapedNote(result)}` }];
     else if (result.cancelled) checks = [{ check: 'cancel', ok: false, detail: 'cancelled; its process group was ended' }];
     else checks = sql ? checkSql(step, sql, result) : checkExpect(step.expect, result);
     return { result, checks };
@@ -300,8 +304,9 @@ export class Engine {
       deadlineMs,
       signal: this.signal,
       now: this.now,
-      probe: async () => {
-        const r = await this.execOnce(step);
+      // Each probe has its own deadline inside the wait's: a hanging probe cannot outlast it.
+      probe: async (_attempt, remainingMs) => {
+        const r = await this.execOnce(step, probeTimeout(step.timeoutMs, remainingMs));
         lastChecks = r.checks;
         lastResult = r.result;
         const failed = r.checks.find((c) => !c.ok);

@@ -1,5 +1,6 @@
 // Checks a finished process against a step's `expect`: exit code, stdout/stderr text checks, JSON field checks.
 import type { Expect, JsonCheck, TextCheck } from '../../../server/src/language/index';
+import { compileLinear, type LinearRegex } from './linear-regex';
 
 /** A step's `expect` (or a wait's `until`) as the runbook model reads it, without source nodes. */
 export type ExpectSpec = Omit<Expect, 'node'>;
@@ -68,12 +69,10 @@ export function parseJsonOutput(stdout: string): { ok: true; value: unknown } | 
   }
 }
 
-function regex(pattern: string): RegExp | string {
-  try {
-    return new RegExp(pattern, 'm');
-  } catch (err) {
-    return `but the pattern is not a valid regular expression: ${(err as Error).message}`;
-  }
+/** A pattern on the linear-time engine (linear-regex.ts), or why it cannot be used. */
+function regex(pattern: string): LinearRegex | string {
+  const re = compileLinear(pattern, { multiline: true });
+  return 'error' in re ? `but the pattern is not usable: ${re.error}` : re;
 }
 
 /** The checks of one stream: contains / not_contains / matches / not_matches / empty. */

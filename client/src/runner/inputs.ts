@@ -1,4 +1,5 @@
 // Validates input values against their declarations and decides where each value may come from.
+import { compileLinear } from './linear-regex';
 
 export interface InputDecl {
   name: string;
@@ -41,13 +42,10 @@ export function validateInput(decl: InputDecl, value: string): string | undefine
       break;
   }
   if (decl.pattern !== undefined) {
-    let re: RegExp;
-    try {
-      re = new RegExp(`^(?:${decl.pattern})$`, 'u');
-    } catch {
-      return `${decl.name}: its pattern is not a valid regular expression`;
-    }
-    if (!re.test(value)) return `${decl.name}: ${shown} does not match ${decl.pattern}`;
+    // Linear-time matching (linear-regex.ts): a catastrophic pattern cannot block the runner.
+    const re = compileLinear(decl.pattern);
+    if ('error' in re) return `${decl.name}: its pattern is not usable: ${re.error}`;
+    if (!re.whole(value)) return `${decl.name}: ${shown} does not match ${decl.pattern}`;
   }
   return undefined;
 }

@@ -1,6 +1,7 @@
-// One run of a runbook at a time per workspace: an exclusive lock file with stale-lock recovery.
+// One run of a runbook at a time per workspace: an exclusive lock file, keyed by the runbook's real path, recovered only when its run and its step's group are gone.
 import { createHash, randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, realpathSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { liveGroupMembers } from './process';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,6 +12,10 @@ export interface LockOwner {
   started: string;
   /** Distinguishes this lock from a later one by a process that reused the pid. */
   nonce: string;
+  /** The process group of the step running now: the lock is not stale while a member lives. */
+  group?: number;
+  /** The run's transcript, so the next run can say how that run ended. */
+  transcript?: string;
 }
 
 export class LockHeldError extends Error {
@@ -18,9 +23,13 @@ export class LockHeldError extends Error {
   constructor(
     readonly path: string,
     readonly owner: LockOwner | undefined,
+    /** Members of a dead run's step group that still run. */
+    readonly survivors: number[] = [],
   ) {
     super(
-      owner
+      owner && survivors.length
+        ? `the run of ${owner.runbook} that held the lock (pid ${owner.pid}) died, but its step's process group ${owner.group} still runs (pid ${survivors.join(', ')}); end it (kill -TERM -- -${owner.group}) and run again; lock: ${path}`
+        : owner
         ? `another run of ${owner.runbook} is in progress (pid ${owner.pid} on ${owner.host}, since ${owner.started}); lock: ${path}` +
             (owner.host !== hostname() ? ' (held from another host: remove the file by hand once that run is over)' : '')
         : `another run holds the lock ${path}`,
@@ -33,13 +42,24 @@ export interface RunLock {
   owner: LockOwner;
   /** True when a stale lock of a dead run was taken over. */
   recovered?: LockOwner;
+  /** Records the step group now running (undefined between steps), and the transcript path. */
+  update(fields: { group?: number; transcript?: string }): void;
   release(): void;
 }
 
-/** The lock file of a runbook in a workspace: `.runsafe/locks/<id>-<hash of the path>.lock`. */
+/**
+ * The lock file of a runbook in a workspace: `.runsafe/locks/<id>-<hash of the real path>.lock`.
+ * The real path, so a symlink (or `./a/../x.runbook.yaml`) to the runbook shares its lock.
+ */
 export function lockPath(workspace: string, runbookId: string, runbookPath: string): string {
   const safeId = runbookId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64) || 'runbook';
-  const tag = createHash('sha256').update(runbookPath).digest('hex').slice(0, 12);
+  let real = runbookPath;
+  try {
+    real = realpathSync(runbookPath);
+  } catch {
+    // Not on disk (a test's made-up path): the path as given.
+  }
+  const tag = createHash('sha256').update(`${runbookId}\0${real}`).digest('hex').slice(0, 12);
   return join(workspace, '.runsafe', 'locks', `${safeId}-${tag}.lock`);
 }
 
@@ -77,7 +97,16 @@ function createExclusive(path: string, content: string): boolean {
 }
 
 function isStale(owner: LockOwner | undefined): owner is LockOwner {
-  return owner !== undefined && owner.host === hostname() && !alive(owner.pid);
+  return owner !== undefined && owner.host === hostname() && !alive(owner.pid) && survivorsOf(owner).length === 0;
+}
+
+function heldError(path: string, owner: LockOwner | undefined): LockHeldError {
+  return new LockHeldError(path, owner, owner && owner.host === hostname() && !alive(owner.pid) ? survivorsOf(owner) : []);
+}
+
+/** Members of the owner's recorded step group still running (a dead run's orphans). */
+function survivorsOf(owner: LockOwner | undefined): number[] {
+  return owner?.group !== undefined && owner.host === hostname() ? liveGroupMembers(owner.group) : [];
 }
 
 /**
@@ -96,6 +125,15 @@ export function acquireLock(path: string, runbook: string, now: () => Date = () 
         path,
         owner,
         recovered,
+        update(fields) {
+          if (readOwner(path)?.nonce !== owner.nonce) return;
+          if ('group' in fields) owner.group = fields.group;
+          if (fields.transcript !== undefined) owner.transcript = fields.transcript;
+          // Written aside and renamed over: the lock file is never seen half-written.
+          const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+          writeFileSync(tmp, `${JSON.stringify(owner)}\n`, { mode: 0o644 });
+          renameSync(tmp, path);
+        },
         release() {
           // Only remove the lock if it is still ours.
           if (readOwner(path)?.nonce === owner.nonce) unlinkSync(path);
@@ -103,7 +141,7 @@ export function acquireLock(path: string, runbook: string, now: () => Date = () 
       };
     }
     const current = readOwner(path);
-    if (!isStale(current)) throw new LockHeldError(path, current);
+    if (!isStale(current)) throw heldError(path, readOwner(path));
     const takeover = `${path}.takeover`;
     if (!createExclusive(takeover, content)) {
       const other = readOwner(takeover);
@@ -120,5 +158,5 @@ export function acquireLock(path: string, runbook: string, now: () => Date = () 
       unlinkSync(takeover);
     }
   }
-  throw new LockHeldError(path, readOwner(path));
+  throw heldError(path, readOwner(path));
 }

@@ -1,6 +1,8 @@
-// Runs one shell command in its own process group with live output, a timeout and cancellation that end the whole group.
+// Runs one shell command in its own process group, under a supervisor, with live output; timeout, cancel and the runner's death end the whole group.
 import { readdirSync, readFileSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import { startSupervisor, type SupervisorConfig } from './supervisor';
 
 /** A shell a step may declare, and how its command text is handed over. */
 export interface ShellSpec {
@@ -59,6 +61,8 @@ export interface ProcessResult {
   pid: number | undefined;
   /** Set when the process could not be started at all (shell missing, bad cwd). */
   spawnError?: string;
+  /** Processes that left the step's group but held its output open: killed, and named here. */
+  escaped?: EscapedProcess[];
 }
 
 const DEFAULT_MAX_BUFFER = 16 * 1024 * 1024;
@@ -107,6 +111,21 @@ export function groupAlive(pgid: number): boolean {
   return signalGroup(pgid, 0) && liveGroupMembers(pgid).length > 0;
 }
 
+/** A process that escaped the step's group (`setsid`, double fork) and kept the step's output open. */
+export interface EscapedProcess {
+  pid: number;
+  command: string;
+}
+
+/** `; escaped the group and held its output: sleep (pid 123), killed` for a result's detail, or ''. */
+export function escapedNote(result: ProcessResult): string {
+  if (!result.escaped?.length) return '';
+  return `; ${result.escaped.map((e) => `${e.command} (pid ${e.pid})`).join(', ')} left the step's process group and held its output open: killed`;
+}
+
+/** How long the output pipes are read after the shell's group has ended. */
+const DRAIN_MS = 500;
+
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -124,39 +143,26 @@ export async function endGroup(pgid: number, graceMs: number): Promise<void> {
 }
 
 /**
- * Runs the command through its shell. The child leads a new process group (detached), so a
- * timeout or cancel can end it together with everything it started, and when the shell
- * exits, any background process it left behind is ended too: a step's processes live only
- * as long as the step.
+ * Runs the command through its shell under the supervisor (supervisor.ts), which puts it in a
+ * process group of its own and ends that group on timeout, cancel, when the shell exits
+ * leaving background processes behind, and when the runner itself dies for any reason. The
+ * timeout is measured by the supervisor from the step's spawn. Once the shell has exited, the
+ * output pipes are read only briefly: a process that escaped the group (`setsid … &`) and still
+ * holds them is killed and named in `escaped` instead of holding the step open.
  */
 export async function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
-  const { execa } = await import('execa');
   const shell = shellFor(options.shell);
   const maxBuffer = options.maxBuffer ?? DEFAULT_MAX_BUFFER;
   const graceMs = options.graceMs ?? 2000;
   const result: ProcessResult = { exitCode: undefined, signal: undefined, timedOut: false, cancelled: false, stdout: '', stderr: '', pid: undefined };
   if (options.signal?.aborted) return { ...result, cancelled: true };
 
-  const child = execa(shell.file, [...shell.args, options.command], {
-    cwd: options.cwd,
-    // Without a PATH the shell and the tools it starts could not be found; give the system default.
-    env: { PATH: '/usr/local/bin:/usr/bin:/bin', ...options.env },
-    // The step env is complete (step-env.ts): nothing of the runner's own environment leaks in.
-    extendEnv: false,
-    detached: true,
-    ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' as const }),
-    buffer: false,
-    reject: false,
-    stripFinalNewline: false,
-    // We end the whole group ourselves; execa's own cleanup only knows the direct child.
-    cleanup: false,
-  });
-  const pid = child.pid;
-  result.pid = pid;
-  if (pid !== undefined) options.onSpawn?.(pid);
-
-  const collect = (stream: NodeJS.ReadableStream | null, key: 'stdout' | 'stderr', sink?: (t: string) => void) => {
-    if (!stream) return;
+  // Without a PATH the shell and the tools it starts could not be found; give the system default.
+  const env = { PATH: '/usr/local/bin:/usr/bin:/bin', ...options.env };
+  const config: SupervisorConfig = { file: shell.file, args: [...shell.args, options.command], cwd: options.cwd, env, graceMs };
+  if (options.timeoutMs !== undefined) config.timeoutMs = options.timeoutMs;
+  const sup = startSupervisor(config, options.input);
+  const collect = (stream: Readable, key: 'stdout' | 'stderr', sink?: (t: string) => void) => {
     const decoder = new StringDecoder('utf8');
     const take = (text: string) => {
       if (!text) return;
@@ -164,45 +170,44 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessRes
       sink?.(text);
     };
     stream.on('data', (chunk: Buffer) => take(decoder.write(chunk)));
-    stream.on('end', () => take(decoder.end()));
+    return new Promise<void>((resolve) => {
+      stream.once('end', () => (take(decoder.end()), resolve()));
+      stream.once('close', () => resolve());
+    });
   };
-  collect(child.stdout, 'stdout', options.onStdout);
-  collect(child.stderr, 'stderr', options.onStderr);
+  const drained = Promise.all([collect(sup.stdout, 'stdout', options.onStdout), collect(sup.stderr, 'stderr', options.onStderr)]);
 
-  let ending: Promise<void> | undefined;
-  const endAll = () => {
-    if (pid !== undefined && !ending) ending = endGroup(pid, graceMs);
-    return ending;
-  };
-  const timer =
-    options.timeoutMs !== undefined
-      ? setTimeout(() => {
-          result.timedOut = true;
-          void endAll();
-        }, options.timeoutMs)
-      : undefined;
   const onAbort = () => {
     result.cancelled = true;
-    void endAll();
+    sup.cancel();
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
-
-  // When the shell itself exits, end what it left running, or its open pipes would hold the step forever.
-  child.once('exit', () => {
-    if (pid !== undefined && groupAlive(pid)) void endAll();
-  });
-
+  // A backstop in the runner's own clock, should the supervisor itself be stuck or killed.
+  const backstop = options.timeoutMs !== undefined ? setTimeout(() => sup.kill(), options.timeoutMs + graceMs + 10_000) : undefined;
   try {
-    const done = await child;
-    result.exitCode = done.exitCode;
-    result.signal = done.signal;
-    if (done.failed && done.exitCode === undefined && done.signal === undefined && !result.cancelled && !result.timedOut) {
-      result.spawnError = done.shortMessage ?? done.message;
+    sup.onSpawn((pid) => {
+      result.pid = pid;
+      options.onSpawn?.(pid);
+    });
+    const end = await sup.done;
+    if (end.kind === 'error') result.spawnError = end.message;
+    else if (end.kind === 'exit') {
+      result.exitCode = end.code ?? undefined;
+      result.signal = end.signal ?? undefined;
+      result.timedOut = end.timedOut;
+      if (end.cancelled) result.cancelled = true;
+      if (end.escaped.length) result.escaped = end.escaped;
+    } else if (!result.cancelled) result.spawnError = 'the step supervisor ended unexpectedly; its process group was ended';
+    // The shell is gone; its pipes close at once unless an escaped process holds them.
+    const late = await Promise.race([drained.then(() => false), delay(Math.min(graceMs, DRAIN_MS)).then(() => true)]);
+    if (late) {
+      sup.stdout.destroy();
+      sup.stderr.destroy();
     }
   } finally {
-    if (timer) clearTimeout(timer);
+    if (backstop) clearTimeout(backstop);
     options.signal?.removeEventListener('abort', onAbort);
-    await endAll();
+    if (result.pid !== undefined && groupAlive(result.pid)) await endGroup(result.pid, graceMs);
   }
   return result;
 }

@@ -134,6 +134,18 @@ function promptProblem(d: InputDecl, value: string): string | undefined {
   return validateInput(d, value);
 }
 
+/** What the stale lock's run left: its transcript ends without run_end when the run died. */
+function previousRunEnd(transcript: string | undefined): string {
+  if (!transcript) return 'that run died';
+  let text: string;
+  try {
+    text = readFileSync(transcript, 'utf8');
+  } catch {
+    return `that run died; its transcript ${transcript} is gone`;
+  }
+  return /"type":"run_end"/.test(text) ? `that run ended (${transcript}) but did not release its lock` : `that run died before it finished: its transcript ${transcript} ends without run_end (${text.split('\n').filter(Boolean).length} records)`;
+}
+
 /** What the approval gate says when the policy requires no approval: whether the runbook is approved anyway. */
 async function approvalNotice(path: string, bytes: Uint8Array, shown: string, verify: SessionOptions['verifyApproval']): Promise<string> {
   if (!existsSync(`${path}.sig`)) return `not approved (no ${shown}.sig; the policy requires none)`;
@@ -299,7 +311,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     gate('lock', false, err instanceof LockHeldError ? err.message : `cannot take the run lock: ${describeFileError(err) ?? (err as Error).message}`);
     return finish('refused', { plan });
   }
-  gate('lock', true, lock.recovered ? `recovered a stale lock of pid ${lock.recovered.pid} (that run died)` : 'no other run of this runbook');
+  gate('lock', true, lock.recovered ? `recovered a stale lock of pid ${lock.recovered.pid}: ${previousRunEnd(lock.recovered.transcript)}` : 'no other run of this runbook');
 
   const operator = o.operator ?? defaultOperator(o.env);
   const transcriptPath = resolve(o.workspace, o.transcriptPath ?? join('.runsafe', 'transcripts', `${runId}.transcript.jsonl`));
@@ -316,6 +328,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
       extra: { run_id: runId, host: hostname(), confirmed: o.confirm ?? [], answered: Object.fromEntries(choices.answers), sections: [...choices.sections], on_failure: o.onFailure ?? 'stop' },
       now,
     });
+    lock.update({ transcript: transcriptPath });
   } catch (err) {
     lock.release();
     host.emit({ type: 'message', level: 'error', text: `cannot create the transcript: ${describeFileError(err) ?? `${transcriptPath}: ${(err as Error).message}`}` });
@@ -328,6 +341,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     for (const [name, v] of resolved.values) recorder.emit({ type: 'input', name, source: v.source, secret: v.secret, ...(v.secret ? {} : { value: masker.mask(v.value) }) });
     outcome = await executePlan(plan, {
       host: recorder,
+      onStepProcess: (pgid) => lock.update({ group: pgid }),
       cwd: dirname(path),
       inputs: resolved.values,
       preconfirmed: new Set(o.confirm ?? []),

@@ -12,8 +12,8 @@ export interface WaitProgress {
 }
 
 export interface WaitOptions {
-  /** One probe: did the condition hold? */
-  probe: (attempt: number) => Promise<{ ok: boolean; detail?: string; final?: boolean }>;
+  /** One probe: did the condition hold? It must end within `remainingMs` (the wait's deadline). */
+  probe: (attempt: number, remainingMs: number) => Promise<{ ok: boolean; detail?: string; final?: boolean }>;
   intervalMs: number;
   /** Total time allowed, measured from the first probe. */
   deadlineMs: number;
@@ -25,6 +25,11 @@ export interface WaitOptions {
 
 export type WaitOutcome = { status: 'met' | 'deadline' | 'cancelled' | 'failed'; attempts: number; elapsedMs: number; detail?: string };
 
+/** A probe's own timeout: the step's `timeout` if any, never past what is left of the wait. */
+export function probeTimeout(stepTimeoutMs: number | undefined, remainingMs: number): number {
+  return Math.max(1, Math.min(stepTimeoutMs ?? Infinity, remainingMs));
+}
+
 /** Probes until met; never sleeps past the deadline, and always probes at least once. */
 export async function waitUntil(options: WaitOptions): Promise<WaitOutcome> {
   const now = options.now ?? Date.now;
@@ -33,7 +38,7 @@ export async function waitUntil(options: WaitOptions): Promise<WaitOutcome> {
   for (;;) {
     if (options.signal?.aborted) return { status: 'cancelled', attempts, elapsedMs: now() - start };
     attempts++;
-    const r = await options.probe(attempts);
+    const r = await options.probe(attempts, Math.max(1, options.deadlineMs - (now() - start)));
     const elapsedMs = now() - start;
     options.onProgress?.({ attempt: attempts, elapsedMs, deadlineMs: options.deadlineMs, fraction: Math.min(1, elapsedMs / Math.max(1, options.deadlineMs)), detail: r.detail });
     if (r.ok) return { status: 'met', attempts, elapsedMs, detail: r.detail };
