@@ -2,6 +2,7 @@
 import type { RunEvent, RunnerHost, RunStatus, StepState, SummaryRow, RollbackChoice } from './events';
 import type { Condition, Plan, PlanStep } from './plan-types';
 import { Masker, UnmaskableSecretError } from './masker';
+import { capturedValue, preRegisterCapture } from './capture-value';
 import { escapedNote, runProcess, type ProcessResult } from './process';
 import { stepEnvironment } from './step-env';
 import { checkExpect, describeFailure, parseJsonOutput, readPath, type CheckResult } from './expect';
@@ -152,8 +153,11 @@ export class Engine {
     const streams = { stdout: this.masker.stream(), stderr: this.masker.stream() };
     // A stream captured into a secret is the secret: it is never shown, not even masked.
     const hidden = step.capture?.secret ? step.capture.from : undefined;
+    // A secret-capturing step's other stream waits until the captured value is registered.
+    const held: { stream: 'stdout' | 'stderr'; text: string }[] | undefined = step.capture?.secret ? [] : undefined;
     const out = (stream: 'stdout' | 'stderr') => (text: string) => {
       if (stream === hidden) return;
+      if (held) return void held.push({ stream, text });
       const masked = streams[stream].push(text);
       if (masked) this.emit({ type: 'output', stepId: step.id, stream, text: masked });
     };
@@ -184,6 +188,11 @@ export class Engine {
       onStderr: out('stderr'),
       onSpawn: this.o.onStepProcess,
     });
+    preRegisterCapture(step, result, this.masker);
+    for (const h of held ?? []) {
+      const masked = streams[h.stream].push(h.text);
+      if (masked) this.emit({ type: 'output', stepId: step.id, stream: h.stream, text: masked });
+    }
     if (result.escaped?.length && !result.timedOut) this.emit({ type: 'message', level: 'warn', text: this.masker.mask(`${step.id}${escapedNote(result)}`) });
     if (hidden) this.emit({ type: 'output', stepId: step.id, stream: hidden, text: `(${hidden} captured into ${step.capture!.into}: hidden)\n` });
     for (const stream of ['stdout', 'stderr'] as const) {
@@ -195,7 +204,7 @@ export class Engine {
     if (result.spawnError) checks = [{ check: 'start', ok: false, detail: result.spawnError }];
     else if (result.timedOut) checks = [{ check: 'timeout', ok: false, detail: `timed out after ${formatDuration(timeoutMs ?? 0)}; its process group was ended${escapedNote(result)}` }];
     else if (result.cancelled) checks = [{ check: 'cancel', ok: false, detail: 'cancelled; its process group was ended' }];
-    else checks = sql ? checkSql(step, sql, result) : checkExpect(step.expect, result);
+    else checks = sql ? checkSql(step, sql, result) : checkExpect(step.expect, result, { quiet: step.capture?.secret === true });
     return { result, checks };
   }
 
@@ -207,14 +216,9 @@ export class Engine {
   private capture(step: PlanStep, result: ProcessResult): string | undefined {
     const cap = step.capture;
     if (!cap) return undefined;
-    let value = cap.from === 'stderr' ? result.stderr : result.stdout;
-    if (cap.json !== undefined) {
-      const parsed = parseJsonOutput(value);
-      const got = parsed.ok ? readPath(parsed.value, cap.json) : { found: false };
-      if (!got.found) return `capture into ${cap.into}: ${parsed.ok ? `${cap.json} is missing from the JSON output` : 'the output is not JSON'}`;
-      value = typeof got.value === 'string' ? got.value : JSON.stringify(got.value);
-    }
-    value = cap.trim ? value.trim() : value.replace(/\r?\n$/, '');
+    const got = capturedValue(cap, result);
+    if ('problem' in got) return got.problem;
+    const value = got.value;
     if (cap.secret) {
       try {
         this.masker.add({ name: cap.into, value });
