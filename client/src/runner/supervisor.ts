@@ -85,10 +85,16 @@ function endGroup() {
   })();
   return ending;
 }
+// Leaves by letting the event loop run dry: nothing holds it once the control pipe is closed.
+function leave() {
+  try { control.destroy(); } catch {}
+  if (child) child.unref();
+  for (const s of ['SIGHUP', 'SIGINT', 'SIGTERM']) process.removeAllListeners(s);
+}
 // The runner is gone (any signal, SIGKILL included): nothing of the step may outlive it.
 async function orphaned() {
   await endGroup();
-  process.exit(0);
+  leave();
 }
 for (const s of ['SIGHUP', 'SIGINT', 'SIGTERM']) process.on(s, orphaned);
 let buffer = '';
@@ -114,11 +120,11 @@ function start(c) {
     child = spawn(c.file, c.args, { cwd: c.cwd, env: c.env, detached: true, stdio: 'inherit' });
   } catch (e) {
     send({ event: 'error', message: e.message, code: e.code });
-    return control.end(() => process.exit(0));
+    return control.end(leave);
   }
   child.on('error', (e) => {
     send({ event: 'error', message: e.message, code: e.code });
-    control.end(() => process.exit(0));
+    control.end(leave);
   });
   if (child.pid === undefined) return;
   pgid = child.pid;
@@ -133,7 +139,7 @@ function start(c) {
     const escaped = escapees();
     for (const e of escaped) { try { process.kill(e.pid, 'SIGKILL'); } catch {} }
     send({ event: 'exit', code, signal: sig, timedOut, cancelled, durationMs, escaped });
-    control.end(() => process.exit(0));
+    control.end(leave);
   });
 }
 `;
