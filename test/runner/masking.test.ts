@@ -35,7 +35,7 @@ steps:
       json: { data.token: { matches: '^tok_TEST_' } }
 `);
   assert.equal(r.status, 1, r.stdout);
-  assert.match(r.stdout, /data\.token was a string of 28 characters/);
+  assert.match(r.stdout, /got a string of 28 characters/);
   for (const [where, text] of [['terminal', r.stdout], ['transcript', transcript], ['attestation', summary]] as const) {
     assert.ok(!text.includes(token), `${where} shows the token`);
     assert.ok(!text.includes(token.slice(0, 12)), `${where} shows the token's start`);
@@ -55,7 +55,7 @@ steps:
       json: { data.token: { exists: true } }
 `);
   assert.equal(plain.r.status, 1, plain.r.stdout);
-  assert.match(plain.r.stdout, /stdout is not JSON \(invalid JSON/);
+  assert.match(plain.r.stdout, /but stdout is not JSON \(invalid JSON/);
   for (const text of [plain.r.stdout, plain.transcript, plain.summary]) assert.ok(!text.includes(token.slice(0, 8)), text);
 });
 

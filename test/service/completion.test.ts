@@ -135,7 +135,7 @@ test('values and keys inside flow mappings', () => {
   - id: a
     run: x
     confirm: { |}
-`), ['message', 'target']);
+`), ['message', 'target', 'required', 'reason']);
   const { doc, offset } = docAt(`${head}steps:
   - id: a
     run: x
