@@ -1,4 +1,5 @@
 // Validates input values against their declarations and decides where each value may come from.
+import { looksSecret } from '../../../server/src/rules/secret-names';
 import { compileLinear } from './linear-regex';
 
 export interface InputDecl {
@@ -15,6 +16,16 @@ export interface InputDecl {
   allowShort?: boolean;
   /** False: the run may go on without a value (the variable is then unset). Default true. */
   required?: boolean;
+}
+
+/**
+ * A value as shown on a terminal: control characters (escape sequences that could move the
+ * cursor, rewrite earlier lines or set the title; newlines that fake a line of the runner's
+ * own) written as visible escapes.
+ */
+export function printable(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => JSON.stringify(c).slice(1, -1).replace(/^\\u00/, '\\x'));
 }
 
 /** Environment variable names: the only channel through which inputs reach a step. */
@@ -117,6 +128,10 @@ export async function resolveInputs(o: ResolveOptions): Promise<ResolvedInputs> 
         deferred.push(decl.name);
         continue;
       }
+    } else if (o.flags.has(decl.name) && looksSecret(decl.name)) {
+      // Named like a secret (API_TOKEN, *_PASSWORD) but not marked secret: it would be recorded in clear.
+      errors.push(`${decl.name} is named like a secret but the runbook does not mark it \`secret: true\`; it is refused on the command line (it would be shown and recorded in clear): mark it secret in the runbook`);
+      continue;
     } else if (o.flags.has(decl.name)) [value, source] = [o.flags.get(decl.name)!, 'flag'];
     else if (o.captured.has(decl.name)) {
       deferred.push(decl.name);

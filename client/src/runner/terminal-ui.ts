@@ -1,5 +1,6 @@
 // Renders run events as terminal text (step headers, spinner, checks, summary table) and asks prompts through a LineEditor.
 // Used by `runsafe run` over stdout/stdin and by the VS Code guarded terminal over a Pseudoterminal.
+import { printable } from './inputs';
 import type { RunEvent, RunnerHost, RunnerPrompts, SummaryRow, StepState, ManualAnswer, RollbackChoice } from './events';
 import { LineEditor } from './line-editor';
 import { describeFailure } from './expect';
@@ -244,7 +245,7 @@ export class TerminalUi implements RunnerHost {
         this.line(`  ${this.paint('yellow', '↻')} retrying: attempt ${e.attempt} of ${e.of} in ${formatDuration(e.delayMs)}`);
         break;
       case 'input':
-        this.line(`  ${this.paint('gray', '·')} input ${e.name} ${e.secret ? '(secret)' : `= ${e.value ?? ''}`} ${this.paint('gray', `from ${e.source}`)}`);
+        this.line(`  ${this.paint('gray', '·')} input ${e.name} ${e.secret ? '(secret)' : `= ${printable(e.value ?? '')}`} ${this.paint('gray', `from ${e.source}`)}`);
         break;
       case 'capture':
         this.line(`  ${this.paint('gray', '·')} captured ${e.into}${e.secret ? ' (secret, masked from now on)' : ''}`);
