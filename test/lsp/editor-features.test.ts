@@ -61,7 +61,7 @@ test('completion inside flow mappings, input values for when.equals, no secret c
     const labels = async (text: string, needle: string, delta?: number) => (await complete(c, text, ++v, needle, delta)).map((i) => i.label);
 
     assert.deepEqual(await labels(runbook.replace('{ target: APP_ENV }', '{ target:  }'), '{ target: '), ['APP_ENV'], 'a secret input is never a confirmation target');
-    assert.deepEqual(await labels(runbook.replace('{ target: APP_ENV }', '{  }'), 'confirm: { '), ['message', 'target']);
+    assert.deepEqual(await labels(runbook.replace('{ target: APP_ENV }', '{  }'), 'confirm: { '), ['message', 'target', 'required', 'reason']);
     assert.deepEqual(await labels(runbook.replace('equals: prod }', 'equals:  }'), 'equals: '), ['staging', 'prod']);
     assert.deepEqual(await labels(runbook.replace('rollback: undo-restart', 'rollback: '), 'rollback: '), ['undo-restart'], 'only steps of the rollback list');
 
