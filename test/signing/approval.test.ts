@@ -27,7 +27,7 @@ test('approved by whom and when; the file round-trips', () => {
   const f = parseApprovalFile(formatApprovalFile(approve(alice, 'alice')));
   const r = verifyApproval(runbook, f, trust());
   assert.equal(r.verdict, 'approved');
-  assert.deepEqual(r.approvedBy, [{ identity: 'alice', keyId: alice.keyId, approvedAt: now }]);
+  assert.deepEqual(r.approvedBy, [{ identity: 'alice', keyId: alice.keyId, approvedAt: now, timeSource: 'signer' }]);
 });
 
 test('one changed byte makes the approval "modified"', () => {

@@ -1,5 +1,8 @@
 // Verifies a transcript or audit-chain file in streaming fashion, writing a quarantine in strict mode.
-import { closeSync, fsyncSync, openSync, writeSync, constants } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, writeSync, constants } from 'node:fs';
+import type { TimestampCheck } from '../signing/trust-index';
+import type { TsaEntry } from '../signing/trust-store';
+import { checkTimestamp, requestTimestamp } from './tsa';
 import { createVerifier, type Finding, type VerificationReport } from '../signing/verifier';
 import type { ChainMapping } from '../signing/chain-mapping';
 import type { KeyLookup } from '../signing/trust-index';
@@ -20,9 +23,42 @@ export interface VerifyFileOptions {
   expectCount?: number;
   expectHead?: string;
   maxFindings?: number;
+  /**
+   * Trusted time-stamping authorities. A transcript with `<file>.tsr` beside it (an RFC 3161 token
+   * over SHA-256 of its last line, the head) is judged at the authority's time.
+   */
+  tsa?: TsaEntry[];
+}
+
+/** The sidecar time-stamp token of a transcript. */
+export const timestampPath = (path: string) => `${path}.tsr`;
+
+/** The last line of a file (without its newline), read from the end: the head of a transcript. */
+export function lastLine(path: string): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    let want = Math.min(size, 64 * 1024);
+    for (;;) {
+      const buf = Buffer.alloc(want);
+      readSync(fd, buf, 0, want, size - want);
+      const end = buf[buf.length - 1] === 0x0a ? buf.length - 1 : buf.length;
+      const nl = buf.lastIndexOf(0x0a, end - 1);
+      if (nl >= 0 || want === size) return new Uint8Array(buf.subarray(nl + 1, end));
+      want = Math.min(size, want * 4);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function attestation(path: string, options: VerifyFileOptions): Promise<TimestampCheck | undefined> {
+  if (!options.mapping.head || !existsSync(timestampPath(path))) return undefined;
+  return checkTimestamp(new Uint8Array(readFileSync(timestampPath(path))), lastLine(path), options.tsa ?? []);
 }
 
 export async function verifyFile(path: string, options: VerifyFileOptions): Promise<VerificationReport> {
+  const attested = await attestation(path, options);
   let qfd: number | undefined;
   let rfd: number | undefined;
   let offset = 0;
@@ -43,6 +79,7 @@ export async function verifyFile(path: string, options: VerifyFileOptions): Prom
     maxFindings: options.maxFindings,
     expectCount: options.expectCount,
     expectHead: options.expectHead,
+    attested,
     onReject:
       qfd === undefined
         ? undefined
@@ -74,4 +111,29 @@ export async function verifyFile(path: string, options: VerifyFileOptions): Prom
       }
     }
   }
+}
+
+/**
+ * Time-stamps a closed transcript: an RFC 3161 token over SHA-256 of its last line (the signed
+ * head) from the authority at `tsa`, written beside it as `<file>.tsr` (never overwritten).
+ */
+export async function stampTranscript(path: string, tsa: string): Promise<string> {
+  const head = lastLine(path);
+  let type: unknown;
+  try {
+    type = (JSON.parse(Buffer.from(head).toString('utf8')) as { type?: unknown }).type;
+  } catch {
+    type = undefined;
+  }
+  if (type !== 'head') throw new Error(`${path} is not closed by a head record: only a closed run is time-stamped`);
+  const token = await requestTimestamp(tsa, nativeCrypto.sha256(head));
+  const out = timestampPath(path);
+  const fd = openSync(out, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+  try {
+    writeSync(fd, token);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  return out;
 }

@@ -13,7 +13,7 @@ import { canonicalize } from './jcs';
 import { pae, PAYLOAD_TYPES } from './envelope';
 import { nobleCrypto, type CryptoProvider } from './crypto';
 import type { Signer } from './keys';
-import { claimedTime, keyStateAt, keyStateDetail, type KeyLookup } from './trust-index';
+import { CLAIM_TOLERANCE_MS, claimedTime, keyStateAt, keyStateDetail, type KeyLookup, type TimestampCheck } from './trust-index';
 
 export interface ApprovalStatement {
   type: 'runbook-approval';
@@ -27,6 +27,8 @@ export interface ApprovalStatement {
 export interface ApprovalEntry {
   statement: ApprovalStatement;
   sig: string;
+  /** RFC 3161 token (DER, base64) over SHA-256 of the signature bytes: the TSA's time for this approval. */
+  tsa_token?: string;
 }
 
 export interface ApprovalFile {
@@ -36,17 +38,20 @@ export interface ApprovalFile {
 
 export type ApprovalVerdict = 'approved' | 'modified' | 'unapproved' | 'untrusted' | 'revoked' | 'expired';
 
-export type EntryStatus = 'valid' | 'modified' | 'wrong_runbook' | 'unbound' | 'invalid_signature' | 'unknown_key' | 'wrong_role' | 'key_revoked' | 'key_expired' | 'key_not_yet_valid';
+export type EntryStatus = 'valid' | 'modified' | 'wrong_runbook' | 'unbound' | 'invalid_timestamp' | 'backdated_claim' | 'invalid_signature' | 'unknown_key' | 'wrong_role' | 'key_revoked' | 'key_expired' | 'key_not_yet_valid';
 
 export interface ApprovalReport {
   verdict: ApprovalVerdict;
   runbookSha256: string;
   required: number;
   /** Distinct approver identities with a valid signature over these exact bytes. */
-  approvedBy: { identity: string; keyId: string; approvedAt: string }[];
-  entries: { index: number; keyId: string; identity: string; approvedAt: string; status: EntryStatus; detail: string }[];
+  approvedBy: { identity: string; keyId: string; approvedAt: string; timeSource: TimeSource }[];
+  entries: { index: number; keyId: string; identity: string; approvedAt: string; status: EntryStatus; detail: string; timeSource: TimeSource }[];
   summary: string;
 }
+
+/** Where an approval's time comes from: a time-stamping authority's token, or the signer's own claim. */
+export type TimeSource = { tsa: string; time: string } | 'signer';
 
 function statementBytes(s: ApprovalStatement): Uint8Array {
   return pae(PAYLOAD_TYPES.runbookApproval, utf8(canonicalize(s)));
@@ -108,7 +113,12 @@ export function addApproval(
  * distinct approvers (by identity, so one person's two keys count once). Each signature is
  * checked before its key's state, as for transcripts.
  */
-export function verifyApproval(runbook: Uint8Array, file: ApprovalFile | undefined, keys: KeyLookup, o: { required?: number; crypto?: CryptoProvider } = {}): ApprovalReport {
+export function verifyApproval(
+  runbook: Uint8Array,
+  file: ApprovalFile | undefined,
+  keys: KeyLookup,
+  o: { required?: number; crypto?: CryptoProvider; /** Checked tokens by signature index (node/tsa.ts). */ timestamps?: (TimestampCheck | undefined)[] } = {},
+): ApprovalReport {
   const crypto = o.crypto ?? nobleCrypto;
   const required = Math.max(1, o.required ?? 1);
   const sha = toHex(crypto.sha256(runbook));
@@ -117,7 +127,7 @@ export function verifyApproval(runbook: Uint8Array, file: ApprovalFile | undefin
   (file?.signatures ?? []).forEach((e, index) => {
     const s = e.statement;
     const keyId = String(s?.key_id ?? '');
-    const base = { index, keyId, identity: String(s?.identity ?? ''), approvedAt: String(s?.approved_at ?? '') };
+    const base = { index, keyId, identity: String(s?.identity ?? ''), approvedAt: String(s?.approved_at ?? ''), timeSource: 'signer' as TimeSource };
     const key = keys.byKeyId(keyId);
     if (!key) return entries.push({ ...base, status: 'unknown_key', detail: `key ${keyId} is not in the trust store` });
     let ok = false;
@@ -128,9 +138,19 @@ export function verifyApproval(runbook: Uint8Array, file: ApprovalFile | undefin
     }
     if (!ok) return entries.push({ ...base, status: 'invalid_signature', detail: `the signature does not verify with key ${keyId}` });
     base.identity = key.entry.identity;
-    const time = claimedTime(s.approved_at);
+    const claimed = claimedTime(s.approved_at);
+    let time = claimed;
+    const ts = e.tsa_token !== undefined ? o.timestamps?.[index] : undefined;
+    if (ts && 'problem' in ts) return entries.push({ ...base, status: 'invalid_timestamp', detail: `its time-stamp token does not count: ${ts.problem}` });
+    if (ts) {
+      time = ts.time;
+      base.timeSource = { tsa: ts.tsa, time: new Date(ts.time).toISOString() };
+    }
     const state = keyStateAt(key, time);
-    if (state) return entries.push({ ...base, status: state, detail: keyStateDetail(key, state, time === undefined ? '' : String(s.approved_at)) });
+    if (state) return entries.push({ ...base, status: state, detail: `${keyStateDetail(key, state, time === undefined ? '' : new Date(time).toISOString())}${ts ? ` (the time of time-stamping authority ${ts.tsa})` : ''}` });
+    if (ts && (claimed === undefined || Math.abs(claimed - ts.time) > CLAIM_TOLERANCE_MS)) {
+      return entries.push({ ...base, status: 'backdated_claim', detail: `approved_at claims ${String(s.approved_at)}, but time-stamping authority ${ts.tsa} saw the signature at ${new Date(ts.time).toISOString()}` });
+    }
     if (!key.entry.roles.includes('approver')) return entries.push({ ...base, status: 'wrong_role', detail: `key ${keyId} (${key.entry.identity}) lacks the approver role` });
     if (typeof s.runbook_id !== 'string') return entries.push({ ...base, status: 'unbound', detail: 'the statement does not bind a runbook id (approval format 1 bound the file name): re-approve with runsafe sign' });
     if (s.runbook_sha256 !== sha) return entries.push({ ...base, status: 'modified', detail: `approved bytes with SHA-256 ${s.runbook_sha256}; the runbook is now ${sha}` });
@@ -139,7 +159,7 @@ export function verifyApproval(runbook: Uint8Array, file: ApprovalFile | undefin
   });
   const approvedBy: ApprovalReport['approvedBy'] = [];
   for (const e of entries) {
-    if (e.status === 'valid' && !approvedBy.some((a) => a.identity === e.identity)) approvedBy.push({ identity: e.identity, keyId: e.keyId, approvedAt: e.approvedAt });
+    if (e.status === 'valid' && !approvedBy.some((a) => a.identity === e.identity)) approvedBy.push({ identity: e.identity, keyId: e.keyId, approvedAt: e.approvedAt, timeSource: e.timeSource });
   }
   const has = (...st: EntryStatus[]) => entries.some((e) => st.includes(e.status));
   let verdict: ApprovalVerdict;
@@ -147,9 +167,9 @@ export function verifyApproval(runbook: Uint8Array, file: ApprovalFile | undefin
   else if (has('modified')) verdict = 'modified';
   else if (has('key_revoked')) verdict = 'revoked';
   else if (has('key_expired', 'key_not_yet_valid')) verdict = 'expired';
-  else if (has('unknown_key', 'invalid_signature', 'wrong_role', 'wrong_runbook', 'unbound')) verdict = 'untrusted';
+  else if (has('unknown_key', 'invalid_signature', 'wrong_role', 'wrong_runbook', 'unbound', 'invalid_timestamp', 'backdated_claim')) verdict = 'untrusted';
   else verdict = 'unapproved';
-  const who = approvedBy.map((a) => `${a.identity} (${a.keyId}) at ${a.approvedAt}`).join(', ');
+  const who = approvedBy.map((a) => `${a.identity} (${a.keyId}) at ${a.timeSource === 'signer' ? `${a.approvedAt} (the signer's claim: no time-stamp token)` : `${a.timeSource.time} (time-stamping authority ${a.timeSource.tsa})`}`).join(', ');
   const summary =
     verdict === 'approved'
       ? `approved by ${who}`

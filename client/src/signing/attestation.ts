@@ -35,6 +35,25 @@ export function verificationLine(r: VerificationReport): string {
   }
 }
 
+/** Every step that ran, in order, with its final state, detail and checks (markdown and in-toto share it). */
+export function stepsOf(records: Rec[]): Map<string, { title: string; state: string; detail: string; checks: string[] }> {
+  const steps = new Map<string, { title: string; state: string; detail: string; checks: string[] }>();
+  for (const r of records) {
+    const id = str(r['stepId']);
+    if (!id) continue;
+    const s = steps.get(id) ?? { title: '', state: '', detail: '', checks: [] };
+    if (r['type'] === 'step_start' || r['type'] === 'step_end') {
+      s.title = str(r['title']) || s.title;
+      s.state = str(r['state']) || s.state;
+      s.detail = str(r['detail']) || s.detail;
+    }
+    if (r['type'] === 'check') s.checks.push(`${r['ok'] ? '✔' : '✘'} ${str(r['check'])}`);
+    if (r['type'] === 'confirmation') s.checks.push(`${r['ok'] ? 'confirmed' : 'not confirmed'} (${str(r['how'])})`);
+    steps.set(id, s);
+  }
+  return steps;
+}
+
 export function renderAttestation(a: AttestationInput): string {
   const start = a.records.find((r) => r['type'] === 'run_start') ?? {};
   const end = a.records.find((r) => r['type'] === 'run_end');
@@ -52,7 +71,8 @@ export function renderAttestation(a: AttestationInput): string {
   if (start['run_id']) lines.push(`- **Run id:** ${str(start['run_id'])}`);
   lines.push(`- **Outcome:** ${str(summary['status']) || (end ? 'unknown' : 'not finished (no run_end)')}`);
   lines.push(`- **Transcript:** \`${a.file}\`, ${a.report.records} records, last hash \`${a.report.lastHash ?? ''}\``);
-  lines.push(`- **Verification:** ${verificationLine(a.report)}`, '');
+  lines.push(`- **Verification:** ${verificationLine(a.report)}`);
+  lines.push(`- **Time:** ${a.report.time.source === 'tsa' ? `judged at ${a.report.time.at}, from time-stamping authority ${a.report.time.tsa}` : "the signer's own claim (no time-stamp token)"}`, '');
 
   const inputs = (start['inputs'] ?? {}) as Rec;
   if (Object.keys(inputs).length) {
@@ -62,20 +82,7 @@ export function renderAttestation(a: AttestationInput): string {
   }
 
   // What changed: every step that ran, in order, with its final state and checks.
-  const steps = new Map<string, { title: string; state: string; detail: string; checks: string[] }>();
-  for (const r of a.records) {
-    const id = str(r['stepId']);
-    if (!id) continue;
-    const s = steps.get(id) ?? { title: '', state: '', detail: '', checks: [] };
-    if (r['type'] === 'step_start' || r['type'] === 'step_end') {
-      s.title = str(r['title']) || s.title;
-      s.state = str(r['state']) || s.state;
-      s.detail = str(r['detail']) || s.detail;
-    }
-    if (r['type'] === 'check') s.checks.push(`${r['ok'] ? '✔' : '✘'} ${str(r['check'])}`);
-    if (r['type'] === 'confirmation') s.checks.push(`${r['ok'] ? 'confirmed' : 'not confirmed'} (${str(r['how'])})`);
-    steps.set(id, s);
-  }
+  const steps = stepsOf(a.records);
   if (steps.size) {
     lines.push('## What was done', '', '| step | title | result | checks |', '|---|---|---|---|');
     for (const [id, s] of steps) lines.push(`| ${cell(id)} | ${cell(s.title)} | ${cell(s.state)}${s.detail ? ` — ${cell(s.detail)}` : ''} | ${cell(s.checks.join('; '))} |`);

@@ -38,6 +38,15 @@ export interface KeyLookup {
 
 export type KeyStateReason = 'key_revoked' | 'key_expired' | 'key_not_yet_valid';
 
+/** A time-stamp token as checked by the node layer (RFC 3161): the authority's time, or why it does not count. */
+export type TimestampCheck = { time: number; tsa: string } | { problem: string };
+
+/**
+ * How far a signer's claimed time may lie from the time-stamping authority's before the claim is
+ * a finding (backdated_claim): the token is requested right after signing, so minutes, not days.
+ */
+export const CLAIM_TOLERANCE_MS = 5 * 60_000;
+
 /** RFC 3339 date-time with seconds and an explicit offset: "2026-01-02T03:04:05Z" or "…+01:00". */
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 

@@ -16,7 +16,7 @@ import { paePrefix } from './envelope';
 import type { CryptoProvider } from './crypto';
 import { nobleCrypto } from './crypto';
 import type { ChainMapping, Encoding } from './chain-mapping';
-import { claimedTime, keyStateAt, keyStateDetail, type KeyLookup, type ResolvedKey } from './trust-index';
+import { CLAIM_TOLERANCE_MS, claimedTime, keyStateAt, keyStateDetail, type KeyLookup, type ResolvedKey, type TimestampCheck } from './trust-index';
 
 export type FindingKind = 'HASH_CHAIN_BREACH' | 'SIGNATURE_BREACH' | 'MALFORMED_RECORD';
 export const SEVERITY: Record<FindingKind, 'critical' | 'high'> = {
@@ -62,6 +62,8 @@ export interface VerificationReport {
   lastHash: string | null;
   /** Keys that signed records that verified, with how many. */
   signers: Record<string, number>;
+  /** Where the times key windows were judged at came from: a time-stamping authority, or the signers' own claims. */
+  time: { source: 'tsa'; tsa: string; at: string } | { source: 'signer' };
 }
 
 export interface VerifierOptions {
@@ -81,6 +83,12 @@ export interface VerifierOptions {
    * before it, so links, seq and indexes carry on as if the whole chain had been read.
    */
   continueFrom?: { index: number; hash: string; seq?: number | null; signed?: boolean };
+  /**
+   * Transcripts: the checked RFC 3161 token over the last line (the head). With a time, every
+   * key window is judged at the authority's time, and a head whose own time is far from it is a
+   * backdated_claim; with a problem, the head gets an invalid_timestamp finding.
+   */
+  attested?: TimestampCheck;
 }
 
 export interface ChainVerifier {
@@ -134,12 +142,15 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
     terminated: false,
     lastHash: null,
     signers: {},
+    time: options.attested && 'time' in options.attested ? { source: 'tsa', tsa: options.attested.tsa, at: new Date(options.attested.time).toISOString() } : { source: 'signer' },
   };
   const from = options.continueFrom;
   const base = from?.index ?? 0;
   let lastHash: string | null = from?.hash ?? null;
   let lastSeq: number | null = from?.seq ?? null;
   let signedMode: boolean | null = from?.signed ?? null;
+  const attestedTime = options.attested && 'time' in options.attested ? options.attested.time : undefined;
+  let headClaim: number | undefined;
   let headIndex = -1;
   let tornTail = false;
   let malformedOrBreach = false;
@@ -210,6 +221,7 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
       if (headIndex >= 0) add(list, { ...base, kind: 'HASH_CHAIN_BREACH', reason: 'record_after_head', detail: `the run was closed by the head at record ${headIndex}` });
       else if (obj['type'] === 'head') {
         headIndex = index;
+        headClaim = m.time ? claimedTime(obj[m.time]) : undefined;
         if (obj['count'] !== index || obj['head'] !== lastHash) {
           add(list, { ...base, kind: 'HASH_CHAIN_BREACH', reason: 'head_mismatch', detail: `the head claims ${JSON.stringify(obj['count'])} records ending in ${JSON.stringify(obj['head'])}; found ${index} ending in ${lastHash}` });
         }
@@ -251,10 +263,12 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
       add(list, { ...base, keyId: key.entry.key_id, kind: 'SIGNATURE_BREACH', reason: 'invalid_signature', detail: `the signature does not verify with key ${key.entry.key_id} (${key.entry.identity} v${key.entry.version})` });
       return;
     }
-    const time = m.time ? claimedTime(obj[m.time]) : undefined;
+    // With a time-stamp token the authority's time decides, whatever the record claims.
+    const time = attestedTime ?? (m.time ? claimedTime(obj[m.time]) : undefined);
     const state = keyStateAt(key, time);
     if (state) {
-      add(list, { ...base, keyId: key.entry.key_id, kind: 'SIGNATURE_BREACH', reason: state, detail: keyStateDetail(key, state, m.time && typeof obj[m.time] === 'string' && time !== undefined ? (obj[m.time] as string) : '') });
+      const claimed = attestedTime !== undefined ? `${new Date(attestedTime).toISOString()} by the time-stamping authority` : m.time && typeof obj[m.time] === 'string' && time !== undefined ? (obj[m.time] as string) : '';
+      add(list, { ...base, keyId: key.entry.key_id, kind: 'SIGNATURE_BREACH', reason: state, detail: keyStateDetail(key, state, claimed) });
       return;
     }
     if (!key.entry.roles.includes(m.role)) {
@@ -331,6 +345,12 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
         add(findingsList, { index: Math.max(0, base + r.records - 1), id: null, kind: 'HASH_CHAIN_BREACH', reason: 'head_mismatch', detail: `the last record's hash is ${lastHash}, expected ${options.expectHead}` });
       }
       if (r.records === 0 && !from) add(findingsList, { index: 0, id: null, kind: 'MALFORMED_RECORD', reason: 'empty', detail: 'no records' });
+      const last = Math.max(0, base + r.records - 1);
+      if (options.attested && 'problem' in options.attested) {
+        add(findingsList, { index: last, id: null, kind: 'SIGNATURE_BREACH', reason: 'invalid_timestamp', detail: `the time-stamp token does not count: ${options.attested.problem}` });
+      } else if (attestedTime !== undefined && headIndex >= 0 && (headClaim === undefined || Math.abs(headClaim - attestedTime) > CLAIM_TOLERANCE_MS)) {
+        add(findingsList, { index: headIndex, id: String(headIndex), kind: 'SIGNATURE_BREACH', reason: 'backdated_claim', detail: `the head claims ${headClaim === undefined ? 'no readable time' : new Date(headClaim).toISOString()}, but the time-stamping authority saw it at ${new Date(attestedTime).toISOString()}` });
+      }
       commit(findingsList);
       // A torn tail alone means a killed run, not tampering: report it as unterminated.
       const onlyTorn = tornTail && r.failing === 1 && Object.keys(r.counts).length === 1 && r.counts['MALFORMED_RECORD:torn_tail'] === 1;

@@ -3,9 +3,12 @@ import { relative, resolve } from 'node:path';
 import { parse, useColor } from '../args';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from '../command';
 import { readSigner } from '../../node/key-file';
-import { checkRunbookApproval } from '../../node/approval-file';
+import { checkRunbookApprovalTimed } from '../../node/approval-file';
 import { trustFromOptions, TRUST_OPTIONS } from '../trust-options';
 import type { KeyLookup } from '../../signing/trust-index';
+import type { TsaEntry } from '../../signing/trust-store';
+import { stampTranscript, verifyFile } from '../../node/verify-file';
+import { TRANSCRIPT_MAPPING } from '../../signing/chain-mapping';
 import type { Signer } from '../../signing/keys';
 import { TerminalUi } from '../../runner/terminal-ui';
 import { runSession, type SessionOptions } from '../../runner/session';
@@ -51,6 +54,9 @@ Options:
                              and for the closing check of the transcript, which
                              is then exactly runsafe verify --trust FILE
       --allow-unsigned-store load an unsigned trust store (demos only; reported)
+      --tsa URL              time-stamp the closed transcript's head at this RFC 3161
+                             authority (<transcript>.tsr), then close the run with
+                             the check runsafe verify makes, at the authority's time
       --operator NAME        who runs it (default $RUNSAFE_OPERATOR or user@host)
       --workspace DIR        where .runsafe/ lives (default: current folder)
       --non-interactive      never prompt, even on a terminal
@@ -96,6 +102,7 @@ export const runCommand: Command = {
       'key-env': { type: 'string' },
       ...TRUST_OPTIONS,
       operator: { type: 'string' },
+      tsa: { type: 'string' },
       workspace: { type: 'string' },
       'non-interactive': { type: 'boolean' },
       color: { type: 'boolean' },
@@ -104,6 +111,7 @@ export const runCommand: Command = {
     if (positionals.length !== 1) throw new UsageError(positionals.length ? 'give exactly one runbook' : 'which runbook? give its path');
     const onFailure = values['on-failure'] as string | undefined;
     if (onFailure !== undefined && onFailure !== 'stop' && onFailure !== 'rollback') throw new UsageError(`--on-failure must be stop or rollback, not '${onFailure}'`);
+    if (values.tsa !== undefined && values.trust === undefined) throw new UsageError("--tsa needs --trust: the authority's certificate comes from the trust store");
     const workspace = resolve(io.cwd, (values.workspace as string | undefined) ?? '.');
     const path = resolve(io.cwd, positionals[0]!);
     // An unreadable runbook is an I/O error (exit 2) in the words lint and verify use, dry run or not.
@@ -130,15 +138,18 @@ export const runCommand: Command = {
     // The approval gate checks <runbook>.sig against this trust store (only when the policy asks).
     let verifyApproval: SessionOptions['verifyApproval'];
     let keys: KeyLookup | undefined;
+    let tsaCerts: TsaEntry[] = [];
     if (values.trust !== undefined) {
       try {
-        keys = trustFromOptions({ ...values, trust: resolve(io.cwd, values.trust as string) }, io, 'run', workspace)!.keys;
+        const loaded = trustFromOptions({ ...values, trust: resolve(io.cwd, values.trust as string) }, io, 'run', workspace)!;
+        keys = loaded.keys;
+        tsaCerts = loaded.store.tsa ?? [];
       } catch (err) {
         io.stderr.write(`runsafe run: ${describeFileError(err) ?? (err as Error).message}\n`);
         return EXIT_USAGE;
       }
       verifyApproval = async (file, bytes, required) => {
-        const r = checkRunbookApproval(file, keys!, required, bytes);
+        const r = await checkRunbookApprovalTimed(file, keys!, tsaCerts, required, bytes);
         return { ok: r.verdict === 'approved', message: `${r.verdict}: ${r.summary}` };
       };
     }
@@ -206,7 +217,17 @@ export const runCommand: Command = {
       if (result.transcriptPath) {
         const rel = relative(io.cwd, result.transcriptPath);
         const shown = rel && !rel.startsWith('..') ? rel : result.transcriptPath;
-        const v = result.verification;
+        let v = result.verification;
+        if (values.tsa !== undefined && v && v.terminated) {
+          // Time-stamp the closed run, then close with the same check runsafe verify makes, token included.
+          try {
+            await stampTranscript(result.transcriptPath, values.tsa as string);
+            v = await verifyFile(result.transcriptPath, { mapping: TRANSCRIPT_MAPPING, keys: keys!, tsa: tsaCerts });
+          } catch (err) {
+            io.stderr.write(`runsafe run: time-stamping the transcript failed: ${(err as Error).message}\n`);
+            v = undefined;
+          }
+        }
         const verdict = !v
           ? 'NOT VERIFIED'
           : v.verdict === 'verified'

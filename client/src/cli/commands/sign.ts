@@ -7,7 +7,7 @@ import { EXIT_OK, UsageError, type Command } from '../command';
 import { formatOption, signerFromOptions, writeJson } from '../key-options';
 
 const help = `Usage: runsafe sign <runbook> (--key <file> | --key-env <name>) [--name <identity>]
-                    [--trust <trust-file>] [--format text|json]
+                    [--trust <trust-file>] [--tsa <url>] [--format text|json]
 
 Approves the runbook: signs its id and the SHA-256 of its exact bytes (DSSE
 payload type application/vnd.runsafe.runbook-approval+json) and writes, or
@@ -23,6 +23,10 @@ several distinct approvers: each signs.
   --name <identity>  needs --trust, and must be the key's identity there
                      (without --trust the statement records the key id;
                      verification always uses the trust store's identity)
+  --tsa <url>        time-stamp the signature at this RFC 3161 authority: with
+                     its certificate in the trust store (runsafe trust tsa), the
+                     key's window is judged at the authority's time and a
+                     backdated approved_at is a finding
 
 Exit codes: 0 signed, 2 usage or I/O error, or a key the trust store does not
 let approve (or this key already approved these bytes).
@@ -36,6 +40,7 @@ export const signCommand: Command = {
       key: { type: 'string' },
       'key-env': { type: 'string' },
       name: { type: 'string' },
+      tsa: { type: 'string' },
       ...TRUST_OPTIONS,
       format: { type: 'string', default: 'text' },
     });
@@ -56,9 +61,9 @@ export const signCommand: Command = {
     } else if (name !== undefined) {
       throw new UsageError('--name needs --trust: the identity is the key\'s identity in the trust store');
     }
-    const r = signRunbookFile(positionals[0]!, signer, identity, new Date());
+    const r = await signRunbookFile(positionals[0]!, signer, identity, new Date(), { tsa: values.tsa as string | undefined });
     if (format === 'json') writeJson(io, { signature_file: r.path, runbook_sha256: r.sha256, key_id: signer.keyId, identity, signatures: r.count });
-    else io.stdout.write(`approved ${positionals[0]} (SHA-256 ${r.sha256}) as ${identity} (key ${signer.keyId}); ${r.path} holds ${r.count} signature(s)\n`);
+    else io.stdout.write(`approved ${positionals[0]} (SHA-256 ${r.sha256}) as ${identity} (key ${signer.keyId})${r.tsa ? ', time-stamped by the TSA' : ''}; ${r.path} holds ${r.count} signature(s)\n`);
     return EXIT_OK;
   },
 };

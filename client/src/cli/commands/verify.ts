@@ -4,7 +4,8 @@ import { parse as parseYaml } from 'yaml';
 import { DEFAULT_CHAIN_MAPPING, parseChainMapping, TRANSCRIPT_MAPPING, type ChainMapping } from '../../signing/chain-mapping';
 import { createKeyLookup, type KeyLookup } from '../../signing/trust-index';
 import type { VerificationReport } from '../../signing/verifier';
-import { checkRunbookApproval } from '../../node/approval-file';
+import type { TsaEntry } from '../../signing/trust-store';
+import { checkRunbookApprovalTimed } from '../../node/approval-file';
 import { trustFromOptions, TRUST_OPTIONS } from '../trust-options';
 import { verifyFile } from '../../node/verify-file';
 import { assertReadableFile, unreadable } from '../../node/file-errors';
@@ -91,6 +92,7 @@ export function describeReport(kind: VerifyKind, file: string, r: VerificationRe
     failed: r.records === 0 ? 'FAILED: the file holds no records' : `FAILED: ${r.failing} of ${r.records} records fail`,
   }[r.verdict];
   out.push(`${kind} ${file}: ${head}`);
+  if (r.signed) out.push(r.time.source === 'tsa' ? `  time: judged at ${r.time.at}, from time-stamping authority ${r.time.tsa}` : "  time: the signers' own claims (no time-stamp token): a signer's clock is a claim");
   if (r.firstHashChainBreach) out.push(`  HASH_CHAIN_BREACH (critical): first at record ${r.firstHashChainBreach.index}${r.firstHashChainBreach.id !== null ? ` (id ${r.firstHashChainBreach.id})` : ''}: ${r.firstHashChainBreach.reason}`);
   if (r.firstSignatureBreach) out.push(`  SIGNATURE_BREACH (high): first at record ${r.firstSignatureBreach.index}${r.firstSignatureBreach.id !== null ? ` (id ${r.firstSignatureBreach.id})` : ''}: ${r.firstSignatureBreach.reason}`);
   for (const f of r.findings) out.push(`  record ${f.index}${f.id !== null ? ` (id ${f.id})` : ''}: ${f.kind} ${f.reason}: ${f.detail}`);
@@ -108,7 +110,7 @@ function looksLikeTranscript(file: string): boolean {
   }
 }
 
-async function verifyChainLike(kind: 'transcript' | 'chain', file: string, keys: KeyLookup, identities: Record<string, string>, values: Record<string, unknown>, io: CliIo): Promise<number> {
+async function verifyChainLike(kind: 'transcript' | 'chain', file: string, keys: KeyLookup, identities: Record<string, string>, values: Record<string, unknown>, io: CliIo, tsa: TsaEntry[]): Promise<number> {
   if (values.quarantine && !values.strict) throw new UsageError('--quarantine needs --strict (non-strict mode admits failing records)');
   const mapping = kind === 'transcript' ? TRANSCRIPT_MAPPING : values.mapping ? readMapping(values.mapping as string, values['allow-no-domain-separation'] === true) : DEFAULT_CHAIN_MAPPING;
   if (mapping.payloadType === null) io.stderr.write('runsafe verify: WARNING: --allow-no-domain-separation: signatures are checked over the bare canonical bytes, with no payload type; a signature made for another kind of document over the same bytes would verify\n');
@@ -120,6 +122,7 @@ async function verifyChainLike(kind: 'transcript' | 'chain', file: string, keys:
     quarantine: values.quarantine as string | undefined,
     expectCount: intOption(values['expect-count'], 'expect-count'),
     expectHead: values['expect-head'] as string | undefined,
+    tsa,
   });
   if (values.format === 'json') writeJson(io, { kind, file, ...report });
   else io.stdout.write(describeReport(kind, file, report, identities));
@@ -171,9 +174,9 @@ export const verifyCommand: Command = {
       const mapping = values.mapping ? readMapping(values.mapping as string, values['allow-no-domain-separation'] === true) : DEFAULT_CHAIN_MAPPING;
       return verifyPg(values, { mapping, keys, expectCount: intOption(values['expect-count'], 'expect-count') }, io, (name, r) => describeReport('chain', name, r, identities) + describePg(r, values));
     }
-    if (detected.kind !== 'runbook') return verifyChainLike(detected.kind, detected.path, keys, identities, values, io);
+    if (detected.kind !== 'runbook') return verifyChainLike(detected.kind, detected.path, keys, identities, values, io, trust?.store.tsa ?? []);
     const required = intOption(values.required, 'required') ?? 1;
-    const r = checkRunbookApproval(detected.path, keys, required);
+    const r = await checkRunbookApprovalTimed(detected.path, keys, trust?.store.tsa ?? [], required);
     if (values.format === 'json') writeJson(io, { kind: 'runbook', file: detected.path, ...r });
     else {
       io.stdout.write(`runbook ${detected.path}: ${r.verdict.toUpperCase()}: ${r.summary}\n  SHA-256 ${r.runbookSha256}\n`);
