@@ -6,7 +6,8 @@ import type { RunbookDocument } from './document';
 import { symbolIndex } from './cache';
 import type { Diagnostic } from './types';
 
-const severityCode = { error: 1, warning: 2, info: 3 } as const;
+/** LSP DiagnosticSeverity numbers; the Markdown diagnostics use the same. */
+export const severityCode = { error: 1, warning: 2, info: 3 } as const;
 
 function isSpan(v: unknown): v is Span {
   return !!v && typeof v === 'object' && typeof (v as Span).start === 'number' && typeof (v as Span).end === 'number';

@@ -2,10 +2,9 @@
 // overrides, codes and docs links as a runbook's; the other language features are for runbooks.
 import { docsUrl } from '../language/docs';
 import { lintMarkdown } from '../markdown/lint-markdown';
+import { severityCode } from './diagnostics';
 import type { ServiceSettings } from './settings';
 import type { Diagnostic } from './types';
-
-const severityCode = { error: 1, warning: 2, info: 3 } as const;
 
 export function markdownDiagnostics(text: string, settings: ServiceSettings): Diagnostic[] {
   if (settings.lint === false) return [];

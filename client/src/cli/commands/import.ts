@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import { importRunbook } from '../../../../server/src/markdown/import';
+import { describeFileError, unreadable } from '../../node/file-errors';
 import { parse } from '../args';
 import { EXIT_OK, UsageError, type Command } from '../command';
 
@@ -34,8 +35,7 @@ export const importCommand: Command = {
     try {
       text = readFileSync(abs(src), 'utf8');
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new UsageError(`cannot read ${src}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder, not a file' : code === 'EACCES' ? 'permission denied' : (err as Error).message}`);
+      throw new UsageError(unreadable(src, err));
     }
     const r = importRunbook(text, basename(src));
     const out = values.out as string | undefined;
@@ -47,7 +47,7 @@ export const importCommand: Command = {
     try {
       writeFileSync(abs(out), r.yaml);
     } catch (err) {
-      throw new UsageError(`cannot write ${out}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'its folder does not exist' : (err as Error).message}`);
+      throw new UsageError(describeFileError(err, out, 'write') ?? `cannot write ${out}: ${(err as Error).message}`);
     }
     io.stderr.write(`runsafe import: wrote ${out}: ${r.sections} sections, ${r.steps} steps, ${r.inputs.length} inputs, ${r.checks} checks; review the "# review:" comments, then run: runsafe lint ${out}\n`);
     return EXIT_OK;

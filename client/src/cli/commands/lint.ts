@@ -117,12 +117,14 @@ export const lintCommand: Command = {
     const report: LintReport = { files: [], unreadable: [] };
     const configPath = findWorkspaceConfig(io.cwd);
     const lintOptions = configPath ? { workspacePolicy: readWorkspacePolicy(configPath) } : {};
+    // Fingerprints (a hash per finding) only where they are read: SARIF and baselines.
+    const wantFingerprints = format === 'sarif' || values.baseline !== undefined || values['write-baseline'] !== undefined;
     const add = (path: string, bytes: Uint8Array, target?: string) => {
       if (markdownPattern.test(path)) {
         // Markdown: the fences' shell and SQL; quick fixes apply to runbooks only (`runsafe import` makes one).
         const md = lintMarkdown(Buffer.from(bytes).toString('utf8'), lintOptions);
         const kept = values.quiet ? md.problems.filter((p) => p.severity === 'error') : md.problems;
-        report.files.push({ path, text: md.text, lines: md.lines, problems: kept, fingerprints: fingerprintText(md.text, kept) });
+        report.files.push({ path, text: md.text, lines: md.lines, problems: kept, ...(wantFingerprints ? { fingerprints: fingerprintText(md.text, kept) } : {}) });
         return;
       }
       let { parsed, problems } = lintRunbook(bytes, lintOptions);
@@ -136,7 +138,7 @@ export const lintCommand: Command = {
         if (parsed.text !== original) writeFileSync(target, parsed.text);
       }
       const kept = values.quiet ? problems.filter((p) => p.severity === 'error') : problems;
-      const file: FileReport = { path, text: parsed.text, lines: parsed.lines ?? new LineIndex(parsed.text), problems: kept, fingerprints: fingerprintProblems(parsed, kept) };
+      const file: FileReport = { path, text: parsed.text, lines: parsed.lines ?? new LineIndex(parsed.text), problems: kept, ...(wantFingerprints ? { fingerprints: fingerprintProblems(parsed, kept) } : {}) };
       report.files.push(file);
     };
     if (paths.includes('-')) {

@@ -8,6 +8,7 @@ import { parseApprovalFile, verifyApproval } from '../../signing/approval';
 import type { KeyLookup } from '../../signing/trust-index';
 import { changedFiles, fileAt, GitError, mergeBase, repoRoot, resolveRevision } from '../../node/git';
 import { nativeCrypto } from '../../node/native-crypto';
+import { unreadable } from '../../node/file-errors';
 import { loadTrust } from '../../node/trust-file';
 import { findWorkspaceConfig, workspaceConfigName, workspacePolicyFromText } from '../../node/workspace-policy';
 import { policyChanges } from '../../review/policy-delta';
@@ -99,8 +100,7 @@ function readOrFail(path: string, shown: string): Buffer {
   try {
     return readFileSync(path);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read ${shown}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder, not a file' : code === 'EACCES' ? 'permission denied' : (err as Error).message}`);
+    throw new UsageError(unreadable(shown, err));
   }
 }
 

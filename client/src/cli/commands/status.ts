@@ -7,6 +7,8 @@ import { findRunbooks } from '../../node/runbook-files';
 import { readRunHistory, type RecordedRun } from '../../node/run-history';
 import { loadTrust } from '../../node/trust-file';
 import { findWorkspaceConfig } from '../../node/workspace-policy';
+import { unreadable } from '../../node/file-errors';
+import { escapeData, escapeProperty } from '../format/github';
 import { parse } from '../args';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from '../command';
 
@@ -93,7 +95,7 @@ export const statusCommand: Command = {
       try {
         bytes = readFileSync(file);
       } catch (err) {
-        io.stderr.write(`runsafe status: cannot read ${relative(io.cwd, file)}: ${(err as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (err as Error).message}\n`);
+        io.stderr.write(`runsafe status: ${unreadable(relative(io.cwd, file) || file, err)}\n`);
         return EXIT_USAGE;
       }
       const rb = parseRunbookBytes(bytes).runbook;
@@ -134,9 +136,7 @@ export const statusCommand: Command = {
         )}\n`,
       );
     } else if (format === 'github') {
-      const esc = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-      const prop = (s: string) => esc(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
-      for (const r of [...overdue, ...soon]) io.stdout.write(`::${r.status?.state === 'due-soon' ? 'warning' : 'error'} file=${prop(r.path)},line=1,title=${prop(`runsafe cadence: ${r.id}`)}::${esc(`${r.id} (${r.cadence}): ${r.line}`)}\n`);
+      for (const r of [...overdue, ...soon]) io.stdout.write(`::${r.status?.state === 'due-soon' ? 'warning' : 'error'} file=${escapeProperty(r.path)},line=1,title=${escapeProperty(`runsafe cadence: ${r.id}`)}::${escapeData(`${r.id} (${r.cadence}): ${r.line}`)}\n`);
     } else {
       const width = Math.max(...rows.map((r) => r.path.length));
       for (const r of rows) io.stdout.write(`${r.path.padEnd(width)}  ${r.line}${r.cadence ? ` (${r.cadence})` : ''}\n`);

@@ -2,11 +2,11 @@
 import { lineCol, type LintReport } from './report';
 
 /** Escaping per GitHub's workflow command rules (data and property values differ). */
-function escapeData(s: string): string {
+export function escapeData(s: string): string {
   return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
-function escapeProperty(s: string): string {
+export function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
