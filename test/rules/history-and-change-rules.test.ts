@@ -52,13 +52,14 @@ test('history-rewrite ranges survive escapes in double-quoted scalars and foldin
   assert.deepEqual(found(folded, 'history-rewrite'), ['8:7-8:15 --mirror']);
 });
 
-test('the --force-with-lease fix rewrites only the flag and leaves a warning', () => {
+test('the --force-with-lease fix rewrites the flag and confirms the step, leaving no finding', () => {
   const text = `${head}steps:\n  - id: push\n    run: |\n      git push --force origin feature-f   # publish\n`;
   const fixed = applyFix(text, only(text, 'history-rewrite'), /force-with-lease/);
-  assert.equal(fixed, text.replace('--force origin', '--force-with-lease origin'));
-  const after = only(fixed, 'history-rewrite');
-  assert.equal(after.severity, 'warning');
-  assert.equal((after.data as RuleProblemData).fixes.filter((f) => f.safe).length, 0, 'no safe fix left to apply');
+  assert.equal(fixed, text.replace('--force origin', '--force-with-lease origin').replace('  - id: push\n', '  - id: push\n    confirm: true\n'));
+  assert.deepEqual(lintRunbook(fixed).problems.filter((p) => p.code === 'history-rewrite'), []);
+  // Without confirm, the lease push alone is still a warning, with nothing safe to apply but the confirmation.
+  const unconfirmed = text.replace('--force origin', '--force-with-lease origin');
+  assert.equal(only(unconfirmed, 'history-rewrite').severity, 'warning');
 });
 
 test('destructive-unconfirmed adds confirm: true, and the fixed step is clean', () => {

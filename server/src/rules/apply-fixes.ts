@@ -20,10 +20,13 @@ export function applySafeFixes(text: string, problems: Problem[]): FixResult {
     // Several findings in one step offer the same edit (add `confirm: true`): apply it once.
     const key = JSON.stringify(fix.edits);
     if (seen.has(key)) continue;
-    const overlaps = fix.edits.some((e) => chosen.some((c) => e.span.start < c.span.end && c.span.start < e.span.end || (e.span.start === c.span.start && e.span.end === c.span.end)));
+    // An edit another chosen fix makes already (the same `confirm: true` insertion) is shared, not a conflict.
+    const same = (e: TextEdit, c: TextEdit) => e.span.start === c.span.start && e.span.end === c.span.end && e.newText === c.newText;
+    const fresh = fix.edits.filter((e) => !chosen.some((c) => same(e, c)));
+    const overlaps = fresh.some((e) => chosen.some((c) => e.span.start < c.span.end && c.span.start < e.span.end || (e.span.start === c.span.start && e.span.end === c.span.end)));
     if (overlaps) continue;
     seen.add(key);
-    chosen.push(...fix.edits);
+    chosen.push(...fresh);
     applied++;
   }
   chosen.sort((a, b) => b.span.start - a.span.start || b.span.end - a.span.end);

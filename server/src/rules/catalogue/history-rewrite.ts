@@ -1,9 +1,12 @@
 // history-rewrite: force pushes, history filters, editing or downgrading applied migrations, re-signing records.
 import { docsUrl } from '../../language/docs';
-import { argv, commandSpan, hasFlag, isCommand } from '../helpers';
+import { addStepKey, argv, commandSpan, confirmed, hasFlag, isCommand } from '../helpers';
 import type { ShellCommand } from '../shell/index';
 import { tokenizeSql } from '../sql/index';
-import type { Finding, Rule } from '../types';
+import type { Span } from '../../language/positions';
+import type { Step } from '../../language/model';
+import type { RuleContext } from '../context';
+import type { Finding, Fix, Rule } from '../types';
 
 const migrationPath = /(^|\/)(migrations?|alembic\/versions|db\/migrate|flyway|changelog)\//;
 const editors = new Set(['sed', 'perl', 'ed', 'ex', 'vi', 'vim', 'nvim', 'nano', 'emacs', 'rm', 'mv', 'truncate', 'tee', 'cp', 'patch']);
@@ -19,12 +22,14 @@ export const historyRewrite: Rule = {
       for (const c of info.shell?.commands ?? []) {
         const f = judge(c);
         if (!f) continue;
+        // A lease push in a confirmed step: the operator is asked whether anyone builds on the branch, which is what the warning asks for.
+        if (f.leased && confirmed(info.step)) continue;
         const span = f.word !== undefined ? info.source(c.args[f.word]!.span) : commandSpan(info, c);
         const finding: Finding = { span, message: f.message };
         if (f.severity) finding.severity = f.severity;
         // Only when the file holds the flag as written: a mapping through escapes could edit the wrong characters.
         if (f.word !== undefined && f.lease && ctx.text.slice(span.start, span.end).replace(/[\\"']/g, '') === c.args[f.word]!.value) {
-          finding.fixes = [{ title: 'Use --force-with-lease', edits: [{ span, newText: '--force-with-lease' }], safe: true }];
+          finding.fixes = [leaseFix(ctx, info.step, span)];
         }
         out.push(finding);
       }
@@ -39,6 +44,19 @@ export const historyRewrite: Rule = {
     return out;
   },
 };
+
+/**
+ * --force becomes --force-with-lease, and an unconfirmed step gets `confirm: true`, so the fixed
+ * text is clean (the lease push alone is still a warning); a flow-map step cannot take the new key,
+ * and the title says what remains.
+ */
+function leaseFix(ctx: RuleContext, step: Step, span: Span): Fix {
+  const flag = { span, newText: '--force-with-lease' };
+  if (confirmed(step)) return { title: 'Use --force-with-lease', edits: [flag], safe: true };
+  const confirm = addStepKey(ctx, step, 'confirm', 'true', '');
+  if (!confirm) return { title: 'Use --force-with-lease (a warning remains until the step has `confirm: true`)', edits: [flag], safe: true };
+  return { title: 'Use --force-with-lease and confirm the step (confirm: true)', edits: [flag, ...confirm.edits], safe: true };
+}
 
 /** Columns that carry a record's signature or its place in a hash chain. */
 const signatureColumn = /^(sig|sigs|signature|signatures|hash|hash_prev|prev_hash|chain_hash|row_hash|record_hash|event_hash|mac|hmac)$|_(sig|signature|hash|hmac)$/i;
@@ -66,6 +84,8 @@ interface Verdict {
   message: string;
   word?: number;
   lease?: boolean;
+  /** The push already uses a lease: a warning, answered by confirming the step. */
+  leased?: boolean;
   severity?: 'warning';
 }
 
@@ -88,7 +108,7 @@ function byName(c: ShellCommand, a: string[]): Verdict | null {
       const plus = a.findIndex((x, i) => i > a.indexOf('push') && x.startsWith('+'));
       if (plus >= 0) return { message: `the refspec ${a[plus]} force-updates the remote branch`, word: plus };
       const lease = a.findIndex((x) => x.startsWith('--force-with-lease') || x === '--force-if-includes');
-      if (lease >= 0) return { message: 'git push --force-with-lease still rewrites remote history; make sure nobody else builds on it', word: lease, severity: 'warning' };
+      if (lease >= 0) return { message: 'git push --force-with-lease still rewrites remote history; make sure nobody else builds on it (confirm: true asks the operator)', word: lease, leased: true, severity: 'warning' };
     }
     if (sub === 'filter-branch' || sub === 'filter-repo') return { message: `git ${sub} rewrites every commit it touches` };
     if (sub === 'tag' && hasFlag(c, 'f', '--force')) return { message: 'git tag -f moves an existing tag others may have verified' };
