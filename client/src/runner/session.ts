@@ -20,6 +20,7 @@ import { verifyFile } from '../node/verify-file';
 import type { GateName, RunEvent, RunnerHost, RunStatus } from './events';
 import { executePlan } from './engine';
 import { parseInputFlags, resolveInputs, validateInput, type InputDecl } from './inputs';
+import { inputsUsed } from './step-inputs';
 import { missingAnswers } from './machine/up-front';
 import { acquireLock, lockPath, LockHeldError, type RunLock } from './lock';
 import { Masker, MIN_SECRET_LENGTH, UnmaskableSecretError } from './masker';
@@ -266,7 +267,16 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
         }
       }
     : undefined;
-  const resolved = await resolveInputs({ decls: plan.inputs, flags: flags.values, env: o.env, captured, ask });
+  // Run step (`only`): only the inputs those steps and the preconditions use are asked; the rest keep a default or stay unset.
+  const used = o.only?.length ? inputsUsed(plan, plan.steps) : undefined;
+  const unasked = new Set(plan.inputs.filter((d) => used && !used.has(d.name)).map((d) => d.name));
+  const flagsOf = (inUnasked: boolean) => new Map([...flags.values].filter(([k]) => unasked.has(k) === inUnasked));
+  const resolved = await resolveInputs({ decls: plan.inputs.filter((d) => !unasked.has(d.name)), flags: flagsOf(false), env: o.env, captured, ask });
+  if (unasked.size) {
+    const rest = await resolveInputs({ decls: plan.inputs.filter((d) => unasked.has(d.name)), flags: flagsOf(true), env: o.env, captured, allowMissing: true });
+    for (const [k, v] of rest.values) resolved.values.set(k, v);
+    resolved.errors.push(...rest.errors);
+  }
   if (promptCancelled || o.signal?.aborted) {
     gate('inputs', false, 'cancelled at the prompt; nothing ran');
     return finish('cancelled', { plan });
