@@ -141,19 +141,43 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     log.info(`generated signing key ${signer.keyId} (public ${formatPublicKey(signer.publicKey)}); the private key is in VS Code's secret storage`);
     if (addToStore && folder) {
       const path = await addToTrustStore(folder, signer);
-      void vscode.window.showInformationMessage(`Runsafe: key ${signer.keyId} added to ${relative(folderOf(folder), path)}; commit it so reviewers can approve the entry.`);
+      if (path) void vscode.window.showInformationMessage(`Runsafe: key ${signer.keyId} added to ${relative(folderOf(folder), path)}; commit it so reviewers can approve the entry.`);
     }
     return signer;
   };
 
-  /** Adds the key's public half to the workspace trust store; a new store is signed with this key as its root (docs/signing.md). */
-  const addToTrustStore = async (folder: vscode.Uri, signer: Signer) => {
-    const { addKey, readTrustFile, writeTrustFile, initTrustStore, rootSetOf, signStore } = await signing();
+  /**
+   * Adds the key's public half to the workspace trust store as its next version, signed by the
+   * store's root keys (docs/signing.md); a new store gets this key as its root. Without a root
+   * key at hand nothing is written (undefined), and the operator is told what to run.
+   */
+  const addToTrustStore = async (folder: vscode.Uri, signer: Signer): Promise<string | undefined> => {
+    const { addKey, writeTrustFile, initTrustStore, rootSetOf, signStore, formatPublicKey, loadTrust } = await signing();
+    const { signedTrustChange } = await import('./trust-changes');
     const path = trustStoreOf(folder);
-    const base = existsSync(path) ? readTrustFile(path) : initTrustStore({ storeId: randomBytes(16).toString('hex'), root: rootSetOf([signer], [], 1) });
-    const { store } = addKey(base, { publicKey: signer.publicKey, identity: identity(folder), roles: ['operator', 'approver'], now: new Date().toISOString() });
-    mkdirSync(dirname(path), { recursive: true });
-    writeTrustFile(path, store.root?.keys.some((k) => k.key_id === signer.keyId) ? signStore(store, [signer]) : store);
+    const workspace = folderOf(folder);
+    const entry = { publicKey: signer.publicKey, identity: identity(folder), roles: ['operator', 'approver'] as ('operator' | 'approver')[] };
+    if (!existsSync(path)) {
+      const base = initTrustStore({ storeId: randomBytes(16).toString('hex'), root: rootSetOf([signer], [], 1) });
+      mkdirSync(dirname(path), { recursive: true });
+      writeTrustFile(path, signStore(addKey(base, { ...entry, now: new Date().toISOString() }).store, [signer]));
+      // Loaded once so this workspace pins version 1 (a later rollback is detected).
+      loadTrust(path, { stateDir: join(workspace, '.runsafe') });
+    } else {
+      const shown = relative(workspace, path);
+      const done = await signedTrustChange(
+        {
+          path,
+          workspace,
+          what: `add key ${signer.keyId} for ${entry.identity}`,
+          change: (store) => addKey(store, { ...entry, now: new Date().toISOString() }).store,
+          instead: `runsafe trust add ${shown} --public-key ${formatPublicKey(signer.publicKey)} --name ${entry.identity} --role operator --role approver --root-key <root key file>`,
+        },
+        secrets,
+        log,
+      );
+      if (!done) return undefined;
+    }
     log.info(`added key ${signer.keyId} to ${path}`);
     deps.refreshLenses();
     return path;
@@ -310,14 +334,30 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     if (!old) throw new Error('there is no key to rotate; use Generate Key first');
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const path = folder ? trustStoreOf(folder) : undefined;
-    const { rotateKey, readTrustFile, writeTrustFile } = await signing();
-    const next = await secrets.setSigner(new Uint8Array(randomBytes(32)));
-    if (path && existsSync(path) && readTrustFile(path).keys.some((k) => k.key_id === old.keyId)) {
-      // The rotation statement is signed by the old key and the new one: evidence of continuity.
-      const { store } = rotateKey(readTrustFile(path), old.keyId, old, next, new Date().toISOString());
-      writeTrustFile(path, store);
-      log.info(`rotated ${old.keyId} -> ${next.keyId} in ${path}`);
+    const { rotateKey, readTrustFile, signerFromSeed } = await signing();
+    const seed = new Uint8Array(randomBytes(32));
+    const next = signerFromSeed(seed);
+    if (folder && path && existsSync(path) && readTrustFile(path).keys.some((k) => k.key_id === old.keyId)) {
+      // The rotation statement is signed by the old key and the new one (evidence of continuity), the
+      // new version by the store's root keys. Until that is written, the old key stays the operator's.
+      const { signedTrustChange } = await import('./trust-changes');
+      const done = await signedTrustChange(
+        {
+          path,
+          workspace: folderOf(folder),
+          what: `rotate key ${old.keyId} to ${next.keyId}`,
+          change: (store) => rotateKey(store, old.keyId, old, next, new Date().toISOString()).store,
+          instead: `runsafe trust rotate ${relative(folderOf(folder), path)} ${old.keyId} --old-key <file> --new-key <file> --root-key <root key file> (with key files; this editor keeps yours in its secret storage, so run Rotate Key again with the root key file at hand)`,
+        },
+        secrets,
+        log,
+      );
+      if (!done) {
+        void vscode.window.showWarningMessage(`Runsafe: key not rotated: your signing key is still ${old.keyId}.`);
+        return undefined;
+      }
     }
+    await secrets.setSigner(seed);
     deps.refreshLenses();
     void vscode.window.showInformationMessage(`Runsafe: rotated signing key ${old.keyId} → ${next.keyId}. The old key stays in the trust store with a closed window.`);
     return next.keyId;

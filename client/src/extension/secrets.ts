@@ -34,6 +34,13 @@ export class RunsafeSecrets {
     return signerFromSeed(seed);
   }
 
+  /** The current key and every key it replaced: the root key of a store this editor created may be among them. */
+  async allSigners(): Promise<Signer[]> {
+    const { signerFromSeed, parseSeed } = await keys();
+    const seeds = [await this.store.get(signingKey), ...Object.values(JSON.parse((await this.store.get(previousKeys)) ?? '{}') as Record<string, string>)];
+    return seeds.flatMap((seed) => (seed ? [signerFromSeed(parseSeed(seed))] : []));
+  }
+
   async rememberedInput(runbookId: string, name: string): Promise<string | undefined> {
     return this.store.get(inputKey(runbookId, name));
   }
