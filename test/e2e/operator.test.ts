@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { poll, root, startEditor, step, type Editor } from './harness';
@@ -143,6 +143,17 @@ test('rotating the key: refused without the root key (nothing written), then sig
     await openFile(page, 'ops.runbook.yaml');
     await poll('the lens to stay Approved by', async () => /Approved by/.test((await lens.textContent()) ?? ''), 60_000);
     await editor.capture('operator-rotated');
+
+    // Putting the older version back is a rollback: the workspace's pin (not one in the editor's own
+    // folder) holds version 3, so the lens refuses the store, until the newest version is back.
+    const pins = JSON.parse(readFileSync(join(workspace, '.runsafe', 'trust-pins.json'), 'utf8')) as { stores: Record<string, { version: number }> };
+    const storeId = (parse(readFileSync(trustFile(), 'utf8')) as { store_id: string }).store_id;
+    assert.equal(pins.stores[storeId]?.version, 3);
+    const rotated = readFileSync(trustFile(), 'utf8');
+    writeFileSync(trustFile(), before);
+    await poll('the lens to refuse the rolled-back store', async () => /Approval unreadable/.test((await lens.textContent()) ?? ''), 60_000);
+    writeFileSync(trustFile(), rotated);
+    await poll('the lens to say Approved by again', async () => /Approved by/.test((await lens.textContent()) ?? ''), 60_000);
   });
 });
 

@@ -9,6 +9,7 @@ export class ApprovalLens implements vscode.CodeLensProvider, vscode.Disposable 
 
   constructor(
     private readonly trustStoreOf: (uri: vscode.Uri) => string,
+    private readonly pinsDirOf: (uri: vscode.Uri) => string,
     private readonly log: vscode.LogOutputChannel,
   ) {
     for (const ev of [this.watcher.onDidChange, this.watcher.onDidCreate, this.watcher.onDidDelete]) ev(() => this.refresh());
@@ -33,7 +34,7 @@ export class ApprovalLens implements vscode.CodeLensProvider, vscode.Disposable 
       if (head !== undefined) top = new vscode.Range(doc.positionAt(head), doc.positionAt(head));
       const required = parsed.runbook.policy.approvalsRequired;
       // The buffer's bytes, not the file's: an unsaved edit already counts as a modification.
-      title = approvalTitle(approvalReport(doc.uri.fsPath, new TextEncoder().encode(text), this.trustStoreOf(doc.uri), required));
+      title = approvalTitle(approvalReport(doc.uri.fsPath, new TextEncoder().encode(text), this.trustStoreOf(doc.uri), required, this.pinsDirOf(doc.uri)));
     } catch (err) {
       this.log.warn(`approval state of ${doc.uri.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
       title = '$(warning) Approval unreadable';

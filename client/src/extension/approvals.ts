@@ -8,9 +8,13 @@ import { loadTrust } from '../node/trust-file';
 /** The detached approval file beside a runbook. */
 export const approvalPath = (runbookPath: string) => `${runbookPath}.sig`;
 
-/** The workspace trust store's keys, or none (every approval is then "untrusted") when it is missing. */
-export function trustKeys(trustStorePath: string): KeyLookup {
-  return existsSync(trustStorePath) ? loadTrust(trustStorePath).keys : createKeyLookup([]);
+/**
+ * The workspace trust store's keys, or none (every approval is then "untrusted") when it is missing.
+ * `stateDir` is where its rollback pin is kept: the workspace's `.runsafe`, as `runsafe run
+ * --workspace` keeps it (the extension host's current folder is no place for it).
+ */
+export function trustKeys(trustStorePath: string, stateDir?: string): KeyLookup {
+  return existsSync(trustStorePath) ? loadTrust(trustStorePath, { stateDir }).keys : createKeyLookup([]);
 }
 
 function readApprovals(runbookPath: string): ApprovalFile | undefined {
@@ -18,8 +22,8 @@ function readApprovals(runbookPath: string): ApprovalFile | undefined {
   return existsSync(p) ? parseApprovalFile(readFileSync(p, 'utf8')) : undefined;
 }
 
-export function approvalReport(runbookPath: string, bytes: Uint8Array, trustStorePath: string, required?: number): ApprovalReport {
-  return verifyApproval(bytes, readApprovals(runbookPath), trustKeys(trustStorePath), { required });
+export function approvalReport(runbookPath: string, bytes: Uint8Array, trustStorePath: string, required?: number, stateDir?: string): ApprovalReport {
+  return verifyApproval(bytes, readApprovals(runbookPath), trustKeys(trustStorePath, stateDir), { required });
 }
 
 /** The code lens title: "Approved by … · key … · 2 of 2", "Modified since approval" or "Not approved". */

@@ -54,6 +54,8 @@ function inFolder(uri: vscode.Uri, path: string): string {
 }
 
 export const trustStoreOf = (uri: vscode.Uri) => inFolder(uri, setting(uri, 'trustStore', '.runsafe/trust.yaml'));
+/** Where the workspace's trust store pins live (rollback protection), as `runsafe run --workspace` keeps them. */
+export const pinsDirOf = (uri: vscode.Uri) => join(folderOf(uri), '.runsafe');
 
 function identity(uri: vscode.Uri | undefined): string {
   const configured = setting(uri, 'identity', '');
@@ -89,7 +91,7 @@ async function pickFile(arg: unknown, label: string, filters: Record<string, str
 async function keysFor(uri: vscode.Uri, deps: CommandDeps): Promise<KeyLookup> {
   const { trustKeys, createKeyLookup, formatPublicKey } = await signing();
   const store = trustStoreOf(uri);
-  if (existsSync(store)) return trustKeys(store);
+  if (existsSync(store)) return trustKeys(store, pinsDirOf(uri));
   // Without a trust store, the operator's own key is the only one known.
   const signer = await deps.secrets.signer();
   return createKeyLookup(signer ? [{ key_id: signer.keyId, identity: identity(uri), roles: ['operator', 'approver'], version: 1, public_key: formatPublicKey(signer.publicKey) }] : []);
@@ -162,7 +164,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
       mkdirSync(dirname(path), { recursive: true });
       writeTrustFile(path, signStore(addKey(base, { ...entry, now: new Date().toISOString() }).store, [signer]));
       // Loaded once so this workspace pins version 1 (a later rollback is detected).
-      loadTrust(path, { stateDir: join(workspace, '.runsafe') });
+      loadTrust(path, { stateDir: pinsDirOf(folder) });
     } else {
       const shown = relative(workspace, path);
       const done = await signedTrustChange(
@@ -203,7 +205,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
         transcriptsDir: setting(uri, 'transcripts.directory', '.runsafe/transcripts'),
         rememberSecrets: setting(uri, 'secrets.remember', false),
         verifyApproval: async (path, bytes, required) => {
-          const r = approvalReport(path, bytes, trustStore, required);
+          const r = approvalReport(path, bytes, trustStore, required, pinsDirOf(uri));
           return { ok: r.verdict === 'approved', message: r.summary };
         },
       },
@@ -259,7 +261,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     const { parseRunbook } = await import('../../../server/src/language/index');
     const bytes = readFileSync(uri.fsPath);
     const required = parseRunbook(bytes.toString('utf8')).runbook.policy.approvalsRequired;
-    const r = approvalReport(uri.fsPath, bytes, trustStoreOf(uri), required);
+    const r = approvalReport(uri.fsPath, bytes, trustStoreOf(uri), required, pinsDirOf(uri));
     const pick = await vscode.window.showInformationMessage(`Runsafe: ${basename(uri.fsPath)} is ${r.summary}`, ...(r.verdict === 'approved' ? [] : ['Approve']));
     if (pick === 'Approve') await vscode.commands.executeCommand('runsafe.approve', uri);
     return r;

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ApprovalLens } from './approvalLens';
-import { registerCommands, trustStoreOf } from './commands';
+import { pinsDirOf, registerCommands, trustStoreOf } from './commands';
 import { RunView } from './runView';
 import { RunsafeSecrets } from './secrets';
 import { StatusItem } from './statusBar';
@@ -20,7 +20,7 @@ export function activate(context: vscode.ExtensionContext): RunsafeApi {
   const log = vscode.window.createOutputChannel('Runsafe', { log: true });
   const status = new StatusItem();
   const view = new RunView();
-  const lens = new ApprovalLens(trustStoreOf, log);
+  const lens = new ApprovalLens(trustStoreOf, pinsDirOf, log);
   const secrets = new RunsafeSecrets(context.secrets);
   const tree = vscode.window.createTreeView('runsafe.run', { treeDataProvider: view, showCollapseAll: true });
   view.treeView = tree;
@@ -72,7 +72,7 @@ async function loadHistory(view: RunView, secrets: RunsafeSecrets, log: vscode.L
     const dir = vscode.workspace.getConfiguration('runsafe', folder).get<string>('transcripts.directory', '.runsafe/transcripts');
     const store = trustStoreOf(folder);
     const keys = async () => {
-      if (existsSync(store)) return trustKeys(store);
+      if (existsSync(store)) return trustKeys(store, pinsDirOf(folder));
       const { formatPublicKey } = await import('../signing/keys');
       const signer = await secrets.signer();
       return createKeyLookup(signer ? [{ key_id: signer.keyId, identity: 'you', roles: ['operator'], version: 1, public_key: formatPublicKey(signer.publicKey) }] : []);
