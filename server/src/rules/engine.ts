@@ -39,6 +39,7 @@ export function runRules(input: RunRulesInput, options: RunRulesOptions = {}): P
   const policy = effectivePolicy(options.workspacePolicy, input.runbook.policy);
   const ctx = buildContext(input.text, input.lines, input.runbook, policy);
   const suppressions = findSuppressions(input.text, input.lines);
+  const suppressionAt = suppressionIndex(suppressions);
   const out: Problem[] = [];
   for (const rule of rules) {
     if (ruleOff(policy, rule.name)) continue;
@@ -56,7 +57,7 @@ export function runRules(input: RunRulesInput, options: RunRulesOptions = {}): P
       if (seen.has(key)) continue;
       seen.add(key);
       const line = input.lines.positionAt(f.span.start).line;
-      const s = suppressions.find((x) => x.rule === rule.name && line >= x.targetLine && line <= x.lastLine);
+      const s = suppressionAt(rule.name, line);
       // A rule the workspace locked cannot be suppressed: the comment is reported, the finding stays.
       if (s && !isLocked(policy, rule.name)) {
         s.used = true;
@@ -72,6 +73,24 @@ export function runRules(input: RunRulesInput, options: RunRulesOptions = {}): P
   out.push(...suppressionProblems(suppressions, policy, new Set(rules.map((r) => r.name))));
   out.push(...policyProblems(input, policy));
   return out;
+}
+
+/**
+ * The first suppression (in file order) of a rule covering a line, by lookup rather than a scan per
+ * finding, which made many findings × many suppressions quadratic. Suppressions sharing a target
+ * line cover the same lines, so each (rule, target line) range is walked once.
+ */
+function suppressionIndex(list: Suppression[]): (rule: string, line: number) => Suppression | undefined {
+  const at = new Map<string, Map<number, Suppression>>();
+  const walked = new Set<string>();
+  for (const s of list) {
+    if (!s.rule || walked.has(`${s.rule}\0${s.targetLine}`)) continue;
+    walked.add(`${s.rule}\0${s.targetLine}`);
+    let lines = at.get(s.rule);
+    if (!lines) at.set(s.rule, (lines = new Map()));
+    for (let l = s.targetLine; l <= s.lastLine; l++) if (!lines.has(l)) lines.set(l, s);
+  }
+  return (rule, line) => at.get(rule)?.get(line);
 }
 
 /** A runbook's `policy.severity` entry below the workspace's floor (or the rule's own severity) is ignored, and said so. */

@@ -3,7 +3,7 @@
 import { docsUrl, languageCodes } from '../language/docs';
 import type { Problem, Span } from '../language/index';
 import type { RunbookDocument } from './document';
-import { symbolIndex } from './cache';
+import { symbolIndex, variablesInside } from './cache';
 import type { Diagnostic } from './types';
 
 /** LSP DiagnosticSeverity numbers; the Markdown diagnostics use the same. */
@@ -40,8 +40,7 @@ function related(doc: RunbookDocument, p: Problem): Diagnostic['relatedInformati
   if (!out.length && !(p.code in languageCodes)) {
     const index = symbolIndex(doc);
     const named = typeof data.variable === 'string' ? [data.variable] : [];
-    const inside = [...index.variables.values()].filter((v) => v.references.some((r) => r.start >= p.span.start && r.end <= p.span.end)).map((v) => v.name);
-    for (const name of named.length ? named : inside) {
+    for (const name of named.length ? named : variablesInside(doc)(p.span)) {
       const v = index.variables.get(name);
       const decl = v?.declarations[0];
       if (v && decl) out.push({ location: { uri: doc.uri, range: doc.lines.rangeOf(decl) }, message: v.input ? `\`${name}\` is declared here` : `\`${name}\` is captured here` });
