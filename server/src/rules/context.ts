@@ -167,6 +167,22 @@ const neutralizers = new Set(['wc', 'sha256sum', 'sha1sum', 'sha512sum', 'md5sum
 const passThrough = new Set(['cat', 'tee', 'sed', 'awk', 'gawk', 'cut', 'tr', 'head', 'tail', 'sort', 'uniq', 'base64', 'base32', 'basenc', 'xxd', 'od', 'hexdump', 'jq', 'yq', 'column', 'less', 'more', 'fold', 'rev', 'paste', 'nl', 'fmt', 'strings', 'xargs', 'echo', 'printf', 'grep', 'egrep', 'fgrep', 'rg']);
 const greps = new Set(['grep', 'egrep', 'fgrep', 'rg']);
 
+/** A grep told to print no lines (`-q`, `-c`, `-l`): it shows nothing of its input. */
+function quietGrep(c: ShellCommand): boolean {
+  const opts = c.args.filter((w) => w.value?.startsWith('-')).map((w) => w.value!);
+  return opts.some((o) => /^-[a-zA-Z]*[qcl]/.test(o) || o === '--quiet' || o === '--count' || o === '--files-with-matches');
+}
+
+/**
+ * A filter that writes (part of, or an encoding of) what it reads on stdin to its stdout: fed a
+ * here-string, a heredoc or `< file`, it prints that input (`rev <<< "$T"`, `base32 < key`, `xxd`).
+ * `echo`, `printf` and `xargs` pass data on in a pipe but never print their own stdin.
+ */
+export function printsStdin(c: ShellCommand): boolean {
+  if (!c.name || !passThrough.has(c.name) || c.name === 'xargs' || c.name === 'echo' || c.name === 'printf') return false;
+  return !(greps.has(c.name) && quietGrep(c));
+}
+
 /**
  * Whether a command's stdout ends up on the operator's terminal, following pipes through filters that
  * pass the data on. `listing` data (a whole environment, all config values) is only shown by a grep
@@ -185,8 +201,7 @@ export function shownOnTerminal(ctx: RuleContext, info: ScriptInfo, c: ShellComm
     if (next.name === 'tee' && next.args.some((w) => /^\/dev\/(stderr|tty|stdout)$|^\/proc\/self\/fd\/[12]$/.test(w.value ?? ''))) return true;
     if (!passThrough.has(next.name)) return false;
     if (greps.has(next.name)) {
-      const opts = next.args.filter((w) => w.value?.startsWith('-')).map((w) => w.value!);
-      if (opts.some((o) => /^-[a-zA-Z]*[qcl]/.test(o) || o === '--quiet' || o === '--count' || o === '--files-with-matches')) return false;
+      if (quietGrep(next)) return false;
       if (listing && !grepSelectsSecrets(ctx, info, next)) return false;
     }
     if (next.name === 'xargs' || next.name === 'echo' || next.name === 'printf') return shownOnTerminal(ctx, info, next, false, seen);

@@ -1,13 +1,12 @@
 // secret-echo: a secret value reaching the operator's terminal (echo, printf, heredocs, set -x, env, generators).
 import { docsUrl } from '../../language/docs';
-import { secretInWord, reveals, shownOnTerminal, type RuleContext, type ScriptInfo } from '../context';
+import { printsStdin, secretInWord, reveals, shownOnTerminal, type RuleContext, type ScriptInfo } from '../context';
 import { addStepKey, argv, commandSpan } from '../helpers';
 import { isSecretName, printsEnvironment, secretProducer } from '../secret-names';
 import type { ShellCommand } from '../shell/index';
 import type { Finding, Fix, Rule } from '../types';
 
 const printers = new Set(['echo', 'printf']);
-const stdinPrinters = new Set(['cat', 'tee']);
 
 export const secretEcho: Rule = {
   name: 'secret-echo',
@@ -25,9 +24,11 @@ export const secretEcho: Rule = {
         const file = writtenFile(c);
         if (file && (secretProducer(c) || (printers.has(c.name ?? '') && c.args.some((w) => secretInWord(ctx, info, w))))) secretFiles.set(file, secretProducer(c) ? `the output of ${c.name}` : `what ${c.name} wrote`);
         if (printers.has(c.name ?? '')) printed(ctx, info, c, out);
-        else if (stdinPrinters.has(c.name ?? '')) heredocs(ctx, info, c, out);
-        if (fileReaders.has(c.name ?? '')) {
-          const read = c.args.find((w) => w.value !== null && secretFiles.has(w.value));
+        else if (printsStdin(c)) heredocs(ctx, info, c, out);
+        if (fileReaders.has(c.name ?? '') || printsStdin(c)) {
+          // `base32 f` and `base32 < f` print the file alike.
+          const fromStdin = printsStdin(c) ? c.redirects.flatMap((r) => (r.operator === '<' && r.target ? [r.target] : [])) : [];
+          const read = [...c.args, ...fromStdin].find((w) => w.value !== null && secretFiles.has(w.value));
           if (read && shownOnTerminal(ctx, info, c, false)) out.push({ span: info.source(read.span), message: `${c.name} prints ${read.value}, which holds ${secretFiles.get(read.value!)} written above` });
         }
         if (c.name === 'curl') verboseCurl(ctx, info, c, out);
@@ -56,7 +57,7 @@ export const secretEcho: Rule = {
   },
 };
 
-const fileReaders = new Set(['cat', 'head', 'tail', 'less', 'more', 'bat', 'xxd', 'od', 'hexdump', 'base64', 'jq', 'yq']);
+const fileReaders = new Set(['cat', 'head', 'tail', 'less', 'more', 'bat', 'xxd', 'od', 'hexdump', 'base64', 'base32', 'basenc', 'strings', 'jq', 'yq']);
 
 /** The file a command's stdout is redirected into (`> f`, `>> f`, `| tee f` is not followed). */
 function writtenFile(c: ShellCommand): string | null {
