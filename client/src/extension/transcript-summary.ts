@@ -1,11 +1,11 @@
 // Builds the markdown attestation summary of a run from its transcript records (pure: no vscode, no files).
+import { mdCode, mdText } from '../signing/markdown-text';
 import type { VerificationReport } from '../signing/verifier';
 
 type Rec = Record<string, unknown>;
 
-const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v));
-/** Table cells must not break the table (pipes, newlines) whatever a record holds. */
-const cell = (v: unknown) => str(v).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+/** Every interpolated value, in a table or not: the one Markdown escaping the attestation uses too. */
+const cell = mdText;
 
 function durationOf(ms: unknown): string {
   if (typeof ms !== 'number') return '';
@@ -46,9 +46,9 @@ export function transcriptSummary(name: string, text: string, verification: Veri
   const lines = [
     `# Run summary: ${cell(runbook['title'] || runbook['id'] || name)}`,
     '',
-    `- Transcript: \`${name}\``,
-    `- Verification: **${verdictText(verification)}**`,
-    `- Runbook: \`${cell(runbook['id'])}\` (${cell(runbook['path'])}), SHA-256 \`${cell(runbook['sha256'])}\``,
+    `- Transcript: ${mdCode(name)}`,
+    `- Verification: **${mdText(verdictText(verification))}**`,
+    `- Runbook: ${mdCode(runbook['id'])} (${cell(runbook['path'])}), SHA-256 ${mdCode(runbook['sha256'])}`,
     `- Operator: ${cell(start['operator'])}`,
     `- Started: ${cell(start['time'])}${end ? ` · ended: ${cell(end['time'])}` : ' · **no run end record (unterminated)**'}`,
     `- Status: **${cell(end?.['status'] ?? 'unknown')}**`,
@@ -62,7 +62,7 @@ export function transcriptSummary(name: string, text: string, verification: Veri
   const checks = records.filter((r) => r['type'] === 'check');
   if (checks.length) {
     lines.push('', '## Checks', '');
-    for (const c of checks) lines.push(`- ${c['ok'] ? '✓' : '✗'} \`${cell(c['stepId'])}\` ${cell(c['check'])}${c['detail'] ? `: ${cell(c['detail'])}` : ''}`);
+    for (const c of checks) lines.push(`- ${c['ok'] ? '✓' : '✗'} ${mdCode(c['stepId'])} ${cell(c['check'])}${c['detail'] ? `: ${cell(c['detail'])}` : ''}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,11 +1,12 @@
 // Renders a verified transcript as the markdown attestation the reference runbooks ask operators to file.
+// Every value from the transcript, the trust store or the command line is interpolated through
+// mdText or mdCode: an operator named "x\n# Approved" must render as that text, not as a heading.
+import { mdCode, mdText } from './markdown-text';
 import type { VerificationReport } from './verifier';
 
 type Rec = Record<string, unknown>;
 
 const str = (v: unknown): string => (v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
-/** Markdown table cells: no pipes or newlines may break the table. */
-const cell = (v: unknown): string => str(v).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
 export interface AttestationInput {
   file: string;
@@ -26,10 +27,10 @@ export function verificationLine(r: VerificationReport): string {
       return `INCOMPLETE — ${r.records} records verify, but the run has no closing head (killed or truncated)`;
     default: {
       const parts = [];
-      if (r.firstHashChainBreach) parts.push(`HASH_CHAIN_BREACH at record ${r.firstHashChainBreach.index} (${r.firstHashChainBreach.reason})`);
-      if (r.firstSignatureBreach) parts.push(`SIGNATURE_BREACH at record ${r.firstSignatureBreach.index} (${r.firstSignatureBreach.reason})`);
+      if (r.firstHashChainBreach) parts.push(`HASH_CHAIN_BREACH at record ${r.firstHashChainBreach.index} (${mdText(r.firstHashChainBreach.reason)})`);
+      if (r.firstSignatureBreach) parts.push(`SIGNATURE_BREACH at record ${r.firstSignatureBreach.index} (${mdText(r.firstSignatureBreach.reason)})`);
       const other = Object.entries(r.counts).filter(([k]) => k.startsWith('MALFORMED'));
-      for (const [k, n] of other) parts.push(`${k} ×${n}`);
+      for (const [k, n] of other) parts.push(`${mdText(k)} ×${n}`);
       return `FAIL — ${parts.join('; ') || 'see findings'}`;
     }
   }
@@ -62,22 +63,22 @@ export function renderAttestation(a: AttestationInput): string {
   const startTime = str(start['time']);
   const endTime = str(end?.['time'] ?? a.records.at(-1)?.['time']);
   const lines: string[] = [];
-  lines.push(`# Run attestation: ${str(runbook['title']) || str(runbook['id'])}`, '');
-  lines.push(`- **Date (UTC):** ${startTime.slice(0, 10)} (${startTime} → ${endTime || 'not closed'})`);
-  lines.push(`- **Runbook:** \`${str(runbook['id'])}\`${runbook['path'] ? ` (${str(runbook['path'])})` : ''}, SHA-256 \`${str(runbook['sha256'])}\``);
-  lines.push(`- **Operator:** ${str(start['operator'])}`);
+  lines.push(`# Run attestation: ${mdText(str(runbook['title']) || str(runbook['id']))}`, '');
+  lines.push(`- **Date (UTC):** ${mdText(startTime.slice(0, 10))} (${mdText(startTime)} → ${endTime ? mdText(endTime) : 'not closed'})`);
+  lines.push(`- **Runbook:** ${mdCode(runbook['id'])}${runbook['path'] ? ` (${mdText(runbook['path'])})` : ''}, SHA-256 ${mdCode(runbook['sha256'])}`);
+  lines.push(`- **Operator:** ${mdText(start['operator'])}`);
   const keys = Object.keys(a.report.signers);
-  lines.push(`- **Signed by:** ${keys.length ? keys.map((k) => `${a.signers[k] ?? 'unknown'} (key ${k})`).join(', ') : 'no trusted signature'}`);
-  if (start['run_id']) lines.push(`- **Run id:** ${str(start['run_id'])}`);
-  lines.push(`- **Outcome:** ${str(summary['status']) || (end ? 'unknown' : 'not finished (no run_end)')}`);
-  lines.push(`- **Transcript:** \`${a.file}\`, ${a.report.records} records, last hash \`${a.report.lastHash ?? ''}\``);
+  lines.push(`- **Signed by:** ${keys.length ? keys.map((k) => `${mdText(a.signers[k] ?? 'unknown')} (key ${mdText(k)})`).join(', ') : 'no trusted signature'}`);
+  if (start['run_id']) lines.push(`- **Run id:** ${mdText(start['run_id'])}`);
+  lines.push(`- **Outcome:** ${str(summary['status']) ? mdText(summary['status']) : end ? 'unknown' : 'not finished (no run_end)'}`);
+  lines.push(`- **Transcript:** ${mdCode(a.file)}, ${a.report.records} records, last hash ${mdCode(a.report.lastHash ?? '')}`);
   lines.push(`- **Verification:** ${verificationLine(a.report)}`);
-  lines.push(`- **Time:** ${a.report.time.source === 'tsa' ? `judged at ${a.report.time.at}, from time-stamping authority ${a.report.time.tsa}` : "the signer's own claim (no time-stamp token)"}`, '');
+  lines.push(`- **Time:** ${a.report.time.source === 'tsa' ? `judged at ${mdText(a.report.time.at)}, from time-stamping authority ${mdText(a.report.time.tsa)}` : "the signer's own claim (no time-stamp token)"}`, '');
 
   const inputs = (start['inputs'] ?? {}) as Rec;
   if (Object.keys(inputs).length) {
     lines.push('## Inputs', '', '| name | value |', '|---|---|');
-    for (const [k, v] of Object.entries(inputs)) lines.push(`| ${cell(k)} | ${v && typeof v === 'object' && (v as Rec)['redacted'] ? '(secret, not recorded)' : cell(v)} |`);
+    for (const [k, v] of Object.entries(inputs)) lines.push(`| ${mdText(k)} | ${v && typeof v === 'object' && (v as Rec)['redacted'] ? '(secret, not recorded)' : mdText(v)} |`);
     lines.push('');
   }
 
@@ -85,14 +86,14 @@ export function renderAttestation(a: AttestationInput): string {
   const steps = stepsOf(a.records);
   if (steps.size) {
     lines.push('## What was done', '', '| step | title | result | checks |', '|---|---|---|---|');
-    for (const [id, s] of steps) lines.push(`| ${cell(id)} | ${cell(s.title)} | ${cell(s.state)}${s.detail ? ` — ${cell(s.detail)}` : ''} | ${cell(s.checks.join('; '))} |`);
+    for (const [id, s] of steps) lines.push(`| ${mdText(id)} | ${mdText(s.title)} | ${mdText(s.state)}${s.detail ? ` — ${mdText(s.detail)}` : ''} | ${mdText(s.checks.join('; '))} |`);
     lines.push('');
   }
   const findings = a.report.findings.slice(0, 20);
   if (findings.length) {
     lines.push('## Verification findings', '');
-    for (const f of findings) lines.push(`- record ${f.index}${f.id !== null ? ` (id ${f.id})` : ''}: **${f.kind}** (${f.severity}) \`${f.reason}\`: ${f.detail}`);
-    if (a.report.findings.length > findings.length || a.report.findingsTruncated) lines.push(`- … see \`runsafe verify ${a.file}\` for all findings`);
+    for (const f of findings) lines.push(`- record ${f.index}${f.id !== null ? ` (id ${mdText(f.id)})` : ''}: **${mdText(f.kind)}** (${mdText(f.severity)}) ${mdCode(f.reason)}: ${mdText(f.detail)}`);
+    if (a.report.findings.length > findings.length || a.report.findingsTruncated) lines.push(`- … see ${mdCode(`runsafe verify ${a.file}`)} for all findings`);
     lines.push('');
   }
   lines.push('_Generated by `runsafe transcript summary` from the transcript above; re-verify with `runsafe verify`._', '');

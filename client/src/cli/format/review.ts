@@ -4,6 +4,7 @@ import { LineIndex } from '../../../../server/src/language/index';
 import { policyStatement, summarise, type Statement } from '../../review/summary';
 import type { PolicyChange } from '../../review/policy-delta';
 import type { RunbookReview } from '../../review/review';
+import { mdCode as code, mdText as md } from '../../signing/markdown-text';
 import { formatGithub } from './github';
 import type { CodeInfo, LintReport } from './report';
 import { formatSarif } from './sarif';
@@ -56,18 +57,6 @@ export function formatReviewText(r: ReviewReport): string {
     }
   }
   return `${out.join('\n')}\n`;
-}
-
-/** Markdown-safe inline text: the characters that would start formatting, links or HTML are escaped (`>` quotes only at a line start, which never happens here). */
-function md(s: string): string {
-  return s.replace(/[\\`*_[\]<|#~]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
-}
-
-/** An inline code span: backslashes are literal there, so only the backtick delimiters adapt. */
-function code(s: string): string {
-  const one = s.replace(/\r?\n/g, ' ');
-  const ticks = '`'.repeat(Math.max(0, ...[...one.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
-  return ticks.length > 1 || one.startsWith(' ') ? `${ticks} ${one} ${ticks}` : `${ticks}${one}${ticks}`;
 }
 
 /** A fenced block whose fence is longer than any backtick run inside. */
