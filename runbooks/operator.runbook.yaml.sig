@@ -5,12 +5,12 @@
       "statement": {
         "type": "runbook-approval",
         "runbook_id": "operator",
-        "runbook_sha256": "8a0c4fb3eb9a05283b90dd612a6fee273bf7a97f3832a1f2a2c0923e37b1dd76",
-        "approved_at": "2026-12-01T22:02:04.325Z",
+        "runbook_sha256": "d3f2965ff4a2263ba6c0b540376e6b590cec8fc895b533078edb470b82e95f2e",
+        "approved_at": "2026-12-02T07:22:47.574Z",
         "key_id": "b4cebbd1dc8d284b",
         "identity": "demo-approver (PUBLIC TEST KEY, examples only)"
       },
-      "sig": "kWLbBcUbPh0wxsvEEwo--kUt0m_Pp7Pg7YGVXgSm0Byw6BUYkWAFcsmzmzeuFPq2dUKnvwPwAikAU71qBAadAA"
+      "sig": "nwo7yUUPI_a8u4q8zUO_iQHTIva_faWkuSalhha2fFoLUrGgU97coVSdXEncFJLs1CGALYuKkHR7JRwpf1S6CA"
     }
   ]
 }

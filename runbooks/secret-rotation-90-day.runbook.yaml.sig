@@ -5,12 +5,12 @@
       "statement": {
         "type": "runbook-approval",
         "runbook_id": "secret-rotation-90-day",
-        "runbook_sha256": "b13353d58e0ad8630cfad143563e61d60532d71b7b9f9c7d01959cd4cd7e5d8b",
-        "approved_at": "2026-12-01T23:58:15.514Z",
+        "runbook_sha256": "7905afeaff2000b2501cd16c9ac5db4ddce9d3986737839640a2de44369f1953",
+        "approved_at": "2026-12-02T07:22:50.037Z",
         "key_id": "b4cebbd1dc8d284b",
         "identity": "demo-approver (PUBLIC TEST KEY, examples only)"
       },
-      "sig": "sowsLIaQ4W7EusB5olQEZlR8Jf8EZdghj5FVa9oumkig0CLF5HlVW4nt3chJhN32aIhEfIRb-iPJNaCdBysxAw"
+      "sig": "Q0Za0VDQNsiV2w4cfY671tcJBcF1WDHGDD7_Bkw05anKYTz65UEmSVPkEMpTcnsc52HZLxVDCXjeGutkBBaRCw"
     }
   ]
 }

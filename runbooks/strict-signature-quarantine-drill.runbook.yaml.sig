@@ -5,12 +5,12 @@
       "statement": {
         "type": "runbook-approval",
         "runbook_id": "strict-signature-quarantine-drill",
-        "runbook_sha256": "9ace643fbb0cf685dd5d0e8d318fdfc22b8e799fb043b32b42b3f13be6eefb18",
-        "approved_at": "2026-12-02T00:01:49.967Z",
+        "runbook_sha256": "3a5b5387c668a411bf3ccf8daa5c5d1fd3b781fbe5cbe8ced59bf5367936dd7d",
+        "approved_at": "2026-12-02T07:22:52.975Z",
         "key_id": "b4cebbd1dc8d284b",
         "identity": "demo-approver (PUBLIC TEST KEY, examples only)"
       },
-      "sig": "VQcvEy-3lG9wXiqAeYckbJd4VTW4uUioCmVkl5Pjv4Lc0ZW8rXoCz58QiZqY52Hxyy7jPiiiwxe1N4IQRcOMBA"
+      "sig": "cdaAaXB8ujk-Dbdmps4bwYwusPDIwJ72hl8J36hZRBpSC2y1vaHwunCtwQFfPhn8xPI58aBOlN1Z_yFfWXJ2CQ"
     }
   ]
 }

@@ -5,12 +5,12 @@
       "statement": {
         "type": "runbook-approval",
         "runbook_id": "trace-signing-key-rotation",
-        "runbook_sha256": "ddcbf5e7a41a533158ee05c9adf5c9acb3ae63e1e99a503c3defb3e68f5f0d8c",
-        "approved_at": "2026-12-01T23:50:07.786Z",
+        "runbook_sha256": "e51213e343524a9ba6a468514edc21864a62659bfcd82f50a96d67a3c73cea15",
+        "approved_at": "2026-12-02T07:22:55.824Z",
         "key_id": "b4cebbd1dc8d284b",
         "identity": "demo-approver (PUBLIC TEST KEY, examples only)"
       },
-      "sig": "2eIOKleDvlqf03x8nQ4Zr-Zff2beqPan3dHtt3f9FS8AMjk87oaU46cUa4Dn6VQWxjBXyTBSi9jy4UkFnrEJDA"
+      "sig": "gADvZqJRulhS6oZhirtD4pwHRWIs_xUvMTzRuIkrfvV8kn-30F7yHzwpmecGcGaBd23DedIv_tElnHWjMXnxAA"
     }
   ]
 }

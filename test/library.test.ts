@@ -8,7 +8,6 @@ import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { planFile } from '../client/src/runner/session';
 import { resolveInputs } from '../client/src/runner/inputs';
-import { evaluateCondition } from '../client/src/runner/engine';
 import { lintRunbook } from '../server/src/lint';
 import { initShellFromDisk } from '../server/src/shell-wasm';
 import { formatPublicKey, parseSeed, signerFromSeed } from '../client/src/signing/keys';
@@ -34,7 +33,7 @@ const library = [
   {
     file: 'secret-rotation-90-day.runbook.yaml',
     doc: 'secret-rotation-90-day.md',
-    flags: ['ROTATE=database', 'SECRETS_BACKEND=aws'],
+    flags: ['SECRETS_BACKEND=aws'],
     secrets: { NEW_ALPACA_KEY_ID: 'sample-key-id-not-real', NEW_ALPACA_SECRET_KEY: 'sample-secret-not-real' },
   },
   { file: 'operator.runbook.yaml', doc: 'operator-runbook.md', flags: ['APP_ENV=production', 'WORKER_EXPECTED=inactive'], secrets: {} },
@@ -221,27 +220,46 @@ function optionalSteps(doc: { steps?: unknown[] }): Map<string, string> {
   return out;
 }
 
-test('a default run reaches no troubleshooting, incident or variant section, and an input value reaches each of them', () => {
-  for (const { file } of library) {
-    const { plan } = planFile(join(root, 'runbooks', file));
-    const optional = optionalSteps(parse(readFileSync(join(root, 'runbooks', file), 'utf8')));
-    const defaults = new Map(plan.inputs.flatMap((d) => (d.default === undefined ? [] : [[d.name, String(d.default)] as [string, string]])));
-    // A step is reached when every input condition holds; questions are the operator's to answer.
-    const reached = (values: Map<string, string>) =>
-      plan.steps.filter((st) => (st.when ?? []).every((c) => 'question' in c || evaluateCondition(c, values.get(c.input)))).map((st) => st.id);
-    const byDefault = reached(defaults).filter((id) => optional.has(id));
-    assert.deepEqual(byDefault, [], `${file}: a default run reaches optional sections`);
-    const unreachable = new Set(optional.values());
-    for (const decl of plan.inputs) {
-      for (const v of decl.enum ?? []) {
-        for (const id of reached(new Map([...defaults, [decl.name, String(v)]]))) {
-          const owner = optional.get(id);
-          if (owner) unreachable.delete(owner);
-        }
+/** Every input name a section's `when` tests, and every other place an input is read (a step's `when`, `$NAME` in a script). */
+function inputUses(doc: { steps?: unknown[]; preconditions?: unknown[]; rollback?: unknown[] }) {
+  const bySection = new Set<string>();
+  const elsewhere = new Set<string>();
+  const walk = (items: unknown[] | undefined) => {
+    for (const item of items ?? []) {
+      const o = item as { section?: string; when?: { input?: string }; steps?: unknown[] };
+      if (o.section !== undefined) {
+        if (o.when?.input) bySection.add(o.when.input);
+        walk(o.steps);
+        continue;
       }
+      if (o.when?.input) elsewhere.add(o.when.input);
+      for (const m of JSON.stringify(item).matchAll(/\$\{?([A-Z_][A-Z0-9_]*)/g)) elsewhere.add(m[1]!);
     }
-    assert.deepEqual([...unreachable], [], `${file}: optional sections no input value chooses`);
+  };
+  walk(doc.steps);
+  walk(doc.preconditions);
+  walk(doc.rollback);
+  return { bySection, elsewhere };
+}
+
+test('no input only picks a section: troubleshooting, incident and variant sections are chosen with --section, never by an input', () => {
+  for (const { file } of library) {
+    const doc = parse(readFileSync(join(root, 'runbooks', file), 'utf8')) as { steps?: unknown[] };
+    const { bySection, elsewhere } = inputUses(doc);
+    const selectors = [...bySection].filter((name) => !elsewhere.has(name));
+    assert.deepEqual(selectors, [], `${file}: inputs whose only job is to select a section`);
+    // Every step of an optional section is planned as chosen-only, so a default run skips it.
+    const { plan } = planFile(join(root, 'runbooks', file));
+    const optional = optionalSteps(doc);
+    for (const step of plan.steps) {
+      const owner = optional.get(step.id);
+      if (owner) assert.ok(step.optionalSections?.some((sec) => sec.key === owner), `${file}: ${step.id} runs without --section ${owner}`);
+      else assert.deepEqual(step.optionalSections ?? [], [], `${file}: ${step.id} is in no optional section but is planned as one`);
+    }
   }
+  // The check above means something: an input that only picks a section is found.
+  const probe = inputUses(parse('steps:\n  - section: T\n    when: { input: TROUBLESHOOT, equals: start }\n    steps: [{ id: a, run: "echo $OTHER" }]\n') as { steps: unknown[] });
+  assert.deepEqual([...probe.bySection].filter((n) => !probe.elsewhere.has(n)), ['TROUBLESHOOT']);
 });
 
 /** `# want <rule>` / `# ok <rule>` markers (also `-- want` in SQL); each points at the next line that is not a marker. */

@@ -7,7 +7,7 @@ import { runbook, simulation } from './sim';
 const file = runbook('encryption-key-rotation.runbook.yaml');
 const oldKey = 'a1'.repeat(32);
 const token = 'sim-admin-token-9f8e7d6c5b4a';
-const args = ['--non-interactive', '-i', 'API_URL=https://api.signal.invalid', '-i', 'COLLECT_URL=https://collect.signal.invalid',
+const args = ['--non-interactive', '--answer', 'rotation=yes', '-i', 'API_URL=https://api.signal.invalid', '-i', 'COLLECT_URL=https://collect.signal.invalid',
   '--confirm', 'deploy-dual-key', '--confirm', 'remove-previous-key', '--confirm', 'maintenance-window'];
 
 function start(name: string) {

@@ -25,7 +25,7 @@ function incident(name: string, minutesAgo: number) {
     'rollout status deployment canonical-ingest --timeout=10m': 'deployment "canonical-ingest" successfully rolled out',
   });
   const url = pg.url('postgres', undefined, 'canonical');
-  const r = sim.runsafe(['run', file, '--non-interactive', '-i', 'MODE=incident', '-i', 'PRODUCER_DEPLOYMENT=spendguard-sidecar',
+  const r = sim.runsafe(['run', file, '--non-interactive', '--answer', 'rehearsal=no', '-i', 'PRODUCER_DEPLOYMENT=spendguard-sidecar',
     '--section', 'first-check', '--section', 'mitigation',
     '--answer', 'unknown-key=yes', '--answer', 'invalid-signature=no', '--answer', 'key-expired-revoked=no',
     ...['identify-new-key', 'add-to-trust-store', 'restart-canonical-ingest', 'replay-quarantine'].flatMap((s) => ['--confirm', s])],

@@ -4,16 +4,14 @@ import assert from 'node:assert/strict';
 import { runbook, simulation } from './sim';
 
 const file = runbook('secret-rotation-90-day.runbook.yaml');
+// An operator who confirms everything the plan could ask for in advance.
+const confirmed = ['alpaca-dashboard-access', 'human-checks', 'db-alter-password', 'db-restart-signal-service', 'db-restart-orchestrator', 'alpaca-generate-key',
+  'alpaca-restart-execution-gateway', 'alpaca-restart-market-data', 'alpaca-restart-orchestrator', 'alpaca-delete-old-key'].flatMap((s) => ['--confirm', s]);
 
-test('-i TROUBLESHOOT=… without ROTATE=none is refused before any step: the rotation does not run first', () => {
-  const sim = simulation('secret-troubleshoot');
-  // An operator who confirms everything the plan asks for in advance.
-  const confirmed = ['alpaca-dashboard-access', 'human-checks', 'db-alter-password', 'db-restart-signal-service', 'db-restart-orchestrator', 'alpaca-generate-key',
-    'alpaca-restart-execution-gateway', 'alpaca-restart-market-data', 'alpaca-restart-orchestrator', 'alpaca-delete-old-key'].flatMap((s) => ['--confirm', s]);
-  const r = sim.runsafe(['run', file, '--non-interactive', '-i', 'TROUBLESHOOT=db-password', ...confirmed]);
+test('--section troubleshoot-db-password without an answer to "Rotate secrets" is refused before any step (it would rotate first)', () => {
+  const sim = simulation('secret-troubleshoot-unanswered');
+  const r = sim.runsafe(['run', file, '--non-interactive', '--section', 'troubleshoot-db-password', ...confirmed]);
   assert.equal(r.code, 1, r.out);
-  assert.match(r.out, /troubleshoot-only/);
-  assert.match(r.out, /pass -i ROTATE=none/);
-  // Nothing was written to the secrets backend.
-  assert.ok(!sim.calls().some((c) => (c.tool === 'vault' && c.argv.includes('put')) || (c.tool === 'aws' && c.argv.includes('put-secret-value'))), JSON.stringify(sim.calls()));
+  assert.match(r.out, /--answer rotation=yes or --answer rotation=no/);
+  assert.deepEqual(sim.calls().filter((c) => c.tool !== 'vault' || c.argv[0] !== 'token'), [], 'a step ran before the refusal');
 });

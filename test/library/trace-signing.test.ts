@@ -8,7 +8,7 @@ const file = runbook('trace-signing-key-rotation.runbook.yaml');
 const app = 'raxx-api-staging';
 const vaultKey = (v: number) => `staging:/raxx/v1/staging/raptor/TRACE_SIGNING_PRIVKEY_MQA_SCHEDULER_V${v}`;
 const inputs = (prev: number, next: number) => ['-i', 'APP_ENV=staging', '-i', 'SUBSYSTEM=MQA_SCHEDULER', '-i', `NEW_VERSION=${next}`, '-i', `PREVIOUS_VERSION=${prev}`];
-const confirms = ['--confirm', 'rotate-add-env-var', '--confirm', 'rotate-switch-version', '--confirm', 'rotate-attestation'];
+const confirms = ['--answer', 'rotation=yes', '--confirm', 'rotate-add-env-var', '--confirm', 'rotate-switch-version', '--confirm', 'rotate-attestation'];
 const seed = (c: string) => c.repeat(43);
 
 test('a rerun with an existing NEW_VERSION is refused before anything is written (the seed on the dyno and in the vault stay)', () => {
