@@ -2,7 +2,8 @@
 // esbuild is used because one self-contained file per entry starts fast (CLI, server,
 // extension) and inlines the JSON schemas, so nothing is resolved at run time.
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, copyFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, copyFileSync, chmodSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { standaloneValidatorSource, validatorModule } from './schema-validator.mjs';
@@ -15,6 +16,32 @@ const minify = !watch && !process.argv.includes('--no-minify');
 // The runbook schema's validator is generated here (ajv standalone code) in place of the module that
 // compiles it at run time from sources: ajv compiling the schema cost 150-290 ms of every CLI start.
 const validatorSource = standaloneValidatorSource();
+
+// The registered sub-commands, read from the registry's `import('./<name>')` calls.
+const registry = join(root, 'client/src/cli/commands/index.ts');
+const commandNames = [...readFileSync(registry, 'utf8').matchAll(/import\('\.\/([a-z-]+)'\)/g)].map((m) => m[1]);
+
+// In the main CLI bundle a command's `import('./lint')` becomes a load of client/out/cli-lint.js.
+const lazyCommands = {
+  name: 'lazy-commands',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/[a-z-]+$/ }, (args) => (args.importer === registry && args.kind === 'dynamic-import' ? { path: args.path.slice(2), namespace: 'runsafe-command' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'runsafe-command' }, (args) => ({
+      contents: `module.exports = require('./bundle-loader').loadBundled(${JSON.stringify(args.path)});`,
+      loader: 'js',
+      resolveDir: join(root, 'client/src/cli'),
+    }));
+  },
+};
+
+// web-tree-sitter's ESM build loads node:module with a dynamic import(), which code compiled through
+// node:vm (bundle-loader.ts) cannot run; its CommonJS build is the same parser and uses require.
+const treeSitterCjs = {
+  name: 'web-tree-sitter-cjs',
+  setup(b) {
+    b.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: join(root, 'node_modules/web-tree-sitter/web-tree-sitter.cjs') }));
+  },
+};
 const standaloneSchema = {
   name: 'standalone-schema-validator',
   setup(b) {
@@ -23,11 +50,16 @@ const standaloneSchema = {
 };
 
 // Each entry is built only once its source exists, so the build works while features land.
+// An entry maps output names (in `dir`) to sources; one esbuild call builds them all, each bundle
+// self-contained, parsing shared modules once.
 const entries = [
+  { in: { cli: 'client/src/cli/main.ts' }, dir: 'client/out', banner: '#!/usr/bin/env node', plugins: [lazyCommands] },
+  { in: { server: 'server/src/lsp/main.ts' }, dir: 'server/out', banner: '#!/usr/bin/env node' },
+  { in: { extension: 'client/src/extension/main.ts' }, dir: 'client/out', external: ['vscode'] },
+  // Each `runsafe` sub-command is a bundle of its own, loaded by the main one when that command runs
+  // (client/src/cli/bundle-loader.ts): `runsafe --help` parses no linter, `lint` no runner or signing.
   // pg-native: node-postgres's optional libpq binding, never installed or used (pg's pure-JS client is).
-  { in: 'client/src/cli/main.ts', out: 'client/out/cli.js', banner: '#!/usr/bin/env node', external: ['pg-native'] },
-  { in: 'server/src/lsp/main.ts', out: 'server/out/server.js', banner: '#!/usr/bin/env node' },
-  { in: 'client/src/extension/main.ts', out: 'client/out/extension.js', external: ['vscode'] },
+  { in: Object.fromEntries(commandNames.map((name) => [`cli-${name}`, `client/src/cli/commands/${name}.ts`])), dir: 'client/out', external: ['pg-native'], plugins: [treeSitterCjs], commands: true },
 ];
 
 // WebAssembly files the bundles load at run time (the shell grammar), copied beside them.
@@ -37,32 +69,48 @@ const assets = [
   ['node_modules/libpg-query/wasm/libpg-query.wasm', 'libpg-query.wasm'],
 ];
 
-for (const e of entries) {
-  if (!existsSync(join(root, e.in))) continue;
+await Promise.all(entries.map(async (e) => {
+  const entryPoints = Object.fromEntries(Object.entries(e.in).filter(([, src]) => existsSync(join(root, src))).map(([out, src]) => [out, join(root, src)]));
+  if (Object.keys(entryPoints).length === 0) return;
   await build({
-    entryPoints: [join(root, e.in)],
-    outfile: join(root, e.out),
+    entryPoints,
+    outdir: join(root, e.dir),
     bundle: true,
     platform: 'node',
     format: 'cjs',
     target: 'node20',
     sourcemap: true,
+    // The command bundles' maps point at the sources rather than copying them (ten copies otherwise).
+    sourcesContent: !e.commands,
     minify,
     keepNames: true,
     external: e.external ?? [],
     banner: e.banner ? { js: e.banner } : undefined,
     logLevel: 'warning',
-    plugins: [standaloneSchema],
+    plugins: [standaloneSchema, ...(e.plugins ?? [])],
     // import.meta.url is used by some ESM dependencies; give them the bundle's own URL.
     define: { 'import.meta.url': 'import_meta_url' },
     inject: [join(root, 'scripts/import-meta-url.js')],
   });
-  if (e.banner) chmodSync(join(root, e.out), 0o755);
+  if (e.banner) for (const out of Object.keys(entryPoints)) chmodSync(join(root, e.dir, `${out}.js`), 0o755);
+  mkdirSync(join(root, e.dir), { recursive: true });
   for (const [from, name] of assets) {
     const src = join(root, from);
-    if (existsSync(src)) {
-      mkdirSync(dirname(join(root, e.out)), { recursive: true });
-      copyFileSync(src, join(root, dirname(e.out), name));
-    }
+    if (existsSync(src)) copyFileSync(src, join(root, e.dir, name));
   }
+}));
+
+// V8's compiled code for each command bundle, recorded after a representative run (a lint of shipped
+// runbooks; the other commands are loaded only), for bundle-loader.ts. Skipped under --watch.
+if (!watch) {
+  const workloads = { lint: ['runbooks/examples/hello.runbook.yaml', 'runbooks/examples'] };
+  const run = (name) =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [join(root, 'scripts/code-cache.mjs'), name, ...(workloads[name] ?? [])], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (d) => (err += d));
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`code cache for ${name}: ${err}`))));
+    });
+  await Promise.all(commandNames.map(run));
 }

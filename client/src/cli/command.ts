@@ -17,9 +17,20 @@ export interface Command {
   run(argv: string[], io: CliIo): Promise<number>;
 }
 
+const usageBrand = Symbol.for('runsafe.UsageError');
+
 /** A usage error: printed with the command's help hint and exit code 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
+  readonly [usageBrand] = true;
+}
+
+/**
+ * Whether `err` is a UsageError. Each sub-command is its own bundle (client/src/cli/bundle-loader.ts)
+ * with its own copy of the class, so main.ts cannot rely on `instanceof`; the registered symbol is shared.
+ */
+export function isUsageError(err: unknown): err is UsageError {
+  return err instanceof Error && (err as unknown as Record<symbol, unknown>)[usageBrand] === true;
 }
 
 /** Exit codes shared by all commands, so scripts can rely on them. */

@@ -1,7 +1,7 @@
 // Entry point of the `runsafe` command line: argv -> a sub-command; the only process.exit.
 import { setFlagsFromString } from 'node:v8';
 import { commands } from './commands/index';
-import { UsageError, EXIT_USAGE, type CliIo } from './command';
+import { isUsageError, EXIT_USAGE, type CliIo } from './command';
 import { version } from '../../../package.json';
 import { describeFileError, reasons } from '../node/file-errors';
 
@@ -45,7 +45,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     return await command.run(rest, io);
   } catch (err) {
-    if (err instanceof UsageError) {
+    if (isUsageError(err)) {
       io.stderr.write(`runsafe ${command.name}: ${err.message}\nRun 'runsafe ${command.name} --help' for usage.\n`);
       return EXIT_USAGE;
     }
