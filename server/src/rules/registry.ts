@@ -8,6 +8,7 @@ import { keyHistoryDeletion } from './catalogue/key-history-deletion';
 import { missingRollback } from './catalogue/missing-rollback';
 import { secretEcho } from './catalogue/secret-echo';
 import { secretInArgv } from './catalogue/secret-in-argv';
+import { secretInputUnmarked } from './catalogue/secret-input-unmarked';
 import { secretLiteral } from './catalogue/secret-literal';
 import { undefinedVariable } from './catalogue/undefined-variable';
 import { unverifiedChange } from './catalogue/unverified-change';
@@ -17,6 +18,7 @@ export const rules: Rule[] = [
   secretEcho,
   secretLiteral,
   secretInArgv,
+  secretInputUnmarked,
   appendOnlyMutation,
   historyRewrite,
   keyHistoryDeletion,
