@@ -65,6 +65,8 @@ out.push(
   '',
   '**Steps start from a clean environment.** Only PATH, HOME, USER, LOGNAME, LANG, LC_*, TZ and TERM of the operator\'s environment reach a step, plus the names the workspace lists in `policy.env_passthrough` (a runbook cannot add any). Then come the runbook\'s inputs and captures. Shell start-up and loader variables (BASH_ENV, ENV, SHELLOPTS, BASHOPTS, PROMPT_COMMAND, PS4, CDPATH, IFS, ZDOTDIR, LD_PRELOAD, NODE_OPTIONS, …) never pass, not even through `env_passthrough` or a step\'s `env:`. A secret input or capture reaches only the steps whose text names it (`$DB_PASSWORD`, `os.environ["DB_PASSWORD"]`) or that list it in `secrets:`.',
   '',
+  '**A failed step asks what to do.** On a terminal: `[r]etry` (the step runs again, its attempts counted on), `roll[b]ack` (the rollbacks of what ran are offered one by one), `[s]kip` (only for a step marked `skippable: true`; its `needs` dependants are skipped) or `[a]bort` (stop, no rollback). Without a terminal `runsafe run --on-failure` decides: `stop` (default; rollbacks skipped), `rollback`, `retry=N` (then stop) or `retry=N,rollback`. Every choice is recorded in the transcript (`failure_choice`: step, choice, operator or policy, the attempt that failed).',
+  '',
 );
 const text = `${out.join('\n').trimEnd()}\n`;
 const target = join(root, 'docs/format.md');

@@ -75,7 +75,10 @@ test('first run: key offered and created, sections chosen, typed confirmation, f
     await poll('the typed confirmation', async () => /Type staging to proceed/.test(await terminalText()), 60_000);
     await page.keyboard.type('staging');
     await page.keyboard.press('Enter');
-    await poll('the rollback offer after the failing check', async () => /\[r\]un \/ \[s\]kip \/ \[a\]bort/.test(await terminalText()), 60_000);
+    await poll('the failure prompt after the failing check', async () => /\[r\]etry \/ roll\[b\]ack \/ \[a\]bort/.test(await terminalText()), 60_000);
+    await page.keyboard.type('b');
+    await page.keyboard.press('Enter');
+    await poll('the rollback offer', async () => /\[r\]un \/ \[s\]kip \/ \[a\]bort/.test(await terminalText()), 60_000);
     await page.keyboard.type('r');
     await page.keyboard.press('Enter');
     const dir = join(workspace, '.runsafe', 'transcripts');

@@ -54,6 +54,37 @@ export function transcriptOf(stdout: string, cwd: string): string {
   return resolve(cwd, m[1]!.trim());
 }
 
+/** The bundled CLI the test runner builds first: `node <bundle> …` is what operators run. */
+export const bundledCli = join(root, 'client/out/cli.js');
+
+/**
+ * Runs `runsafe <args>` on a pseudo-terminal (util-linux \`script\`) and answers each prompt when it
+ * appears (no fixed delays); an answer given as a function runs first (to change the world
+ * between prompts). `entry`: the CLI from source through tsx (default) or the bundle.
+ */
+export function onTerminal(args: string[], cwd: string, answers: [RegExp, string | (() => string)][], entry: 'source' | 'bundle' = 'source'): Promise<{ out: string; code: number | null }> {
+  const argv = entry === 'bundle' ? [process.execPath, bundledCli, ...args] : [process.execPath, '--import', tsx, mainPath, ...args];
+  const command = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd, env: { ...process.env, NO_COLOR: '1', TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  let next = 0;
+  // Each prompt is looked for only in what arrived after the previous answer.
+  let from = 0;
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      while (next < answers.length && answers[next]![0].test(out.slice(from))) {
+        const a = answers[next]![1];
+        child.stdin.write(typeof a === 'function' ? a() : a);
+        next++;
+        from = out.length;
+      }
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => (next === answers.length ? resolve({ out: out.replace(/\r/g, ''), code }) : reject(new Error(`prompt ${next} never came:\n${out}`))));
+  });
+}
+
 export function verifyTranscript(path: string) {
   return verifyFile(path, { mapping: TRANSCRIPT_MAPPING, keys: createKeyLookup([]) });
 }

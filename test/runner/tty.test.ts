@@ -1,35 +1,16 @@
 // `runsafe run` on a real terminal (a pseudo-terminal from util-linux `script`): prompts, hidden secrets, typed confirmation, rollback choice.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { root, transcriptOf, workspace } from './helpers';
+import { onTerminal as onTerminalHelper, transcriptOf, workspace } from './helpers';
 
 const hasScript = spawnSync('script', ['--version']).status === 0;
-const tsx = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
 
 /** Runs the CLI on a pseudo-terminal and answers each prompt when it appears (no fixed delays). */
-function onTerminal(args: string[], cwd: string, answers: [RegExp, string][]): Promise<string> {
-  const command = [process.execPath, '--import', tsx, join(root, 'client/src/cli/main.ts'), ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd, env: { ...process.env, NO_COLOR: '1', TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'inherit'] });
-  let out = '';
-  let next = 0;
-  // Each prompt is looked for only in what arrived after the previous answer.
-  let from = 0;
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      while (next < answers.length && answers[next]![0].test(out.slice(from))) {
-        child.stdin.write(answers[next]![1]);
-        next++;
-        from = out.length;
-      }
-    });
-    child.on('error', reject);
-    child.on('exit', () => (next === answers.length ? resolve(out.replace(/\r/g, '')) : reject(new Error(`prompt ${next} never came:\n${out}`))));
-  });
+async function onTerminal(args: string[], cwd: string, answers: [RegExp, string][]): Promise<string> {
+  return (await onTerminalHelper(args, cwd, answers)).out;
 }
 
 test('interactive run: inputs prompted (secret hidden), target typed to confirm, rollback chosen; all recorded', { skip: !hasScript && 'util-linux script is not installed' }, async () => {
@@ -61,6 +42,7 @@ rollback:
     [/APP_ENV \[staging\/prod\] \(default staging\): $/, 'prod\r'],
     [/API_TOKEN \(secret, not shown\): $/, `${token}\r`],
     [/Type prod to proceed \(anything else cancels\): $/, 'prod\r'],
+    [/\[r\]etry \/ roll\[b\]ack \/ \[a\]bort: $/, 'b\r'],
     [/\[r\]un \/ \[s\]kip \/ \[a\]bort: $/, 'r\r'],
   ]);
   assert.ok(!out.includes(token), 'the secret is neither echoed nor printed');

@@ -1,5 +1,5 @@
 // Executes a plan step by step: preconditions, confirmations, checks, captures, retries, waits, rollback offers.
-import type { RunEvent, RunnerHost, RunStatus, StepState, SummaryRow, RollbackChoice } from './events';
+import type { FailureChoice, RunEvent, RunnerHost, RunStatus, StepState, SummaryRow, RollbackChoice } from './events';
 import type { Condition, Plan, PlanStep } from './plan-types';
 import { Masker, UnmaskableSecretError } from './masker';
 import { capturedValue, preRegisterCapture } from './capture-value';
@@ -14,6 +14,8 @@ import { describeWhen } from './plan-view';
 import { formatDuration } from '../../../server/src/language/duration';
 import { evaluateCondition } from './machine/conditions';
 import { sectionChosen } from './machine/up-front';
+import { DEFAULT_FAILURE_POLICY, failureOptions, policyChoice, type FailurePolicy } from './machine/failure';
+import { offeredRollbacks } from './machine/rollback-window';
 
 export interface EngineOptions {
   host: RunnerHost;
@@ -28,8 +30,8 @@ export interface EngineOptions {
   sections?: ReadonlySet<string>;
   /** Cancels rollbacks that run after the run itself was cancelled (a second Ctrl+C). */
   rollbackSignal?: AbortSignal;
-  /** What to do with rollbacks when nobody can be asked: 'stop' (default) skips them, 'rollback' runs them. */
-  onFailure?: 'stop' | 'rollback';
+  /** After a failure when nobody can be asked (`--on-failure`): retry N times, then stop (skip rollbacks, the default) or run them. */
+  onFailure?: 'stop' | 'rollback' | FailurePolicy;
   signal?: AbortSignal;
   /** Masker holding the secrets known before the run; captures add to it. */
   masker: Masker;
@@ -90,6 +92,7 @@ export class Engine {
   /** Cancelled by the caller's signal, or by the operator cancelling a prompt (Ctrl+C). */
   private readonly cancel = new AbortController();
   private rollingBack = false;
+  private readonly policy: FailurePolicy;
 
   constructor(
     private readonly plan: Plan,
@@ -100,6 +103,7 @@ export class Engine {
     this.now = o.now ?? Date.now;
     for (const [k, v] of o.inputs) this.vars.set(k, v);
     this.rollbackSteps = new Set(plan.rollbacks);
+    this.policy = typeof o.onFailure === 'object' ? o.onFailure : { ...DEFAULT_FAILURE_POLICY, then: o.onFailure ?? 'stop' };
     if (o.signal?.aborted) this.cancel.abort();
     else o.signal?.addEventListener('abort', () => this.cancel.abort(), { once: true });
   }
@@ -129,6 +133,8 @@ export class Engine {
     r.state = state;
     if (extra.attempt !== undefined) r.attempts = extra.attempt;
     if (extra.detail !== undefined) r.detail = this.masker.mask(extra.detail);
+    // A step that passes on a retry no longer carries the failed attempt's reason.
+    else if (state === 'passed') r.detail = undefined;
     if (state === 'running' && r.startedAt === undefined) r.startedAt = this.now();
     if (state !== 'running' && state !== 'pending') r.endedAt = this.now();
     this.results.set(this.key(step), r);
@@ -231,13 +237,13 @@ export class Engine {
     return undefined;
   }
 
-  /** Runs a command step (run, sql, precondition, rollback) with retries; true when it passed. */
-  private async runCommand(step: PlanStep): Promise<boolean> {
-    const total = Math.max(1, step.retry?.attempts ?? 1);
-    const { last, tries } = await withRetry(
+  /** Runs a command step (run, sql, precondition, rollback) with retries; true when it passed. `base`: attempts made before (a retry from the failure prompt counts on). */
+  private async runCommand(step: PlanStep, base = 0): Promise<boolean> {
+    const total = base + Math.max(1, step.retry?.attempts ?? 1);
+    const { last, tries: made } = await withRetry(
       step.retry,
       async (n) => {
-        this.setState(step, 'running', { attempt: n });
+        this.setState(step, 'running', { attempt: base + n });
         const r = await this.execOnce(step);
         this.emitChecks(step, r.checks);
         const final = r.result.cancelled || r.result.spawnError !== undefined;
@@ -245,9 +251,10 @@ export class Engine {
       },
       {
         signal: this.signal,
-        onRetry: (n, delayMs) => this.emit({ type: 'retry', stepId: step.id, attempt: n + 1, of: total, delayMs }),
+        onRetry: (n, delayMs) => this.emit({ type: 'retry', stepId: step.id, attempt: base + n + 1, of: total, delayMs }),
       },
     );
+    const tries = base + made;
     const { result, checks } = last.value;
     const failedCheck = checks.find((c) => !c.ok);
     if (result.cancelled || this.signal?.aborted) {
@@ -268,8 +275,9 @@ export class Engine {
   }
 
   /** A fixed pause (`wait.for`), shown as progress. */
-  private async pause(step: PlanStep, forMs: number): Promise<boolean> {
-    this.setState(step, 'running', { attempt: 1 });
+  private async pause(step: PlanStep, forMs: number, base = 0): Promise<boolean> {
+    const attempt = base + 1;
+    this.setState(step, 'running', { attempt });
     const start = this.now();
     const tick = Math.max(1000, Math.ceil(forMs / 20));
     for (;;) {
@@ -277,11 +285,11 @@ export class Engine {
       this.emit({ type: 'progress', stepId: step.id, fraction: Math.min(1, elapsed / Math.max(1, forMs)), message: `waiting ${formatDuration(Math.max(0, forMs - elapsed))} more` });
       if (elapsed >= forMs) break;
       if (!(await sleep(Math.min(tick, forMs - elapsed), this.signal))) {
-        this.setState(step, 'cancelled', { attempt: 1, detail: 'cancelled by the operator' });
+        this.setState(step, 'cancelled', { attempt, detail: 'cancelled by the operator' });
         return false;
       }
     }
-    this.setState(step, 'passed', { attempt: 1 });
+    this.setState(step, 'passed', { attempt });
     return true;
   }
 
@@ -296,11 +304,11 @@ export class Engine {
     return parts.map((p) => (typeof p.value === 'string' ? p.value : JSON.stringify(p.value))).join('/');
   }
 
-  private async runWait(step: PlanStep): Promise<boolean> {
+  private async runWait(step: PlanStep, base = 0): Promise<boolean> {
     const wait = step.wait ?? { everyMs: 10_000 };
-    if (!step.run) return this.pause(step, wait.forMs ?? 0);
+    if (!step.run) return this.pause(step, wait.forMs ?? 0, base);
     const deadlineMs = wait.timeoutMs ?? 300_000;
-    this.setState(step, 'running', { attempt: 1 });
+    this.setState(step, 'running', { attempt: base + 1 });
     let lastChecks: CheckResult[] = [];
     let lastResult: ProcessResult | undefined;
     const outcome = await waitUntil({
@@ -326,20 +334,21 @@ export class Engine {
           message: this.masker.mask(`probe ${p.attempt}: ${p.detail ?? ''} (${formatDuration(p.elapsedMs)} of ${formatDuration(p.deadlineMs)})`),
         }),
     });
+    const tries = base + outcome.attempts;
     const r = this.results.get(this.key(step))!;
-    r.attempts = outcome.attempts;
+    r.attempts = tries;
     this.emitChecks(step, lastChecks);
     if (outcome.status === 'met') {
       const problem = lastResult ? this.capture(step, lastResult) : undefined;
-      this.setState(step, problem ? 'failed' : 'passed', { attempt: outcome.attempts, detail: problem });
+      this.setState(step, problem ? 'failed' : 'passed', { attempt: tries, detail: problem });
       return !problem;
     }
     if (outcome.status === 'cancelled') {
-      this.setState(step, 'cancelled', { attempt: outcome.attempts, detail: 'cancelled by the operator' });
+      this.setState(step, 'cancelled', { attempt: tries, detail: 'cancelled by the operator' });
       return false;
     }
     this.setState(step, outcome.status === 'deadline' ? 'timed-out' : 'failed', {
-      attempt: outcome.attempts,
+      attempt: tries,
       detail: outcome.status === 'deadline' ? `condition not met within ${formatDuration(deadlineMs)}; last: ${outcome.detail ?? ''}` : outcome.detail,
     });
     return false;
@@ -408,14 +417,63 @@ export class Engine {
   }
 
   /** Runs a step by what it does (its kind), whatever group it sits in; true when it passed. */
-  private async runByKind(step: PlanStep): Promise<boolean> {
+  private async runByKind(step: PlanStep, base = 0): Promise<boolean> {
     switch (step.kind) {
       case 'manual':
         return (await this.runManual(step)) === 'done';
       case 'wait':
-        return this.runWait(step);
+        return this.runWait(step, base);
       default:
-        return this.runCommand(step);
+        return this.runCommand(step, base);
+    }
+  }
+
+  /** The rollbacks a failure of `failed` (or a refusal or cancel, without one) would offer. */
+  private rollbackIds(failed: PlanStep | undefined): string[] {
+    const passed = [...this.results.values()].filter((r) => r.state === 'passed' && r.step.group === 'step').map((r) => r.step);
+    return offeredRollbacks(failed, passed);
+  }
+
+  /**
+   * After a failed step, the failure prompt (or `--on-failure` when nobody can be asked)
+   * decides; every decision is a `failure-choice` event. A retry re-runs the step, its
+   * attempts counted on; 'continue' goes on with the next step.
+   */
+  private async afterFailure(step: PlanStep): Promise<'continue' | 'cancelled' | 'failed' | 'aborted'> {
+    let retried = 0;
+    for (;;) {
+      const r = this.results.get(this.key(step))!;
+      const detail = r.detail ?? 'step failed';
+      const rollbacks = this.rollbackIds(step);
+      const options = failureOptions(step, rollbacks.length > 0);
+      let choice: FailureChoice | undefined;
+      let by: 'operator' | 'policy' = 'operator';
+      if (this.host.prompts?.failure) {
+        choice = await this.host.prompts.failure({ stepId: step.id, title: step.title, detail, attempt: r.attempts, options, rollbacks });
+        if (choice === undefined) {
+          this.cancel.abort();
+          return 'cancelled';
+        }
+        // A host answering outside the options (skip for a step not marked skippable) aborts instead.
+        if (!options.includes(choice)) choice = 'abort';
+      } else if (this.host.prompts) choice = 'rollback';
+      else [choice, by] = [policyChoice(this.policy, retried), 'policy'];
+      this.emit({ type: 'failure-choice', stepId: step.id, choice, by, attempt: r.attempts });
+      if (choice === 'retry') {
+        retried++;
+        const ok = await this.runByKind(step, r.attempts);
+        if (this.cancelled) return 'cancelled';
+        if (ok) return 'continue';
+        continue;
+      }
+      if (choice === 'skip') {
+        this.setState(step, 'skipped', { detail: `${detail}; skipped by the operator (skippable)` });
+        return 'continue';
+      }
+      if (choice === 'abort') return 'aborted';
+      // rollback (asked one by one on a terminal), or stop: the policy skips each, recorded.
+      await this.offerRollbacks(step, step.id, detail);
+      return 'failed';
     }
   }
 
@@ -425,10 +483,7 @@ export class Engine {
    * a refused step never ran, so only earlier steps' rollbacks are offered.
    */
   private async offerRollbacks(failed: PlanStep | undefined, at: string, reason: string): Promise<void> {
-    // The failed step's own rollback first, then those of steps that passed, newest first.
-    const passed = [...this.results.values()].filter((r) => r.state === 'passed' && r.step.group === 'step').map((r) => r.step);
-    const ids: string[] = [];
-    for (const s of [...(failed ? [failed] : []), ...passed.reverse()]) for (const id of s.rollback) if (!ids.includes(id)) ids.push(id);
+    const ids = this.rollbackIds(failed);
     if (!ids.length) return;
     this.rollingBack = true;
     const byId = new Map(this.plan.rollbacks.map((r) => [r.id, r]));
@@ -447,7 +502,7 @@ export class Engine {
         choice = (await this.host.prompts.rollback({ stepId: at, rollbacks: [id], reason: this.masker.mask(reason) })) ?? 'abort';
         by = 'operator';
       } else {
-        choice = this.o.onFailure === 'rollback' ? 'run' : 'skip';
+        choice = this.policy.then === 'rollback' ? 'run' : 'skip';
         by = 'policy';
       }
       this.emit({ type: 'rollback-choice', stepId: id, choice, by });
@@ -572,8 +627,9 @@ export class Engine {
         continue;
       }
       if (!ok) {
-        await this.offerRollbacks(step, step.id, this.results.get(this.key(step))?.detail ?? 'step failed');
-        return 'failed';
+        const next = await this.afterFailure(step);
+        if (next === 'cancelled') return cancelled(step, step.id);
+        if (next !== 'continue') return next;
       }
     }
     return 'passed';

@@ -39,11 +39,28 @@ export type RunEvent =
   | { type: 'condition'; stepId: string; condition: string; holds: boolean; by: 'operator' | 'input' | 'flag' | 'policy' }
   | { type: 'rollback-offer'; stepId: string; rollbacks: string[]; reason: string }
   | { type: 'rollback-choice'; stepId: string; choice: RollbackChoice; by: 'operator' | 'policy' }
+  /** What was done about a failed step: asked at the failure prompt, or decided by `--on-failure`; `attempt` is the attempt that failed. */
+  | { type: 'failure-choice'; stepId: string; choice: FailureChoice; by: 'operator' | 'policy'; attempt: number }
   | { type: 'message'; level: 'info' | 'warn' | 'error'; text: string }
   | { type: 'run-finished'; status: RunStatus; summary: SummaryRow[]; durationMs: number };
 
 export type ManualAnswer = 'done' | 'skip' | 'abort';
 export type RollbackChoice = 'run' | 'skip' | 'abort';
+/** After a failed step: run it again, offer the rollbacks, go on without it (skippable steps), abort (no rollbacks), or stop (`--on-failure stop`). */
+export type FailureChoice = 'retry' | 'rollback' | 'skip' | 'abort' | 'stop';
+
+export interface FailurePrompt {
+  stepId: string;
+  title: string;
+  /** Why it failed (masked). */
+  detail: string;
+  /** The attempt that failed (1 for the first run). */
+  attempt: number;
+  /** What may be chosen (machine/failure.ts): skip only for skippable steps, rollback only when one is offered. */
+  options: FailureChoice[];
+  /** The rollbacks a rollback would offer, in order. */
+  rollbacks: string[];
+}
 
 export interface InputPrompt {
   name: string;
@@ -73,6 +90,11 @@ export interface RunnerPrompts {
   /** A yes/no question from a step's `when`; true runs the step. */
   question(req: { stepId: string; text: string }): Promise<boolean | undefined>;
   rollback(req: { stepId: string; rollbacks: string[]; reason: string }): Promise<RollbackChoice | undefined>;
+  /**
+   * The failure prompt after a failed step. A host without it (an older embedding) gets the
+   * rollback offers at once, as before the prompt existed.
+   */
+  failure?(req: FailurePrompt): Promise<FailureChoice | undefined>;
 }
 
 export interface RunnerHost {

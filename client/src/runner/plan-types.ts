@@ -70,6 +70,8 @@ export interface PlanStep {
   when?: Condition[];
   /** A failure is recorded but the run goes on (diagnostic steps). */
   continueOnFailure?: boolean;
+  /** The failure prompt may offer `[s]kip` (`skippable: true`); never for a step the author did not mark. */
+  skippable?: boolean;
   /** Plain environment variables the step declares (not secret). */
   env?: Record<string, string>;
   /** Safety findings on this step (rule: message), shown in the plan. */

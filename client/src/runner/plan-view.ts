@@ -41,6 +41,7 @@ function stepLines(s: PlanStep, n: string): string[] {
   if (s.capture) add('capture', `${s.capture.from} -> ${s.capture.into}${s.capture.secret ? ' (secret: never shown or recorded)' : ''}`);
   if (s.rollback.length) add('rollback', s.rollback.join(', '));
   if (s.continueOnFailure) add('on fail', 'continue (recorded)');
+  else if (s.skippable) add('on fail', 'the failure prompt may also skip it (skippable)');
   return lines;
 }
 
@@ -71,6 +72,7 @@ export function formatPlan(plan: Plan): string {
     out.push('', 'Rollbacks (offered when a step fails: run, skip or abort):');
     plan.rollbacks.forEach((s, i) => out.push(...stepLines(s, `  R${i + 1}.`)));
   }
+  out.push('', 'After a failed step: [r]etry / roll[b]ack / [s]kip (skippable steps) / [a]bort on a terminal; without one, --on-failure stop|rollback|retry=N.');
   const dangerous = plan.steps.filter((s) => s.confirm).map((s) => s.id);
   out.push('', dangerous.length ? `Needs confirmation: ${dangerous.join(', ')} (non-interactive: --confirm <step-id>)` : 'No step needs confirmation.');
   if (plan.problems.length) out.push('', 'Problems (the plan cannot run):', ...plan.problems.map((p) => `  ${p}`));

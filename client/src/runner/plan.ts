@@ -101,6 +101,7 @@ export function buildPlan(runbook: Runbook, o: PlanOptions): Plan {
     if (step.timeoutMs !== undefined) p.timeoutMs = step.timeoutMs;
     if (Object.keys(step.env).length) p.env = step.env;
     if (step.continueOnFailure) p.continueOnFailure = true;
+    if (step.skippable) p.skippable = true;
     if (step.secrets.length) p.secrets = step.secrets;
     if (step.wait) {
       const w = step.wait;

@@ -22,6 +22,7 @@ import { executePlan } from './engine';
 import { parseInputFlags, resolveInputs, validateInput, type InputDecl } from './inputs';
 import { inputsUsed } from './step-inputs';
 import { missingAnswers } from './machine/up-front';
+import { DEFAULT_FAILURE_POLICY, formatOnFailure, type FailurePolicy } from './machine/failure';
 import { acquireLock, lockPath, LockHeldError, type RunLock } from './lock';
 import { Masker, MIN_SECRET_LENGTH, UnmaskableSecretError } from './masker';
 import { buildPlan } from './plan';
@@ -50,7 +51,8 @@ export interface SessionOptions {
   section?: string[];
   /** Cancels rollbacks offered after the run was cancelled (the CLI: a second Ctrl+C). */
   rollbackSignal?: AbortSignal;
-  onFailure?: 'stop' | 'rollback';
+  /** After a failure when nobody can be asked (`--on-failure`, machine/failure.ts): retries, then stop or rollback. */
+  onFailure?: 'stop' | 'rollback' | FailurePolicy;
   dryRun?: boolean;
   /** Run only these steps (with the preconditions and their rollbacks), as the editor's "Run step" does. */
   only?: string[];
@@ -175,6 +177,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   const now = o.now ?? (() => new Date());
   const started = now().getTime();
   const host = o.host;
+  const onFailure: FailurePolicy = typeof o.onFailure === 'object' ? o.onFailure : { ...DEFAULT_FAILURE_POLICY, then: o.onFailure ?? 'stop' };
   const path = resolve(o.workspace, o.runbookPath);
   const shown = relative(o.workspace, path) || path;
   const gate = (g: GateName, ok: boolean, message: string) => host.emit({ type: 'gate', gate: g, ok, message });
@@ -296,7 +299,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
       confirmed: new Set(o.confirm ?? []),
       answered: choices.answers,
       sections: choices.sections,
-      rollbacksRun: o.onFailure === 'rollback',
+      rollbacksRun: onFailure.then === 'rollback',
     });
     if (missing.length) {
       gate('inputs', false, `this run cannot ask anyone, and would need to:\n  ${missing.join('\n  ')}\nnothing ran`);
@@ -335,7 +338,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
       runbook: { id: plan.runbook.id, sha256: plan.runbook.sha256, path: shown, title: plan.runbook.title },
       operator,
       inputs,
-      extra: { run_id: runId, host: hostname(), confirmed: o.confirm ?? [], answered: Object.fromEntries(choices.answers), sections: [...choices.sections], on_failure: o.onFailure ?? 'stop' },
+      extra: { run_id: runId, host: hostname(), confirmed: o.confirm ?? [], answered: Object.fromEntries(choices.answers), sections: [...choices.sections], on_failure: formatOnFailure(onFailure) },
       now,
     });
     lock.update({ transcript: transcriptPath });
@@ -358,7 +361,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
       answers: choices.answers,
       sections: choices.sections,
       rollbackSignal: o.rollbackSignal,
-      onFailure: o.onFailure,
+      onFailure,
       signal: o.signal,
       masker,
       operatorEnv: o.env,

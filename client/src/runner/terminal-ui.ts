@@ -1,7 +1,7 @@
 // Renders run events as terminal text (step headers, spinner, checks, summary table) and asks prompts through a LineEditor.
 // Used by `runsafe run` over stdout/stdin and by the VS Code guarded terminal over a Pseudoterminal.
 import { printable } from './inputs';
-import type { RunEvent, RunnerHost, RunnerPrompts, SummaryRow, StepState, ManualAnswer, RollbackChoice } from './events';
+import type { RunEvent, RunnerHost, RunnerPrompts, SummaryRow, StepState, ManualAnswer, RollbackChoice, FailureChoice } from './events';
 import { LineEditor } from './line-editor';
 import { describeFailure } from './expect';
 import { formatDuration } from '../../../server/src/language/duration';
@@ -259,6 +259,9 @@ export class TerminalUi implements RunnerHost {
       case 'rollback-offer':
         this.line(`\n${this.paint('yellow', '⟲')} ${this.paint('bold', `${e.stepId} failed`)}: rollback available: ${e.rollbacks.join(', ')}`);
         break;
+      case 'failure-choice':
+        this.line(`  ${this.paint('yellow', FAILURE_MARK[e.choice])} ${e.stepId} (attempt ${e.attempt} failed): ${e.choice} ${this.paint('gray', `(${e.by === 'policy' ? '--on-failure' : 'operator'})`)}`);
+        break;
       case 'rollback-choice':
         this.line(`  ${this.paint('yellow', '⟲')} rollback ${e.stepId}: ${e.choice} ${this.paint('gray', `(${e.by === 'policy' ? 'non-interactive policy' : 'operator'})`)}`);
         break;
@@ -327,6 +330,18 @@ export class TerminalUi implements RunnerHost {
           if (v) return v;
         }
       },
+      failure: async (req) => {
+        this.line(`\n${this.paint('red', '✗')} ${this.paint('bold', req.title)} failed (attempt ${req.attempt}): ${req.detail}`);
+        if (req.rollbacks.length) this.line(`  rollbacks offered: ${req.rollbacks.join(', ')}`);
+        const keys: Record<string, FailureChoice> = {};
+        for (const o of req.options) keys[o === 'rollback' ? 'b' : o[0]!] = keys[o] = o;
+        for (;;) {
+          const a = await this.ask(`  ${req.options.map((o) => FAILURE_LABEL[o]).join(' / ')}: `, false);
+          if (a === undefined) return undefined;
+          const v = choice<FailureChoice>(a, keys);
+          if (v) return v;
+        }
+      },
       rollback: async (req) => {
         for (;;) {
           const a = await this.ask(`  Rollback ${this.paint('bold', req.rollbacks.join(', '))}? [r]un / [s]kip / [a]bort: `, false);
@@ -339,8 +354,13 @@ export class TerminalUi implements RunnerHost {
   }
 }
 
+const FAILURE_LABEL: Record<FailureChoice, string> = { retry: '[r]etry', rollback: 'roll[b]ack', skip: '[s]kip', abort: '[a]bort', stop: 'stop' };
+const FAILURE_MARK: Record<FailureChoice, string> = { retry: '↻', rollback: '⟲', skip: '↷', abort: '■', stop: '■' };
+
 function choice<T>(answer: string, map: Record<string, T>): T | undefined {
-  return map[answer.trim().toLowerCase()];
+  const key = answer.trim().toLowerCase();
+  // Own keys only: "constructor" is not an answer.
+  return Object.hasOwn(map, key) ? map[key] : undefined;
 }
 
 export { plain as stripAnsi };

@@ -137,6 +137,8 @@ export interface Step {
   timeoutMs?: number;
   when?: When;
   continueOnFailure: boolean;
+  /** `skippable: true`: the failure prompt may offer to go on without this step. */
+  skippable: boolean;
   notes?: string;
 }
 
@@ -293,6 +295,7 @@ class ModelBuilder {
       needs: locatedList(get('needs')),
       rollback: locatedList(get('rollback')),
       continueOnFailure: bool(get('continue_on_failure'), false),
+      skippable: bool(get('skippable'), false),
       transaction: bool(get('transaction'), true),
     };
     const id = located(get('id'));

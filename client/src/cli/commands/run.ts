@@ -14,6 +14,7 @@ import { TerminalUi } from '../../runner/terminal-ui';
 import { runSession, type SessionOptions } from '../../runner/session';
 import { formatPlan } from '../../runner/plan-view';
 import { parseInputFlags } from '../../runner/inputs';
+import { parseOnFailure } from '../../runner/machine/failure';
 import { assertReadableFile, describeFileError, unreadable } from '../../node/file-errors';
 
 const help = `Usage: runsafe run [options] <runbook>
@@ -24,8 +25,11 @@ allowed at a time per workspace. Inputs reach steps only as environment
 variables. Secrets come from the operator's environment (export NAME) or a
 hidden prompt, never from the command line, and are masked in all output.
 Dangerous steps ask you to type the target (for example the environment).
-A failed check, a refused confirmation or a cancel (Ctrl+C; a second Ctrl+C
-stops the rollbacks too) stops the run and offers the rollbacks of what ran.
+After a failed step the run asks: [r]etry (the step runs again, its attempts
+counted on), roll[b]ack (the rollbacks of what ran are offered one by one),
+[s]kip (only for a step marked skippable: true) or [a]bort (stop, no
+rollbacks). A refused confirmation or a cancel (Ctrl+C; a second Ctrl+C stops
+the rollbacks too) stops the run and offers the rollbacks of what ran.
 Without a terminal, a run that would need a confirmation, a manual step or
 an answer not given by flags is refused before its first step. Every run writes a
 hash-chained transcript (signed with --key), verified at the end.
@@ -42,8 +46,10 @@ Options:
       --section ID           run this troubleshooting, incident or variant
                              section (repeatable; id or title); others are
                              asked about on a terminal, skipped without one
-      --on-failure MODE      without a terminal: stop (default: skip rollbacks)
-                             or rollback (run them)
+      --on-failure MODE      without a terminal, after a failed step: stop
+                             (default: skip rollbacks), rollback (run them),
+                             retry=N (run the step again up to N times, then
+                             stop) or retry=N,rollback; recorded
       --transcript FILE      where to write the transcript (default
                              .runsafe/transcripts/<run-id>.transcript.jsonl)
       --key FILE             sign the transcript with this private key file
@@ -66,8 +72,8 @@ Options:
 
 Exit codes:
   0  the run passed (or the plan is runnable, with --dry-run)
-  1  the run failed, was refused by a gate, aborted or cancelled, or its
-     transcript did not verify
+  1  the run failed (also after retries), was refused by a gate, aborted or
+     cancelled, or its transcript did not verify
   2  usage error, or the runbook cannot be read
 
 Examples:
@@ -109,8 +115,9 @@ export const runCommand: Command = {
       'no-color': { type: 'boolean' },
     });
     if (positionals.length !== 1) throw new UsageError(positionals.length ? 'give exactly one runbook' : 'which runbook? give its path');
-    const onFailure = values['on-failure'] as string | undefined;
-    if (onFailure !== undefined && onFailure !== 'stop' && onFailure !== 'rollback') throw new UsageError(`--on-failure must be stop or rollback, not '${onFailure}'`);
+    const onFailureFlag = values['on-failure'] as string | undefined;
+    const onFailure = onFailureFlag === undefined ? undefined : parseOnFailure(onFailureFlag);
+    if (onFailure && 'error' in onFailure) throw new UsageError(onFailure.error);
     if (values.tsa !== undefined && values.trust === undefined) throw new UsageError("--tsa needs --trust: the authority's certificate comes from the trust store");
     const workspace = resolve(io.cwd, (values.workspace as string | undefined) ?? '.');
     const path = resolve(io.cwd, positionals[0]!);
@@ -200,7 +207,7 @@ export const runCommand: Command = {
         answer: list(values.answer),
         section: list(values.section),
         rollbackSignal: rollbackAbort.signal,
-        onFailure: onFailure as 'stop' | 'rollback' | undefined,
+        onFailure,
         dryRun: values['dry-run'] === true,
         transcriptPath: values.transcript as string | undefined,
         signer,
