@@ -2,13 +2,27 @@
 // esbuild is used because one self-contained file per entry starts fast (CLI, server,
 // extension) and inlines the JSON schemas, so nothing is resolved at run time.
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, copyFileSync, chmodSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, copyFileSync, chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { standaloneValidatorSource, validatorModule } from './schema-validator.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+// Every output is written beside its final name and renamed over it, so a `runsafe` started during a
+// build (another test, an editor's lint task) runs the old file or the new one, never a truncated one:
+// esbuild's own writes truncate first, and an empty client/out/cli.js is a CLI that exits 0 saying nothing.
+const atomicWrite = (file, data, mode) => {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, data, mode === undefined ? undefined : { mode });
+  renameSync(tmp, file);
+};
+const atomicCopy = (from, to) => {
+  const tmp = `${to}.${process.pid}.tmp`;
+  copyFileSync(from, tmp);
+  renameSync(tmp, to);
+};
 const watch = process.argv.includes('--watch');
 // --no-minify keeps names and lines readable in CPU profiles.
 const minify = !watch && !process.argv.includes('--no-minify');
@@ -72,8 +86,9 @@ const assets = [
 await Promise.all(entries.map(async (e) => {
   const entryPoints = Object.fromEntries(Object.entries(e.in).filter(([, src]) => existsSync(join(root, src))).map(([out, src]) => [out, join(root, src)]));
   if (Object.keys(entryPoints).length === 0) return;
-  await build({
+  const result = await build({
     entryPoints,
+    write: false,
     outdir: join(root, e.dir),
     bundle: true,
     platform: 'node',
@@ -92,11 +107,12 @@ await Promise.all(entries.map(async (e) => {
     define: { 'import.meta.url': 'import_meta_url' },
     inject: [join(root, 'scripts/import-meta-url.js')],
   });
-  if (e.banner) for (const out of Object.keys(entryPoints)) chmodSync(join(root, e.dir, `${out}.js`), 0o755);
   mkdirSync(join(root, e.dir), { recursive: true });
+  for (const f of result.outputFiles) atomicWrite(f.path, f.contents, e.banner && f.path.endsWith('.js') ? 0o755 : undefined);
+  if (e.banner) for (const out of Object.keys(entryPoints)) chmodSync(join(root, e.dir, `${out}.js`), 0o755);
   for (const [from, name] of assets) {
     const src = join(root, from);
-    if (existsSync(src)) copyFileSync(src, join(root, e.dir, name));
+    if (existsSync(src)) atomicCopy(src, join(root, e.dir, name));
   }
 }));
 

@@ -6,7 +6,7 @@
 // flags), run (lint: over the given paths, output discarded, so the functions a lint calls are
 // compiled too), and then its code cache is written after the SHA-256 of the bundle's text.
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Module, createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Writable, Readable } from 'node:stream';
@@ -33,4 +33,7 @@ if (paths.length > 0) {
 }
 
 const digest = createHash('sha256').update(source).digest();
-writeFileSync(join(root, 'client/out', `cli-${name}.jsc`), Buffer.concat([digest, script.createCachedData()]));
+// Written beside and renamed over, as scripts/build.mjs writes the bundles: a CLI starting now reads a whole cache or the old one.
+const target = join(root, 'client/out', `cli-${name}.jsc`);
+writeFileSync(`${target}.${process.pid}.tmp`, Buffer.concat([digest, script.createCachedData()]));
+renameSync(`${target}.${process.pid}.tmp`, target);

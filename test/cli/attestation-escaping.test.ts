@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import MarkdownIt from 'markdown-it';
 import { transcriptSummary } from '../../client/src/extension/transcript-summary';
-import { buildOnce, okIn, runsafeIn } from './bundled-cli';
+import { requireBuilt, okIn, runsafeIn } from './bundled-cli';
 
 let dir: string;
 const at = (p: string) => join(dir, p);
@@ -17,7 +17,7 @@ const title = 'Rotate `keys` | *now* <script>x</script> # not a heading';
 const stepTitle = 'Step | with `ticks` and **bold** and\u202eevil';
 
 before(() => {
-  buildOnce();
+  requireBuilt();
   dir = mkdtempSync(join(tmpdir(), 'runsafe-attest-md-'));
   okIn(dir, ['keygen', '--out', 'root.key']);
   const pub = JSON.parse(okIn(dir, ['keygen', '--out', 'op.key', '--format', 'json']).stdout).public_key;

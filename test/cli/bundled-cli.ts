@@ -1,13 +1,19 @@
-// Shared by the signing CLI tests: build the bundle once per file, run `runsafe` from it in a child process.
+// Shared by the signing CLI tests: run `runsafe` from the bundle scripts/test.mjs built, in a child process.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 
 export const root = resolve(__dirname, '../..');
 const cli = join(root, 'client/out/cli.js');
 
-export function buildOnce(): void {
-  if (spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' }).status !== 0) throw new Error('build failed');
+/**
+ * The bundle must already be built (scripts/test.mjs builds once before any test file runs). A test file
+ * never rebuilds it: files run concurrently, and a rebuild under another file's running CLI is what made
+ * `runsafe trust list` print nothing now and then (its bundle read while being rewritten).
+ */
+export function requireBuilt(): void {
+  if (!existsSync(cli)) throw new Error('client/out/cli.js is missing: run npm run build (scripts/test.mjs builds before the tests)');
 }
 
 /** `runsafe <args>` in `cwd`, with colours off; `out` is stdout and stderr together for messages. */

@@ -6,14 +6,14 @@ import { createHash, createPublicKey, verify } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildOnce, okIn, runsafeIn } from './bundled-cli';
+import { requireBuilt, okIn, runsafeIn } from './bundled-cli';
 
 let dir: string;
 let publicKey: string;
 const at = (p: string) => join(dir, p);
 
 before(() => {
-  buildOnce();
+  requireBuilt();
   dir = mkdtempSync(join(tmpdir(), 'runsafe-intoto-'));
   okIn(dir, ['keygen', '--out', 'root.key']);
   publicKey = JSON.parse(okIn(dir, ['keygen', '--out', 'op.key', '--format', 'json']).stdout).public_key;

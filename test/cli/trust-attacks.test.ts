@@ -1,7 +1,7 @@
 // The attacks of issue 15 on approvals, transcripts and chains, each through the bundled CLI: all refused.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildOnce, okIn, runsafeIn } from './bundled-cli';
+import { requireBuilt, okIn, runsafeIn } from './bundled-cli';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +21,7 @@ const at = (p: string) => join(dir, p);
 const ROOT = ['--root-key', 'root.key'];
 
 before(() => {
-  buildOnce();
+  requireBuilt();
   dir = mkdtempSync(join(tmpdir(), 'runsafe-trust-attacks-'));
   for (const name of ['root', 'alice', 'bob', 'op', 'op2', 'thief', 'emitter']) {
     const out = JSON.parse(ok(['keygen', '--out', `${name}.key`, '--format', 'json']).stdout);

@@ -1,7 +1,7 @@
 // The signed trust store through the bundled CLI: every edited field refused, rollback refused, thresholds, root rotation, unsigned only when allowed.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildOnce, okIn, runsafeIn } from './bundled-cli';
+import { requireBuilt, okIn, runsafeIn } from './bundled-cli';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ const at = (p: string) => join(dir, p);
 const ROOT = ['--root-key', 'root.key'];
 
 before(() => {
-  buildOnce();
+  requireBuilt();
   dir = mkdtempSync(join(tmpdir(), 'runsafe-signed-store-'));
   for (const name of ['root', 'root2', 'root3', 'alice', 'op', 'op2', 'intruder']) {
     const out = JSON.parse(ok(['keygen', '--out', `${name}.key`, '--format', 'json']).stdout);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
-import { buildOnce, root } from '../cli/bundled-cli';
+import { requireBuilt, root } from '../cli/bundled-cli';
 import { startTsa, type TestTsa } from './tsa-authority';
 import { readKeyFile } from '../../client/src/node/key-file';
 import { addApproval, formatApprovalFile, parseApprovalFile } from '../../client/src/signing/approval';
@@ -41,7 +41,7 @@ async function ok(args: string[]) {
 }
 
 before(async () => {
-  buildOnce();
+  requireBuilt();
   dir = mkdtempSync(join(tmpdir(), 'runsafe-tsa-cli-'));
   tsa = await startTsa();
   other = await startTsa();
