@@ -19,7 +19,7 @@ function typeOf(s) {
   if (s.enum) return s.enum.map((v) => `\`${v}\``).join(' | ');
   if (s.if && s.then && s.else) return 'step or section';
   if (s.type === 'object' && s.properties?.run) return 'step';
-  if (s.oneOf) return s.oneOf.map(typeOf).join(' | ');
+  if (s.oneOf && s.type !== 'object') return s.oneOf.map(typeOf).join(' | ');
   if (s.type === 'array') return `list of ${typeOf(s.items) || 'values'}`;
   if (Array.isArray(s.type)) return s.type.join(' | ');
   if (s.type === 'object') return 'map';
@@ -50,6 +50,7 @@ table('Top level', schema.properties, schema.required);
 const step = schema.$defs.step;
 table('Steps', step.properties, step.required);
 table('Sections', schema.$defs.section.properties, schema.$defs.section.required);
+table('`for_each` (section loops)', schema.$defs.section.properties.for_each.properties);
 table('Inputs (`inputs.<NAME>`)', schema.properties.inputs.additionalProperties.properties);
 table('`expect`', step.properties.expect.properties);
 table('`wait`', step.properties.wait.properties);

@@ -16,6 +16,7 @@ import { evaluateCondition } from './machine/conditions';
 import { sectionChosen } from './machine/up-front';
 import { DEFAULT_FAILURE_POLICY, failureOptions, policyChoice, type FailurePolicy } from './machine/failure';
 import { offeredRollbacks } from './machine/rollback-window';
+import { boundVars, loopItemOf, preconfirmedStep } from './loop-run';
 
 export interface EngineOptions {
   host: RunnerHost;
@@ -141,11 +142,16 @@ export class Engine {
     this.emit({ type: 'step-state', stepId: step.id, title: step.title, kind: step.kind, state, attempt: extra.attempt, detail: r.detail });
   }
 
+  /** The values a step sees: inputs and captures, with a loop item's values bound over them. */
+  private varsOf(step: PlanStep): Map<string, { value: string; secret: boolean }> {
+    return step.bind ? boundVars(this.vars, step.bind) : this.vars;
+  }
+
   private envFor(step: PlanStep): Record<string, string> {
     const env = stepEnvironment({
       operatorEnv: this.o.operatorEnv ?? {},
       passthrough: this.o.envPassthrough,
-      vars: this.vars,
+      vars: this.varsOf(step),
       texts: [step.run, step.cwd, ...Object.values(step.env ?? {}), step.database],
       declared: step.secrets,
       stepEnv: step.env,
@@ -169,7 +175,7 @@ export class Engine {
     };
     const env = this.envFor(step);
     // sql steps: psql with the SQL on stdin and the connection as PG* variables (sql.ts).
-    const sql = step.kind === 'sql' ? prepareSql(step, this.vars, this.o.operatorEnv) : undefined;
+    const sql = step.kind === 'sql' ? prepareSql(step, this.varsOf(step), this.o.operatorEnv) : undefined;
     if (sql && 'error' in sql) {
       const result: ProcessResult = { exitCode: undefined, signal: undefined, timedOut: false, cancelled: false, stdout: '', stderr: '', pid: undefined, spawnError: sql.error };
       return { result, checks: [{ check: 'start', ok: false, detail: sql.error }] };
@@ -371,10 +377,10 @@ export class Engine {
           if (!earlier) return false;
           continue;
         }
-        const given = this.o.answers?.get(c.owner);
+        const given = this.o.answers?.get(c.owner) ?? (c.alias !== undefined ? this.o.answers?.get(c.alias) : undefined);
         if (given !== undefined) [holds, by] = [given, 'flag'];
         else if (this.host.prompts) {
-          const a = await this.host.prompts.question({ stepId: step.id, text: this.masker.mask(expandForDisplay(c.question, this.vars)) });
+          const a = await this.host.prompts.question({ stepId: step.id, text: this.masker.mask(expandForDisplay(c.question, this.varsOf(step))) });
           if (a === undefined) {
             this.cancel.abort();
             return false;
@@ -384,7 +390,7 @@ export class Engine {
         this.answered.set(c.owner, holds);
       } else {
         label = describeWhen(c);
-        holds = evaluateCondition(c, this.vars.get(c.input)?.value);
+        holds = evaluateCondition(c, this.varsOf(step).get(c.input)?.value);
         by = 'input';
       }
       this.emit({ type: 'condition', stepId: step.id, condition: this.masker.mask(label), holds, by });
@@ -395,12 +401,12 @@ export class Engine {
 
   private async runManual(step: PlanStep): Promise<'done' | 'skip' | 'abort'> {
     this.setState(step, 'running', { attempt: 1 });
-    const text = this.masker.mask(expandForDisplay(step.manual ?? step.title, this.vars));
+    const text = this.masker.mask(expandForDisplay(step.manual ?? step.title, this.varsOf(step)));
     let answer: 'done' | 'skip' | 'abort' | undefined;
-    const inAdvance = this.o.preconfirmed?.has(step.id) === true && step.group !== 'rollback';
+    const inAdvance = preconfirmedStep(this.o.preconfirmed, step) && step.group !== 'rollback';
     if (inAdvance) answer = 'done';
     else if (this.host.prompts) {
-      answer = await this.host.prompts.manual({ stepId: step.id, title: step.title, text, checklist: step.checklist?.map((c) => this.masker.mask(expandForDisplay(c, this.vars))) });
+      answer = await this.host.prompts.manual({ stepId: step.id, title: step.title, text, checklist: step.checklist?.map((c) => this.masker.mask(expandForDisplay(c, this.varsOf(step)))) });
       if (answer === undefined) {
         // Ctrl+C (or a closed terminal) at the prompt cancels the run.
         this.cancel.abort();
@@ -521,10 +527,11 @@ export class Engine {
   }
 
   private async confirm(step: PlanStep): Promise<boolean> {
-    const why = step.confirm?.message ? `${this.masker.mask(expandForDisplay(step.confirm.message, this.vars))} (${step.confirm.why})` : (step.confirm?.why ?? 'dangerous step');
-    const req = { stepId: step.id, title: step.title, target: confirmTarget(step, this.vars), why };
+    const vars = this.varsOf(step);
+    const why = step.confirm?.message ? `${this.masker.mask(expandForDisplay(step.confirm.message, vars))} (${step.confirm.why})` : (step.confirm?.why ?? 'dangerous step');
+    const req = { stepId: step.id, title: step.title, target: confirmTarget(step, vars), why };
     const ask = this.host.prompts ? (r: typeof req) => this.host.prompts!.confirmTarget(r) : undefined;
-    const outcome = await confirmStep(req, this.o.preconfirmed ?? new Set(), ask);
+    const outcome = await confirmStep(req, preconfirmedStep(this.o.preconfirmed, step) ? new Set([step.id]) : new Set(), ask);
     this.emit({ type: 'confirmation', stepId: step.id, ok: outcome.ok, how: outcome.how, message: outcome.ok ? undefined : outcome.message });
     if (!outcome.ok && outcome.how === 'cancelled' && !this.rollingBack) this.cancel.abort();
     if (!outcome.ok) this.setState(step, outcome.how === 'cancelled' ? 'cancelled' : 'refused', { detail: outcome.message });
@@ -583,11 +590,13 @@ export class Engine {
       await this.offerRollbacks(step, at, 'the run was cancelled');
       return 'cancelled';
     };
+    let item: number | undefined;
     for (const step of this.plan.steps) {
       if (this.cancelled) return cancelled(undefined, step.id);
-      if (step.section !== section) {
+      if (step.section !== section || step.loop?.index !== item) {
         section = step.section;
-        if (section) this.emit({ type: 'section', title: section });
+        item = step.loop?.index;
+        if (section) this.emit({ type: 'section', title: section, ...(step.loop ? { item: loopItemOf(step.loop) } : {}) });
       }
       if (!(await this.sectionsChosen(step))) {
         if (this.cancelled) return cancelled(undefined, step.id);

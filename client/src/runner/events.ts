@@ -26,7 +26,8 @@ export interface SummaryRow {
 export type RunEvent =
   | { type: 'run-started'; runbook: string; title: string; path: string; runId: string; dryRun: boolean }
   | { type: 'gate'; gate: GateName; ok: boolean; message: string }
-  | { type: 'section'; title: string }
+  /** A section starts; in a loop, each item starts its section again with `item` (`2/6 RAPTOR_PAPER_GATE × prod`). */
+  | { type: 'section'; title: string; item?: { index: number; of: number; label: string } }
   | { type: 'step-state'; stepId: string; title: string; kind: StepKind; state: StepState; attempt?: number; detail?: string }
   | { type: 'output'; stepId: string; stream: 'stdout' | 'stderr'; text: string }
   | { type: 'progress'; stepId: string; message: string; fraction?: number }

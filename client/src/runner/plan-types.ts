@@ -6,10 +6,11 @@ import type { RetryPolicy } from './retry';
 
 /**
  * A `when` condition: the operator's yes to a question (asked once per `owner`, the step or
- * section that states it, and answered in advance with `--answer <owner>=yes|no`), or a test
- * of an input's value.
+ * section that states it, and answered in advance with `--answer <owner>=yes|no`; in a loop the
+ * owner is the item's step key and `alias` the step id, which answers every item), or a test of
+ * an input's value.
  */
-export type Condition = { question: string; owner: string } | { input: string; equals?: unknown; in?: unknown[]; not?: unknown };
+export type Condition = { question: string; owner: string; alias?: string } | { input: string; equals?: unknown; in?: unknown[]; not?: unknown };
 
 /** Where a step sits: its kind (what it does) and its group (when it runs) are independent. */
 export type StepGroup = 'precondition' | 'step' | 'rollback';
@@ -25,7 +26,14 @@ export interface PlanSection {
 }
 
 export interface PlanStep {
+  /** Unique in its group; a step of a loop item is keyed `<step-id>[<item label>]` (loop-plan.ts). */
   id: string;
+  /** A loop item's step: the step id as written (`--confirm` and `--answer` with it cover every item). */
+  baseId?: string;
+  /** A loop item's values, bound as environment variables over the inputs of the same name. */
+  bind?: Record<string, string>;
+  /** Which item of which loop (the section key) this step belongs to: `2/6 RAPTOR_PAPER_GATE × prod`. */
+  loop?: { section: string; index: number; of: number; label: string };
   title: string;
   /** What the step does; the engine dispatches on this only. */
   kind: StepKind;

@@ -19,7 +19,7 @@ export function describeWhen(c: Condition): string {
 }
 
 function stepLines(s: PlanStep, n: string): string[] {
-  const lines = [`${n} ${s.id} [${s.kind}]${s.title !== s.id ? ` ${s.title}` : ''}`];
+  const lines = [`${n} ${s.id} [${s.kind}]${s.title !== (s.baseId ?? s.id) ? ` ${s.title}` : ''}`];
   const add = (label: string, value: string) => lines.push(`     ${label.padEnd(9)} ${value}`);
   if (s.run !== undefined) {
     const first = s.run.trim().split('\n');
@@ -61,10 +61,13 @@ export function formatPlan(plan: Plan): string {
   }
   out.push('', 'Steps:');
   let section: string | undefined;
+  let item: number | undefined;
   plan.steps.forEach((s, i) => {
-    if (s.section !== section) {
+    if (s.section !== section || s.loop?.index !== item) {
       section = s.section;
-      if (section) out.push(`  ── ${section} ──`);
+      item = s.loop?.index;
+      const bound = Object.entries(s.bind ?? {}).map(([k, v]) => `${k}=${v}`).join(', ');
+      if (section) out.push(`  ── ${section}${s.loop ? ` · ${s.loop.index}/${s.loop.of} ${s.loop.label} (${bound})` : ''} ──`);
     }
     out.push(...stepLines(s, `  ${String(i + 1).padStart(2)}.`));
   });

@@ -8,6 +8,7 @@ import type { ExpectSpec } from './expect';
 import type { InputDecl } from './inputs';
 import { OPTIONAL_SECTION_KINDS, type Condition, type Plan, type PlanSection, type PlanStep } from './plan-types';
 import { sqlSourceLines } from './sql-lines';
+import { expandLoops } from './loop-plan';
 
 
 function plainExpect(e: Expect | undefined): ExpectSpec | undefined {
@@ -123,8 +124,10 @@ export function buildPlan(runbook: Runbook, o: PlanOptions): Plan {
   };
 
   const preconditions = runbook.preconditions.flatMap((s) => convert(s) ?? []);
-  const steps = flattenSteps(runbook.items).flatMap((s) => convert(s) ?? []);
+  const model = flattenSteps(runbook.items);
+  const converted = model.map(convert);
   const rollbacks = runbook.rollback.flatMap((s) => convert(s) ?? []);
+  const steps = expandLoops(runbook, model, converted, rollbacks, problems, sectionKey);
 
   // needs must name a step that runs earlier (or a precondition); rollback must name a rollback step.
   const earlier = new Set(preconditions.map((s) => s.id));

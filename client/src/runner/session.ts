@@ -21,6 +21,7 @@ import type { GateName, RunEvent, RunnerHost, RunStatus } from './events';
 import { executePlan } from './engine';
 import { parseInputFlags, resolveInputs, validateInput, type InputDecl } from './inputs';
 import { inputsUsed } from './step-inputs';
+import { loopOnlyInputs } from './loop-plan';
 import { missingAnswers } from './machine/up-front';
 import { DEFAULT_FAILURE_POLICY, formatOnFailure, type FailurePolicy } from './machine/failure';
 import { acquireLock, lockPath, LockHeldError, type RunLock } from './lock';
@@ -104,7 +105,7 @@ function defaultOperator(env: Record<string, string | undefined>): string {
 export function parseChoices(plan: Plan, answer: string[], section: string[]): { answers: Map<string, boolean>; sections: Set<string>; errors: string[] } {
   const errors: string[] = [];
   const answers = new Map<string, boolean>();
-  const stepIds = new Set([...plan.preconditions, ...plan.steps, ...plan.rollbacks].map((s) => s.id));
+  const stepIds = new Set([...plan.preconditions, ...plan.steps, ...plan.rollbacks].flatMap((s) => (s.baseId !== undefined ? [s.id, s.baseId] : [s.id])));
   const keys = new Map(plan.sections.map((s) => [s.key, s] as const));
   const byTitle = new Map(plan.sections.map((s) => [s.title, s] as const));
   for (const flag of answer) {
@@ -209,13 +210,14 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   }
   gate('lint', true, 'no errors');
   if (o.only?.length) {
-    const unknown = o.only.filter((id) => !plan.steps.some((s) => s.id === id));
+    const named = (s: Plan['steps'][number]) => o.only!.includes(s.id) || (s.baseId !== undefined && o.only!.includes(s.baseId));
+    const unknown = o.only.filter((id) => !plan.steps.some((s) => s.id === id || s.baseId === id));
     if (unknown.length) {
       gate('lint', false, `no step ${unknown.map((id) => `'${id}'`).join(', ')} in ${shown}`);
       return finish('refused', { plan });
     }
     // Needs stay as declared: a step whose prerequisites are not in this run is skipped, not run blind.
-    plan.steps = plan.steps.filter((s) => o.only!.includes(s.id));
+    plan.steps = plan.steps.filter(named);
   }
   if (plan.problems.length) {
     gate('lint', false, `the plan cannot run:\n  ${plan.problems.join('\n  ')}`);
@@ -232,7 +234,9 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
       gate('inputs', false, `a real run would refuse: ${refused.join('\n  ')}`);
       return finish('refused', { plan });
     }
-    gate('inputs', true, `${dry.values.size} input(s) valid${dry.missing.length ? `; a real run asks for ${dry.missing.join(', ')} (without a terminal it refuses)` : ''}`);
+    const loopBound = loopOnlyInputs(plan.steps, (subset) => inputsUsed(plan, subset));
+    const asks = dry.missing.filter((n) => !loopBound.has(n));
+    gate('inputs', true, `${dry.values.size} input(s) valid${asks.length ? `; a real run asks for ${asks.join(', ')} (without a terminal it refuses)` : ''}${loopBound.size ? `; bound by loops: ${[...loopBound].join(', ')}` : ''}`);
     return { status: 'passed', plan };
   }
 
@@ -271,8 +275,10 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
       }
     : undefined;
   // Run step (`only`): only the inputs those steps and the preconditions use are asked; the rest keep a default or stay unset.
+  // Inputs every reader of which is in a loop that binds them are not asked either.
   const used = o.only?.length ? inputsUsed(plan, plan.steps) : undefined;
-  const unasked = new Set(plan.inputs.filter((d) => used && !used.has(d.name)).map((d) => d.name));
+  const loopOnly = loopOnlyInputs(plan.steps, (subset) => inputsUsed(plan, subset));
+  const unasked = new Set(plan.inputs.filter((d) => (used && !used.has(d.name)) || loopOnly.has(d.name)).map((d) => d.name));
   const flagsOf = (inUnasked: boolean) => new Map([...flags.values].filter(([k]) => unasked.has(k) === inUnasked));
   const resolved = await resolveInputs({ decls: plan.inputs.filter((d) => !unasked.has(d.name)), flags: flagsOf(false), env: o.env, captured, ask });
   if (unasked.size) {

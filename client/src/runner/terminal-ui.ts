@@ -210,7 +210,7 @@ export class TerminalUi implements RunnerHost {
         this.line(`${e.ok ? this.paint('green', '✓') : this.paint('red', '✗')} ${this.paint('bold', e.gate)}: ${e.message}`);
         break;
       case 'section':
-        this.line(`\n${this.paint('bold', `── ${e.title} ──`)}`);
+        this.line(`\n${this.paint('bold', `── ${e.title}${e.item ? ` · ${e.item.index}/${e.item.of} ${e.item.label}` : ''} ──`)}`);
         break;
       case 'step-state': {
         this.endOutput(e.stepId);

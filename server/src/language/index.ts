@@ -15,6 +15,7 @@ export { parseYaml, defaultMaxLength, type ParseOptions, type ParsedYaml } from 
 export { validateSchema, runbookSchema, runbookValidator } from './schema';
 export { decodeRunbook } from './decode';
 export { closest } from './suggest';
+export { boundNames, expandLoop, loopSectionOf, runbookLoops, LABEL_JOIN, MAX_LOOP_ITEMS, type Loop, type LoopItem, type LoopProblem } from './loops';
 
 export interface ParsedRunbook extends ParsedYaml {
   runbook: Runbook;

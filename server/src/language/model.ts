@@ -144,6 +144,17 @@ export interface Step {
 
 export type SectionKind = 'procedure' | 'checklist' | 'variant' | 'troubleshooting' | 'incident' | 'drill' | 'verification';
 
+/** `for_each` on a section, as written (loops.ts expands it against the inputs). */
+export interface ForEach {
+  node: LMap;
+  /** `product`: input names whose enum values are combined. */
+  product: Located[];
+  /** `items`: one map per item, each name with the scalar of its value. */
+  items: { node: LNode; values: { name: LScalar; value: string; node: LScalar }[] }[];
+  /** `label`: the bound names that make an item's label (empty: all). */
+  label: Located[];
+}
+
 export interface Section {
   node: LMap;
   title: Located;
@@ -151,6 +162,7 @@ export interface Section {
   kind: SectionKind;
   description?: string;
   when?: When;
+  forEach?: ForEach;
   symptoms: string[];
   doNot: string[];
   successCriteria: string[];
@@ -258,6 +270,20 @@ function readWhen(node: LNode | undefined): When | undefined {
     return w;
   }
   return undefined;
+}
+
+function readForEach(node: LNode | undefined): ForEach | undefined {
+  if (node?.kind !== 'map') return undefined;
+  const itemsNode = mapGet(node, 'items');
+  const items: ForEach['items'] = [];
+  if (itemsNode?.kind === 'seq') {
+    for (const item of itemsNode.items) {
+      const values: ForEach['items'][number]['values'] = [];
+      if (item.kind === 'map') for (const p of item.pairs) if (p.value.kind === 'scalar' && p.value.value !== null && typeof p.value.value !== 'object') values.push({ name: p.key, value: String(p.value.value), node: p.value });
+      items.push({ node: item, values });
+    }
+  }
+  return { node, product: locatedList(mapGet(node, 'product')), items, label: locatedList(mapGet(node, 'label')) };
 }
 
 /** `cadence: 90d`, or `cadence: { every: 90d, remind: [85d, 88d] }` (reminders counted from the last run). */
@@ -420,6 +446,8 @@ class ModelBuilder {
     if (description !== undefined) section.description = description;
     const when = readWhen(mapGet(node, 'when'));
     if (when) section.when = when;
+    const forEach = readForEach(mapGet(node, 'for_each'));
+    if (forEach) section.forEach = forEach;
     section.items = this.items(mapGet(node, 'steps'), 'steps', [...parents, section]);
     section.sections = section.items.flatMap((i) => (i.type === 'section' ? [i.section] : []));
     return section;

@@ -24,19 +24,27 @@ export function sectionChosen(step: PlanStep, chosen: ReadonlySet<string>): bool
 /** What the run would stop to ask, one line per missing flag; empty when it can run unattended. */
 export function missingAnswers(plan: Plan, o: UpFrontOptions): string[] {
   const out: string[] = [];
+  const push = (line: string) => {
+    if (!out.includes(line)) out.push(line);
+  };
   const check = (s: PlanStep, what: string) => {
     if (!sectionChosen(s, o.sections)) return;
-    if (staticallyRuns(s, o.known, o.later) === 'no') return;
+    // A loop item's values decide its conditions like known inputs.
+    const known = s.bind ? new Map([...o.known, ...Object.entries(s.bind)]) : o.known;
+    if (staticallyRuns(s, known, o.later) === 'no') return;
+    const answer = (c: { owner: string; alias?: string }) => o.answered.get(c.owner) ?? (c.alias !== undefined ? o.answered.get(c.alias) : undefined);
     // A question answered "no" in advance rules the step out: it needs nothing else.
-    if ((s.when ?? []).some((c) => 'question' in c && o.answered.get(c.owner) === false)) return;
+    if ((s.when ?? []).some((c) => 'question' in c && answer(c) === false)) return;
+    // A loop's steps are named once, by their step id (which covers every item).
+    const id = s.baseId ?? s.id;
     for (const c of s.when ?? []) {
-      if (!('question' in c) || o.answered.has(c.owner)) continue;
-      const flag = c.owner.startsWith('section:') ? c.owner.slice('section:'.length) : c.owner;
-      const line = `${what} ${s.id} asks "${c.question}": pass --answer ${flag}=yes or --answer ${flag}=no`;
-      if (!out.includes(line)) out.push(line);
+      if (!('question' in c) || answer(c) !== undefined) continue;
+      const flag = c.alias ?? (c.owner.startsWith('section:') ? c.owner.slice('section:'.length) : c.owner);
+      push(`${what} ${id} asks "${c.question}": pass --answer ${flag}=yes or --answer ${flag}=no`);
     }
-    if (s.kind === 'manual' && s.group !== 'rollback' && !o.confirmed.has(s.id)) out.push(`${what} ${s.id} is manual: do it first, then pass --confirm ${s.id}`);
-    else if (s.kind !== 'manual' && s.confirm && !o.confirmed.has(s.id)) out.push(`${what} ${s.id} needs confirmation (${s.confirm.why}): pass --confirm ${s.id}`);
+    const confirmed = o.confirmed.has(s.id) || o.confirmed.has(id);
+    if (s.kind === 'manual' && s.group !== 'rollback' && !confirmed) push(`${what} ${id} is manual: do it first, then pass --confirm ${id}`);
+    else if (s.kind !== 'manual' && s.confirm && !confirmed) push(`${what} ${id} needs confirmation (${s.confirm.why}): pass --confirm ${id}`);
   };
   for (const s of plan.preconditions) check(s, 'precondition');
   for (const s of plan.steps) check(s, 'step');

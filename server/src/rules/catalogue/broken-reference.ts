@@ -1,6 +1,8 @@
-// broken-reference: `needs`, `rollback`, `confirm.target`, `when.input` or `database` naming nothing, `rollback` naming an ordinary step; duplicate ids.
+// broken-reference: `needs`, `rollback`, `confirm.target`, `when.input` or `database` naming nothing, `rollback` naming an ordinary step; duplicate ids; loops that bind nothing valid or a secret.
 import { docsUrl } from '../../language/docs';
+import { boundNames, runbookLoops } from '../../language/loops';
 import { closest } from '../../language/suggest';
+import { isSecretName } from '../secret-names';
 import { mapGet } from '../../language/yaml-tree';
 import type { LNode } from '../../language/yaml-tree';
 import type { Finding, Rule } from '../types';
@@ -26,7 +28,18 @@ export const brokenReference: Rule = {
         out.push({ span: dup.id!.node.span, message: `duplicate step id '${id}' (first used on line ${first}); ids must be unique` });
       }
     }
+    for (const loop of runbookLoops(ctx.runbook)) {
+      out.push(...loop.problems);
+      // A name local to the loop (not an input) that looks secret: its values would be runbook text, shown and recorded.
+      const f = loop.section.forEach!;
+      for (const v of f.items[0]?.values ?? []) {
+        const n = String(v.name.value);
+        if (!inputs.includes(n) && isSecretName(n, ctx.policy.secretNames)) out.push({ span: v.name.span, message: `a loop cannot bind ${n}: it is named like a secret, and item values are runbook text, shown in progress and recorded in the transcript` });
+      }
+    }
     for (const step of ctx.runbook.allSteps) {
+      // Inside a loop its bound names stand for inputs.
+      const known = [...inputs, ...boundNames(step)];
       for (const n of step.needs) {
         if (!ctx.stepsById.has(n.value)) out.push({ span: n.node.span, message: `needs '${n.value}', but no step has that id${hint(n.value, ids)}` });
         else if (n.value === step.id?.value) out.push({ span: n.node.span, message: 'a step cannot need itself' });
@@ -38,14 +51,14 @@ export const brokenReference: Rule = {
         else if (!named.some((s) => s.group === 'rollback')) out.push({ span: r.node.span, message: `rollback '${r.value}' is an ordinary step; \`rollback:\` names steps of the top-level \`rollback\` list${hint(r.value, rollbackIds)}` });
       }
       const target = step.confirm?.target;
-      if (target !== undefined && !inputs.includes(target)) {
-        out.push({ span: valueSpan(step.confirm!.node, 'target'), message: `confirm.target '${target}' is not an input${hint(target, inputs)}` });
+      if (target !== undefined && !known.includes(target)) {
+        out.push({ span: valueSpan(step.confirm!.node, 'target'), message: `confirm.target '${target}' is not an input${hint(target, known)}` });
       }
       const when = step.when;
-      if (when && 'input' in when && !inputs.includes(when.input)) {
-        out.push({ span: valueSpan(when.node, 'input'), message: `when.input '${when.input}' is not an input${hint(when.input, inputs)}` });
+      if (when && 'input' in when && !known.includes(when.input)) {
+        out.push({ span: valueSpan(when.node, 'input'), message: `when.input '${when.input}' is not an input${hint(when.input, known)}` });
       }
-      if (step.database !== undefined && step.database !== 'DATABASE_URL' && !inputs.includes(step.database) && !captures.includes(step.database) && !(step.database in step.env)) {
+      if (step.database !== undefined && step.database !== 'DATABASE_URL' && !known.includes(step.database) && !captures.includes(step.database) && !(step.database in step.env)) {
         out.push({ span: valueSpan(step.node, 'database'), message: `database '${step.database}' is not an input, capture or step env variable${hint(step.database, [...inputs, ...captures])}` });
       }
       if (step.capture && inputs.includes(step.capture.into)) {

@@ -1,5 +1,6 @@
-// undefined-variable: `$NAME` used where no input, capture, step env, assignment or well-known variable defines it.
+// undefined-variable: `$NAME` used where no input, loop binding, capture, step env, assignment or well-known variable defines it.
 import { docsUrl } from '../../language/docs';
+import { boundNames } from '../../language/loops';
 import type { Finding, Rule } from '../types';
 
 /** Variables every shell or operator environment has; `RUNSAFE_*` come from the runner. */
@@ -44,10 +45,12 @@ export const undefinedVariable: Rule = {
         return undefined;
       };
       const reported = new Set<string>();
+      // Inside a loop, the names it binds are defined for every item.
+      const bound = new Set(boundNames(info.step));
       for (const u of p.uses) {
         if (u.quoting === 'single-literal' || special.test(u.name) || u.form === 'default' || u.form === 'alternative' || u.form === 'required') continue;
         const n = u.name;
-        if (reported.has(n) || wellKnown.has(n) || wellKnownPrefix.test(n) || inputs.has(n) || capturedBefore(n) || n in info.step.env) continue;
+        if (reported.has(n) || wellKnown.has(n) || wellKnownPrefix.test(n) || inputs.has(n) || bound.has(n) || capturedBefore(n) || n in info.step.env) continue;
         // Functions and loops may define a variable textually after a use that runs later; any definition counts.
         if (p.definitions.some((d) => d.name === n)) continue;
         reported.add(n);
