@@ -2,22 +2,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundledCli as cli, onTerminal as onTerminalHelper, transcriptOf, workspace } from './helpers';
+import { onTerminal as onTerminalHelper, runBundled, stepLog, transcriptOf, transcriptRecords, workspace } from './helpers';
 
 const hasScript = spawnSync('script', ['--version']).status === 0;
 
 const onTerminal = (args: string[], cwd: string, answers: [RegExp, string | (() => string)][]) => onTerminalHelper(args, cwd, answers, 'bundle');
 
-/** `runsafe run` without a terminal. */
-function runPlain(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [cli, 'run', ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
-  return { code: r.status, out: r.stdout + r.stderr, stdout: r.stdout };
-}
-
-const log = (dir: string) => (existsSync(join(dir, 'log.txt')) ? readFileSync(join(dir, 'log.txt'), 'utf8').trim().split('\n') : []);
-const records = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const [runPlain, log, records] = [runBundled, stepLog, transcriptRecords];
 
 const markerRunbook = `runsafe: 1
 id: marker

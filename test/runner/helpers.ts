@@ -1,6 +1,6 @@
 // Shared by the runner tests: run the real `runsafe` CLI in a child process, verify transcripts.
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -83,6 +83,22 @@ export function onTerminal(args: string[], cwd: string, answers: [RegExp, string
     child.on('error', reject);
     child.on('exit', (code) => (next === answers.length ? resolve({ out: out.replace(/\r/g, ''), code }) : reject(new Error(`prompt ${next} never came:\n${out}`))));
   });
+}
+
+/** `runsafe run <args>` through the bundle, without a terminal; `out` is stdout and stderr together. */
+export function runBundled(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [bundledCli, 'run', ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
+  return { code: r.status, out: r.stdout + r.stderr, stdout: r.stdout };
+}
+
+/** The lines of ./log.txt the steps of a test runbook append to. */
+export function stepLog(dir: string): string[] {
+  return existsSync(join(dir, 'log.txt')) ? readFileSync(join(dir, 'log.txt'), 'utf8').trim().split('\n') : [];
+}
+
+/** A transcript's records, parsed. */
+export function transcriptRecords(path: string): Record<string, unknown>[] {
+  return readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 export function verifyTranscript(path: string) {

@@ -22,9 +22,11 @@ export function dangersIn(step: Step, dangers: readonly Danger[]): Danger[] {
 export function decideConfirmation(step: Step, dangers: readonly Danger[], runbookTarget: string | undefined): ConfirmationDecision {
   const found = dangersIn(step, dangers);
   const declared = step.confirm;
-  if (declared && !declared.required && !step.dangerous) return found.length ? { unconfirmed: declared.reason ?? 'no reason given' } : {};
-  if (!declared && !step.dangerous && !found.length) return {};
-  const why = declared?.required ? 'declared confirm' : step.dangerous ? 'declared dangerous' : `flagged by ${found[0]!.rule}`;
+  // An irreversible step is always asked, as a dangerous one is: nothing undoes it.
+  const dangerous = step.dangerous || step.irreversible;
+  if (declared && !declared.required && !dangerous) return found.length ? { unconfirmed: declared.reason ?? 'no reason given' } : {};
+  if (!declared && !dangerous && !found.length) return {};
+  const why = `${step.irreversible ? 'IRREVERSIBLE, no rollback undoes it; ' : ''}${declared?.required ? 'declared confirm' : step.dangerous ? 'declared dangerous' : step.irreversible ? 'declared irreversible' : `flagged by ${found[0]!.rule}`}`;
   const confirm: NonNullable<PlanStep['confirm']> = { why };
   const target = declared?.target ?? runbookTarget;
   if (target !== undefined) confirm.targetInput = target;

@@ -15,7 +15,7 @@ import { formatDuration } from '../../../server/src/language/duration';
 import { evaluateCondition } from './machine/conditions';
 import { sectionChosen } from './machine/up-front';
 import { DEFAULT_FAILURE_POLICY, failureOptions, policyChoice, type FailurePolicy } from './machine/failure';
-import { offeredRollbacks } from './machine/rollback-window';
+import { offeredRollbacks, rollbackWindow, type RollbackWindow } from './machine/rollback-window';
 import { boundVars, loopItemOf, preconfirmedStep } from './loop-run';
 
 export interface EngineOptions {
@@ -434,10 +434,11 @@ export class Engine {
     }
   }
 
-  /** The rollbacks a failure of `failed` (or a refusal or cancel, without one) would offer. */
-  private rollbackIds(failed: PlanStep | undefined): string[] {
+  /** The rollbacks a failure of `failed` (or a refusal or cancel, without one) would offer, and those their `unsafe_after` withholds. */
+  private rollbackIds(failed: PlanStep | undefined): RollbackWindow {
     const passed = [...this.results.values()].filter((r) => r.state === 'passed' && r.step.group === 'step').map((r) => r.step);
-    return offeredRollbacks(failed, passed);
+    const started = new Set([...this.results.values()].filter((r) => r.startedAt !== undefined && r.step.group !== 'rollback').map((r) => r.step.id));
+    return rollbackWindow(offeredRollbacks(failed, passed), this.plan.rollbacks, started);
   }
 
   /**
@@ -450,12 +451,13 @@ export class Engine {
     for (;;) {
       const r = this.results.get(this.key(step))!;
       const detail = r.detail ?? 'step failed';
-      const rollbacks = this.rollbackIds(step);
+      const window = this.rollbackIds(step);
+      const rollbacks = window.offered;
       const options = failureOptions(step, rollbacks.length > 0);
       let choice: FailureChoice | undefined;
       let by: 'operator' | 'policy' = 'operator';
       if (this.host.prompts?.failure) {
-        choice = await this.host.prompts.failure({ stepId: step.id, title: step.title, detail, attempt: r.attempts, options, rollbacks });
+        choice = await this.host.prompts.failure({ stepId: step.id, title: step.title, detail, attempt: r.attempts, options, rollbacks, withheld: window.withheld });
         if (choice === undefined) {
           this.cancel.abort();
           return 'cancelled';
@@ -489,10 +491,16 @@ export class Engine {
    * a refused step never ran, so only earlier steps' rollbacks are offered.
    */
   private async offerRollbacks(failed: PlanStep | undefined, at: string, reason: string): Promise<void> {
-    const ids = this.rollbackIds(failed);
+    const { offered: ids, withheld } = this.rollbackIds(failed);
+    const byId = new Map(this.plan.rollbacks.map((r) => [r.id, r]));
+    // Withheld rollbacks are never offered or run, whatever --on-failure says; the record says why.
+    for (const w of withheld) {
+      this.emit({ type: 'rollback-withheld', stepId: w.id, after: w.after, reason: `unsafe after ${w.after}, which has started` });
+      const rb = byId.get(w.id);
+      if (rb) this.setState(rb, 'skipped', { detail: `withheld: unsafe after ${w.after}, which has started (unsafe_after)` });
+    }
     if (!ids.length) return;
     this.rollingBack = true;
-    const byId = new Map(this.plan.rollbacks.map((r) => [r.id, r]));
     this.emit({ type: 'rollback-offer', stepId: at, rollbacks: ids, reason: this.masker.mask(reason) });
     for (const id of ids) {
       const rb = byId.get(id);

@@ -40,6 +40,8 @@ export type RunEvent =
   | { type: 'condition'; stepId: string; condition: string; holds: boolean; by: 'operator' | 'input' | 'flag' | 'policy' }
   | { type: 'rollback-offer'; stepId: string; rollbacks: string[]; reason: string }
   | { type: 'rollback-choice'; stepId: string; choice: RollbackChoice; by: 'operator' | 'policy' }
+  /** A rollback never offered or run: one of its `unsafe_after` steps has started. */
+  | { type: 'rollback-withheld'; stepId: string; after: string; reason: string }
   /** What was done about a failed step: asked at the failure prompt, or decided by `--on-failure`; `attempt` is the attempt that failed. */
   | { type: 'failure-choice'; stepId: string; choice: FailureChoice; by: 'operator' | 'policy'; attempt: number }
   | { type: 'message'; level: 'info' | 'warn' | 'error'; text: string }
@@ -61,6 +63,8 @@ export interface FailurePrompt {
   options: FailureChoice[];
   /** The rollbacks a rollback would offer, in order. */
   rollbacks: string[];
+  /** Rollbacks withheld by `unsafe_after` (never offered), with the step that closed each window. */
+  withheld?: { id: string; after: string }[];
 }
 
 export interface InputPrompt {

@@ -70,6 +70,12 @@ export interface PlanStep {
   secrets?: string[];
   /** Rollback step ids offered when this step (or a later one) fails. */
   rollback: string[];
+  /** `rollback: { none: <reason> }`: no way back, and why (shown in the plan). */
+  rollbackNone?: string;
+  /** `irreversible: true`: always confirmed; the plan and the confirmation say IRREVERSIBLE. */
+  irreversible?: boolean;
+  /** Rollback steps: withheld (never offered or run) once one of these steps has started. */
+  unsafeAfter?: string[];
   retry?: RetryPolicy;
   timeoutMs?: number;
   /** wait steps: a fixed pause (forMs), or a probe every everyMs until `expect` passes or timeoutMs passes. */

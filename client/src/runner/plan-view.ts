@@ -39,7 +39,10 @@ function stepLines(s: PlanStep, n: string): string[] {
   if (s.retry && s.retry.attempts > 1) add('retry', `${s.retry.attempts} attempts, ${formatDuration(s.retry.delayMs)} apart${s.retry.backoff && s.retry.backoff !== 1 ? ` (x${s.retry.backoff})` : ''}`);
   if (s.timeoutMs !== undefined) add('timeout', formatDuration(s.timeoutMs));
   if (s.capture) add('capture', `${s.capture.from} -> ${s.capture.into}${s.capture.secret ? ' (secret: never shown or recorded)' : ''}`);
+  if (s.irreversible) add('DANGER', 'IRREVERSIBLE: nothing undoes it (typed confirmation always)');
   if (s.rollback.length) add('rollback', s.rollback.join(', '));
+  else if (s.rollbackNone !== undefined) add('rollback', `none: ${s.rollbackNone}`);
+  if (s.unsafeAfter?.length) add('unsafe', `after ${s.unsafeAfter.join(', ')}: withheld (never offered or run) once one of them has started`);
   if (s.continueOnFailure) add('on fail', 'continue (recorded)');
   else if (s.skippable) add('on fail', 'the failure prompt may also skip it (skippable)');
   return lines;

@@ -103,6 +103,9 @@ export function buildPlan(runbook: Runbook, o: PlanOptions): Plan {
     if (Object.keys(step.env).length) p.env = step.env;
     if (step.continueOnFailure) p.continueOnFailure = true;
     if (step.skippable) p.skippable = true;
+    if (step.rollbackNone !== undefined) p.rollbackNone = step.rollbackNone;
+    if (step.irreversible) p.irreversible = true;
+    if (step.unsafeAfter.length) p.unsafeAfter = step.unsafeAfter.map((u) => u.value);
     if (step.secrets.length) p.secrets = step.secrets;
     if (step.wait) {
       const w = step.wait;
@@ -137,6 +140,8 @@ export function buildPlan(runbook: Runbook, o: PlanOptions): Plan {
   }
   const rollbackIds = new Set(rollbacks.map((r) => r.id));
   for (const s of [...steps, ...preconditions]) for (const r of s.rollback) if (!rollbackIds.has(r)) problems.push(`step '${s.id}' names rollback '${r}', which is not in the rollback list`);
+  for (const s of [...steps, ...preconditions]) if (s.unsafeAfter) problems.push(`step '${s.id}' has unsafe_after, which only a step of the rollback list may have`);
+  for (const r of rollbacks) for (const u of r.unsafeAfter ?? []) if (!seen.steps.has(u)) problems.push(`rollback '${r.id}' is unsafe after '${u}', which is not a step`);
 
   const inputs: InputDecl[] = runbook.inputs.map((i) => {
     const d: InputDecl = { name: i.name, type: i.type, secret: i.secret, allowShort: i.allowShort, required: i.required };

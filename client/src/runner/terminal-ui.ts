@@ -259,6 +259,9 @@ export class TerminalUi implements RunnerHost {
       case 'rollback-offer':
         this.line(`\n${this.paint('yellow', '⟲')} ${this.paint('bold', `${e.stepId} failed`)}: rollback available: ${e.rollbacks.join(', ')}`);
         break;
+      case 'rollback-withheld':
+        this.line(`  ${this.paint('yellow', '⊘')} rollback ${e.stepId} withheld: ${e.reason} (unsafe_after)`);
+        break;
       case 'failure-choice':
         this.line(`  ${this.paint('yellow', FAILURE_MARK[e.choice])} ${e.stepId} (attempt ${e.attempt} failed): ${e.choice} ${this.paint('gray', `(${e.by === 'policy' ? '--on-failure' : 'operator'})`)}`);
         break;
@@ -333,6 +336,7 @@ export class TerminalUi implements RunnerHost {
       failure: async (req) => {
         this.line(`\n${this.paint('red', '✗')} ${this.paint('bold', req.title)} failed (attempt ${req.attempt}): ${req.detail}`);
         if (req.rollbacks.length) this.line(`  rollbacks offered: ${req.rollbacks.join(', ')}`);
+        for (const w of req.withheld ?? []) this.line(`  rollback ${w.id} withheld: unsafe after ${w.after}, which has started`);
         const keys: Record<string, FailureChoice> = {};
         for (const o of req.options) keys[o === 'rollback' ? 'b' : o[0]!] = keys[o] = o;
         for (;;) {

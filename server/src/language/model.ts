@@ -129,6 +129,12 @@ export interface Step {
   capture?: Capture;
   confirm?: Confirm;
   dangerous: boolean;
+  /** `irreversible: true`: nothing undoes it; always confirmed, shown as IRREVERSIBLE. */
+  irreversible: boolean;
+  /** `rollback: { none: <reason> }`: the author says there is no way back, and why. */
+  rollbackNone?: string;
+  /** Rollback-list steps: the step ids after whose start this rollback is withheld. */
+  unsafeAfter: Located[];
   /** Secret inputs or captures the step declares it needs although its text does not name them. */
   secrets: string[];
   needs: Located[];
@@ -317,6 +323,8 @@ class ModelBuilder {
       checklist: strings(get('checklist')),
       env: {},
       dangerous: bool(get('dangerous'), false),
+      irreversible: bool(get('irreversible'), false),
+      unsafeAfter: locatedList(get('unsafe_after')),
       secrets: strings(get('secrets')),
       needs: locatedList(get('needs')),
       rollback: locatedList(get('rollback')),
@@ -326,6 +334,9 @@ class ModelBuilder {
     };
     const id = located(get('id'));
     if (id) step.id = id;
+    const rollbackNode = get('rollback');
+    const none = rollbackNode?.kind === 'map' ? str(mapGet(rollbackNode, 'none'))?.trim() : undefined;
+    if (none) step.rollbackNone = none;
     const title = str(get('title'));
     if (title !== undefined) step.title = title;
     const description = str(get('description'));

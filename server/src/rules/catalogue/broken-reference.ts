@@ -1,4 +1,4 @@
-// broken-reference: `needs`, `rollback`, `confirm.target`, `when.input` or `database` naming nothing, `rollback` naming an ordinary step; duplicate ids; loops that bind nothing valid or a secret.
+// broken-reference: `needs`, `rollback`, `unsafe_after`, `confirm.target`, `when.input` or `database` naming nothing, `rollback` naming an ordinary step; duplicate ids; loops that bind nothing valid or a secret.
 import { docsUrl } from '../../language/docs';
 import { boundNames, runbookLoops } from '../../language/loops';
 import { closest } from '../../language/suggest';
@@ -49,6 +49,11 @@ export const brokenReference: Rule = {
         if (!named) out.push({ span: r.node.span, message: `rollback '${r.value}' names no step${hint(r.value, rollbackIds)}` });
         // The runner offers a step's rollback from the rollback list only; an ordinary step named here would run twice or never.
         else if (!named.some((s) => s.group === 'rollback')) out.push({ span: r.node.span, message: `rollback '${r.value}' is an ordinary step; \`rollback:\` names steps of the top-level \`rollback\` list${hint(r.value, rollbackIds)}` });
+      }
+      for (const u of step.unsafeAfter) {
+        // A rollback's safety window is closed by a step (or precondition) starting; a rollback id here means nothing.
+        if (step.group !== 'rollback') out.push({ span: u.node.span, message: 'unsafe_after belongs on a step of the top-level `rollback` list' });
+        else if (!ctx.stepsById.get(u.value)?.some((s) => s.group !== 'rollback')) out.push({ span: u.node.span, message: `unsafe_after '${u.value}' names no step${hint(u.value, ids)}` });
       }
       const target = step.confirm?.target;
       if (target !== undefined && !known.includes(target)) {

@@ -14,7 +14,8 @@ export const missingRollback: Rule = {
   check(ctx) {
     const out: Finding[] = [];
     for (const step of ctx.runbook.allSteps) {
-      if (step.group !== 'steps' || !confirmed(step) || step.rollback.length > 0) continue;
+      // `rollback: { none: <reason> }` and `irreversible: true` say on purpose that there is no way back.
+      if (step.group !== 'steps' || !confirmed(step) || step.rollback.length > 0 || step.rollbackNone !== undefined || step.irreversible) continue;
       const change = stepEffects(ctx, step).find((e) => e.reversible);
       if (!change) continue;
       // The `confirm` (or `dangerous`) key is what makes the step need a way back, so the finding sits there.
