@@ -68,6 +68,8 @@ out.push(
   '',
   '**A failed step asks what to do.** On a terminal: `[r]etry` (the step runs again, its attempts counted on), `roll[b]ack` (the rollbacks of what ran are offered one by one), `[s]kip` (only for a step marked `skippable: true`; its `needs` dependants are skipped) or `[a]bort` (stop, no rollback). Without a terminal `runsafe run --on-failure` decides: `stop` (default; rollbacks skipped), `rollback`, `retry=N` (then stop) or `retry=N,rollback`. Every choice is recorded in the transcript (`failure_choice`: step, choice, operator or policy, the attempt that failed).',
   '',
+  '**A failure can route, a branch can read a capture.** `on_failure: { section: <id> }` runs that troubleshooting, incident or variant section when the step fails (once per run), before the failure prompt; `when: { capture: NAME, equals | in | matches | not }` tests a value an earlier step captured with `secret: false` when the step is reached (a secret capture is refused; `matches` is RE2). The dry run shows both; the transcript records the `route` and each `condition`.',
+  '',
   '**A rollback is offered only while it is safe.** A rollback-list step with `unsafe_after: [steps]` is withheld once one of those steps has started (passed, or failed or was cancelled part-way): never offered or run, also under `--on-failure rollback`, and recorded as `rollback_withheld`. `irreversible: true` always asks for typed confirmation and says IRREVERSIBLE; `rollback: { none: <reason> }` states that there is no way back and why.',
   '',
 );

@@ -368,7 +368,7 @@ export class Engine {
   private async conditionsHold(step: PlanStep): Promise<boolean> {
     for (const c of step.when ?? []) {
       let holds: boolean;
-      let by: 'operator' | 'input' | 'flag' | 'policy';
+      let by: 'operator' | 'input' | 'capture' | 'flag' | 'policy';
       let label: string;
       if ('question' in c) {
         label = c.question;
@@ -391,7 +391,7 @@ export class Engine {
       } else {
         label = describeWhen(c);
         holds = evaluateCondition(c, this.varsOf(step).get(c.input)?.value);
-        by = 'input';
+        by = c.capture ? 'capture' : 'input';
       }
       this.emit({ type: 'condition', stepId: step.id, condition: this.masker.mask(label), holds, by });
       if (!holds) return false;
@@ -570,9 +570,9 @@ export class Engine {
    * by `--section`, or by the operator when asked once per section; never by default.
    */
   private async sectionsChosen(step: PlanStep): Promise<boolean> {
-    if (sectionChosen(step, this.o.sections ?? new Set())) return true;
+    if (sectionChosen(step, this.chosen)) return true;
     for (const s of step.optionalSections ?? []) {
-      if (this.o.sections?.has(s.key)) continue;
+      if (this.chosen.has(s.key)) continue;
       const owner = `choose:${s.key}`;
       let chosen = this.answered.get(owner);
       if (chosen === undefined && this.host.prompts) {
@@ -590,64 +590,102 @@ export class Engine {
     return true;
   }
 
+  /** Optional sections that run: chosen with `--section`, or routed into by a failure (`on_failure`). */
+  private readonly chosen = new Set<string>();
+  /** Steps already run by a route: not run again when the plan order reaches them. */
+  private readonly routeRan = new Set<PlanStep>();
+  private section: string | undefined;
+  /** The loop item (for_each) the last step belonged to: a new item starts a new section header. */
+  private item: number | undefined;
+
+  private async cancelledRun(step: PlanStep | undefined, at: string): Promise<RunStatus> {
+    await this.offerRollbacks(step, at, 'the run was cancelled');
+    return 'cancelled';
+  }
+
+  /**
+   * A failure routed into a section (`on_failure`): its steps run now, in plan order, as if
+   * chosen. Each section is routed into once per run, so routes cannot loop.
+   */
+  private async route(step: PlanStep): Promise<'continue' | RunStatus> {
+    const key = step.routeTo;
+    if (key === undefined || this.chosen.has(key)) return 'continue';
+    this.chosen.add(key);
+    const target = this.plan.sections.find((s) => s.key === key);
+    this.emit({ type: 'route', stepId: step.id, section: key, title: this.masker.mask(target?.title ?? key) });
+    for (const s of this.plan.steps) {
+      if (!(s.optionalSections ?? []).some((o) => o.key === key)) continue;
+      this.routeRan.add(s);
+      const r = await this.runOne(s);
+      if (r !== 'next') return r;
+    }
+    return 'continue';
+  }
+
+  /** One step in its turn: section choice, needs, conditions, confirmation, then its kind; 'next' or the run's end. */
+  private async runOne(step: PlanStep): Promise<'next' | RunStatus> {
+    if (this.cancelled) return this.cancelledRun(undefined, step.id);
+    if (step.section !== this.section || step.loop?.index !== this.item) {
+      this.section = step.section;
+      this.item = step.loop?.index;
+      if (this.section) this.emit({ type: 'section', title: this.section, ...(step.loop ? { item: loopItemOf(step.loop) } : {}) });
+    }
+    if (!(await this.sectionsChosen(step))) {
+      if (this.cancelled) return this.cancelledRun(undefined, step.id);
+      const missing = (step.optionalSections ?? []).find((s) => !this.chosen.has(s.key) && this.answered.get(`choose:${s.key}`) !== true)!;
+      this.setState(step, 'skipped', { detail: `the ${missing.kind} section "${missing.title}" was not chosen (runsafe run --section ${JSON.stringify(missing.key)})` });
+      return 'next';
+    }
+    const unmet = step.needs.filter((n) => this.results.get(n)?.state !== 'passed');
+    if (unmet.length) {
+      this.setState(step, 'skipped', { detail: `needs ${unmet.join(', ')}, which did not pass` });
+      return 'next';
+    }
+    if (!(await this.conditionsHold(step))) {
+      if (this.cancelled) return this.cancelledRun(undefined, step.id);
+      this.setState(step, 'skipped', { detail: 'condition not met' });
+      return 'next';
+    }
+    if (step.confirm && step.kind !== 'manual' && !(await this.confirm(step))) {
+      if (this.cancelled) return this.cancelledRun(undefined, step.id);
+      await this.offerRollbacks(undefined, step.id, `confirmation of ${step.id} was refused`);
+      return 'refused';
+    }
+    if (step.unconfirmed !== undefined) this.emit({ type: 'message', level: 'warn', text: this.masker.mask(`${step.id} runs without confirmation (confirm.required: false): ${step.unconfirmed}`) });
+    let ok: boolean;
+    if (step.kind === 'manual') {
+      const answer = await this.runManual(step);
+      if (this.cancelled) return this.cancelledRun(undefined, step.id);
+      if (answer === 'abort') {
+        await this.offerRollbacks(undefined, step.id, `the manual step ${step.id} was ${this.host.prompts ? 'aborted' : 'not confirmed'}`);
+        return this.host.prompts ? 'aborted' : 'refused';
+      }
+      ok = true;
+    } else ok = await this.runByKind(step);
+    if (this.cancelled) return this.cancelledRun(step, step.id);
+    if (!ok && step.continueOnFailure) {
+      this.emit({ type: 'message', level: 'warn', text: `${step.id} failed; continuing (continue_on_failure)` });
+      return 'next';
+    }
+    if (!ok) {
+      // A route runs its section first; the failure prompt (or --on-failure) then decides about this step.
+      const routed = await this.route(step);
+      if (routed !== 'continue') return routed;
+      const next = await this.afterFailure(step);
+      if (next === 'cancelled') return this.cancelledRun(step, step.id);
+      if (next !== 'continue') return next;
+    }
+    return 'next';
+  }
+
   /** Runs the steps in plan order; stops at the first failure, refusal or cancel and offers rollbacks. */
   async steps(): Promise<RunStatus> {
-    let section: string | undefined;
     for (const step of this.plan.steps) this.results.set(step.id, { step, state: 'pending', attempts: 0 });
-    const cancelled = async (step: PlanStep | undefined, at: string): Promise<RunStatus> => {
-      await this.offerRollbacks(step, at, 'the run was cancelled');
-      return 'cancelled';
-    };
-    let item: number | undefined;
+    for (const k of this.o.sections ?? []) this.chosen.add(k);
     for (const step of this.plan.steps) {
-      if (this.cancelled) return cancelled(undefined, step.id);
-      if (step.section !== section || step.loop?.index !== item) {
-        section = step.section;
-        item = step.loop?.index;
-        if (section) this.emit({ type: 'section', title: section, ...(step.loop ? { item: loopItemOf(step.loop) } : {}) });
-      }
-      if (!(await this.sectionsChosen(step))) {
-        if (this.cancelled) return cancelled(undefined, step.id);
-        const missing = (step.optionalSections ?? []).find((s) => !this.o.sections?.has(s.key) && this.answered.get(`choose:${s.key}`) !== true)!;
-        this.setState(step, 'skipped', { detail: `the ${missing.kind} section "${missing.title}" was not chosen (runsafe run --section ${JSON.stringify(missing.key)})` });
-        continue;
-      }
-      const unmet = step.needs.filter((n) => this.results.get(n)?.state !== 'passed');
-      if (unmet.length) {
-        this.setState(step, 'skipped', { detail: `needs ${unmet.join(', ')}, which did not pass` });
-        continue;
-      }
-      if (!(await this.conditionsHold(step))) {
-        if (this.cancelled) return cancelled(undefined, step.id);
-        this.setState(step, 'skipped', { detail: 'condition not met' });
-        continue;
-      }
-      if (step.confirm && step.kind !== 'manual' && !(await this.confirm(step))) {
-        if (this.cancelled) return cancelled(undefined, step.id);
-        await this.offerRollbacks(undefined, step.id, `confirmation of ${step.id} was refused`);
-        return 'refused';
-      }
-      if (step.unconfirmed !== undefined) this.emit({ type: 'message', level: 'warn', text: this.masker.mask(`${step.id} runs without confirmation (confirm.required: false): ${step.unconfirmed}`) });
-      let ok: boolean;
-      if (step.kind === 'manual') {
-        const answer = await this.runManual(step);
-        if (this.cancelled) return cancelled(undefined, step.id);
-        if (answer === 'abort') {
-          await this.offerRollbacks(undefined, step.id, `the manual step ${step.id} was ${this.host.prompts ? 'aborted' : 'not confirmed'}`);
-          return this.host.prompts ? 'aborted' : 'refused';
-        }
-        ok = true;
-      } else ok = await this.runByKind(step);
-      if (this.cancelled) return cancelled(step, step.id);
-      if (!ok && step.continueOnFailure) {
-        this.emit({ type: 'message', level: 'warn', text: `${step.id} failed; continuing (continue_on_failure)` });
-        continue;
-      }
-      if (!ok) {
-        const next = await this.afterFailure(step);
-        if (next === 'cancelled') return cancelled(step, step.id);
-        if (next !== 'continue') return next;
-      }
+      if (this.routeRan.has(step)) continue;
+      const r = await this.runOne(step);
+      if (r !== 'next') return r;
     }
     return 'passed';
   }

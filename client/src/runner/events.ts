@@ -37,7 +37,9 @@ export type RunEvent =
   | { type: 'capture'; stepId: string; into: string; secret: boolean }
   | { type: 'confirmation'; stepId: string; ok: boolean; how: string; message?: string }
   | { type: 'manual'; stepId: string; answer: ManualAnswer; by?: 'operator' | 'flag' | 'policy' }
-  | { type: 'condition'; stepId: string; condition: string; holds: boolean; by: 'operator' | 'input' | 'flag' | 'policy' }
+  | { type: 'condition'; stepId: string; condition: string; holds: boolean; by: 'operator' | 'input' | 'capture' | 'flag' | 'policy' }
+  /** A failure routed into a section (`on_failure`): its steps run next. */
+  | { type: 'route'; stepId: string; section: string; title: string }
   | { type: 'rollback-offer'; stepId: string; rollbacks: string[]; reason: string }
   | { type: 'rollback-choice'; stepId: string; choice: RollbackChoice; by: 'operator' | 'policy' }
   /** A rollback never offered or run: one of its `unsafe_after` steps has started. */

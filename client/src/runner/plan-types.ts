@@ -10,7 +10,10 @@ import type { RetryPolicy } from './retry';
  * owner is the item's step key and `alias` the step id, which answers every item), or a test of
  * an input's value.
  */
-export type Condition = { question: string; owner: string; alias?: string } | { input: string; equals?: unknown; in?: unknown[]; not?: unknown };
+export type Condition =
+  | { question: string; owner: string; alias?: string }
+  /** `capture: true`: a `when.capture` test of a non-secret captured value, decided when the step is reached; `matches` is RE2. */
+  | { input: string; equals?: unknown; in?: unknown[]; not?: unknown; matches?: string; capture?: boolean };
 
 /** Where a step sits: its kind (what it does) and its group (when it runs) are independent. */
 export type StepGroup = 'precondition' | 'step' | 'rollback';
@@ -82,6 +85,8 @@ export interface PlanStep {
   wait?: { forMs?: number; everyMs: number; timeoutMs?: number; progress?: string };
   /** Run only when every condition holds (the step's own and its sections'): the operator's yes, or an input's value. */
   when?: Condition[];
+  /** `on_failure: { section }`: the key of the optional section a failure routes into first. */
+  routeTo?: string;
   /** A failure is recorded but the run goes on (diagnostic steps). */
   continueOnFailure?: boolean;
   /** The failure prompt may offer `[s]kip` (`skippable: true`); never for a step the author did not mark. */

@@ -12,6 +12,10 @@ export function describeExpect(e: ExpectSpec | undefined, kind: PlanStep['kind']
 export function describeWhen(c: Condition): string {
   if ('question' in c) return `operator answers yes to "${c.question}"`;
   const parts: string[] = [];
+  if (c.capture) {
+    const tests = [...('equals' in c ? [`= ${JSON.stringify(c.equals)}`] : []), ...(c.in ? [`in ${JSON.stringify(c.in)}`] : []), ...('not' in c ? [`!= ${JSON.stringify(c.not)}`] : []), ...(c.matches !== undefined ? [`matches /${c.matches}/`] : [])];
+    return `captured ${c.input} ${tests.join(' and ') || 'is set'}`;
+  }
   if ('equals' in c) parts.push(`${c.input} = ${JSON.stringify(c.equals)}`);
   if (c.in) parts.push(`${c.input} in ${JSON.stringify(c.in)}`);
   if ('not' in c) parts.push(`${c.input} != ${JSON.stringify(c.not)}`);
@@ -43,6 +47,7 @@ function stepLines(s: PlanStep, n: string): string[] {
   if (s.rollback.length) add('rollback', s.rollback.join(', '));
   else if (s.rollbackNone !== undefined) add('rollback', `none: ${s.rollbackNone}`);
   if (s.unsafeAfter?.length) add('unsafe', `after ${s.unsafeAfter.join(', ')}: withheld (never offered or run) once one of them has started`);
+  if (s.routeTo !== undefined) add('on fail', `route into section "${s.routeTo}" first (on_failure), then the failure prompt`);
   if (s.continueOnFailure) add('on fail', 'continue (recorded)');
   else if (s.skippable) add('on fail', 'the failure prompt may also skip it (skippable)');
   return lines;

@@ -9,6 +9,7 @@ import type { InputDecl } from './inputs';
 import { OPTIONAL_SECTION_KINDS, type Condition, type Plan, type PlanSection, type PlanStep } from './plan-types';
 import { sqlSourceLines } from './sql-lines';
 import { expandLoops } from './loop-plan';
+import { planRoutes } from './machine/routes';
 
 
 function plainExpect(e: Expect | undefined): ExpectSpec | undefined {
@@ -20,6 +21,10 @@ function plainExpect(e: Expect | undefined): ExpectSpec | undefined {
 function condition(w: When | undefined, owner: string): Condition[] {
   if (!w) return [];
   if ('question' in w) return [{ question: w.question, owner }];
+  if ('capture' in w) {
+    const { node: _node, capture, ...tests } = w;
+    return [{ input: capture, capture: true, ...tests }];
+  }
   const { node: _node, ...rest } = w;
   return [rest];
 }
@@ -166,6 +171,7 @@ export function buildPlan(runbook: Runbook, o: PlanOptions): Plan {
     if (sectionKeys.has(s.key)) problems.push(`two sections are named '${s.key}': give one an id`);
     sectionKeys.add(s.key);
   }
+  problems.push(...planRoutes(runbook, [...preconditions, ...steps], sections));
 
   return {
     runbook: { id: runbook.id?.value ?? 'runbook', title: runbook.title?.value ?? runbook.id?.value ?? o.path, path: o.path, sha256: o.sha256 },

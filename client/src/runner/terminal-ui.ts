@@ -259,6 +259,9 @@ export class TerminalUi implements RunnerHost {
       case 'rollback-offer':
         this.line(`\n${this.paint('yellow', '⟲')} ${this.paint('bold', `${e.stepId} failed`)}: rollback available: ${e.rollbacks.join(', ')}`);
         break;
+      case 'route':
+        this.line(`\n${this.paint('yellow', '↪')} ${e.stepId} failed: into section "${e.title}" ${this.paint('gray', '(on_failure)')}`);
+        break;
       case 'rollback-withheld':
         this.line(`  ${this.paint('yellow', '⊘')} rollback ${e.stepId} withheld: ${e.reason} (unsafe_after)`);
         break;

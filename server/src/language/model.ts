@@ -93,7 +93,11 @@ export interface Wait {
   progress?: string;
 }
 
-export type When = { node: LNode; question: string } | { node: LNode; input: string; equals?: unknown; in?: unknown[]; not?: unknown };
+export type When =
+  | { node: LNode; question: string }
+  | { node: LNode; input: string; equals?: unknown; in?: unknown[]; not?: unknown }
+  /** A test of a value an earlier step captured (never a secret one). */
+  | { node: LNode; capture: string; equals?: unknown; in?: unknown[]; not?: unknown; matches?: string };
 
 /** A shell (or SQL) text in the runbook, with its scalar for exact positions. */
 export interface Script {
@@ -143,6 +147,8 @@ export interface Step {
   timeoutMs?: number;
   when?: When;
   continueOnFailure: boolean;
+  /** `on_failure: { section }`: a failure routes into that section first. */
+  onFailure?: { section: Located };
   /** `skippable: true`: the failure prompt may offer to go on without this step. */
   skippable: boolean;
   notes?: string;
@@ -267,12 +273,14 @@ function readWhen(node: LNode | undefined): When | undefined {
   if (node.kind === 'scalar' && typeof node.value === 'string') return { node, question: node.value };
   if (node.kind === 'map') {
     const input = str(mapGet(node, 'input'));
-    if (input === undefined) return undefined;
+    const capture = str(mapGet(node, 'capture'));
+    if (input === undefined && capture === undefined) return undefined;
     const plain = toPlain(node) as Record<string, unknown>;
-    const w: When = { node, input };
+    const w: When = input !== undefined ? { node, input } : { node, capture: capture! };
     if ('equals' in plain) w.equals = plain.equals;
     if (Array.isArray(plain.in)) w.in = plain.in;
     if ('not' in plain) w.not = plain.not;
+    if ('capture' in w && typeof plain.matches === 'string') w.matches = plain.matches;
     return w;
   }
   return undefined;
@@ -334,6 +342,9 @@ class ModelBuilder {
     };
     const id = located(get('id'));
     if (id) step.id = id;
+    const route = get('on_failure');
+    const routeSection = route?.kind === 'map' ? located(mapGet(route, 'section')) : undefined;
+    if (routeSection) step.onFailure = { section: routeSection };
     const rollbackNode = get('rollback');
     const none = rollbackNode?.kind === 'map' ? str(mapGet(rollbackNode, 'none'))?.trim() : undefined;
     if (none) step.rollbackNone = none;

@@ -1,4 +1,5 @@
 // Pure decisions about `when` conditions and optional sections: evaluated from values, never by asking.
+import { compileLinear } from '../linear-regex';
 import type { Condition, PlanStep } from '../plan-types';
 
 function sameValue(a: unknown, b: string | undefined): boolean {
@@ -12,6 +13,12 @@ export function evaluateCondition(c: InputCondition, value: string | undefined):
   if ('equals' in c && !sameValue(c.equals, value)) return false;
   if (c.in && !c.in.some((v) => sameValue(v, value))) return false;
   if ('not' in c && sameValue(c.not, value)) return false;
+  if (c.matches !== undefined) {
+    // RE2 (linear time): a captured value cannot make the branch hang. An invalid pattern never holds (the plan refuses it first).
+    const re = compileLinear(c.matches);
+    if ('error' in re || value === undefined || !re.test(value)) return false;
+  }
+  if (c.capture && value === undefined) return false;
   return true;
 }
 

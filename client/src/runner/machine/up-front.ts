@@ -27,8 +27,10 @@ export function missingAnswers(plan: Plan, o: UpFrontOptions): string[] {
   const push = (line: string) => {
     if (!out.includes(line)) out.push(line);
   };
+  // A failure may route into a section (on_failure): its steps may run unchosen.
+  const chosen = new Set([...o.sections, ...plan.steps.flatMap((s) => (s.routeTo ? [s.routeTo] : []))]);
   const check = (s: PlanStep, what: string) => {
-    if (!sectionChosen(s, o.sections)) return;
+    if (!sectionChosen(s, chosen)) return;
     // A loop item's values decide its conditions like known inputs.
     const known = s.bind ? new Map([...o.known, ...Object.entries(s.bind)]) : o.known;
     if (staticallyRuns(s, known, o.later) === 'no') return;

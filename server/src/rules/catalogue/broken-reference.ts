@@ -1,4 +1,4 @@
-// broken-reference: `needs`, `rollback`, `unsafe_after`, `confirm.target`, `when.input` or `database` naming nothing, `rollback` naming an ordinary step; duplicate ids; loops that bind nothing valid or a secret.
+// broken-reference: `needs`, `rollback`, `unsafe_after`, `on_failure.section`, `confirm.target`, `when.input`, `when.capture` (or a secret one) or `database` naming nothing, `rollback` naming an ordinary step; duplicate ids; loops that bind nothing valid or a secret.
 import { docsUrl } from '../../language/docs';
 import { boundNames, runbookLoops } from '../../language/loops';
 import { closest } from '../../language/suggest';
@@ -22,6 +22,16 @@ export const brokenReference: Rule = {
       const guess = closest(name, options);
       return guess ? `; did you mean '${guess}'?` : '';
     };
+    const secretCaptures = new Set(ctx.runbook.allSteps.flatMap((s) => (s.capture?.secret ? [s.capture.into] : [])));
+    const sections = ctx.runbook.allSteps.flatMap((s) => s.sections);
+    const sectionNames = [...new Set(sections.flatMap((s) => [...(s.id ? [s.id.value] : []), s.title.value]))];
+    const whens = new Set([...ctx.runbook.allSteps.map((s) => s.when), ...sections.map((s) => s.when)]);
+    for (const when of whens) {
+      if (!when || !('capture' in when)) continue;
+      if (!captures.includes(when.capture)) out.push({ span: valueSpan(when.node, 'capture'), message: `when.capture '${when.capture}' is captured by no step${hint(when.capture, captures)}` });
+      // Which steps ran is in the transcript and on screen: a branch on a secret would show it.
+      else if (secretCaptures.has(when.capture)) out.push({ span: valueSpan(when.node, 'capture'), message: `when.capture '${when.capture}' is a secret capture; a branch on it would reveal it (capture it with secret: false if it is not secret)` });
+    }
     for (const [id, steps] of ctx.stepsById) {
       for (const dup of steps.slice(1)) {
         const first = ctx.lines.positionAt(steps[0]!.id!.node.span.start).line + 1;
@@ -55,6 +65,8 @@ export const brokenReference: Rule = {
         if (step.group !== 'rollback') out.push({ span: u.node.span, message: 'unsafe_after belongs on a step of the top-level `rollback` list' });
         else if (!ctx.stepsById.get(u.value)?.some((s) => s.group !== 'rollback')) out.push({ span: u.node.span, message: `unsafe_after '${u.value}' names no step${hint(u.value, ids)}` });
       }
+      const route = step.onFailure?.section;
+      if (route && !sectionNames.includes(route.value)) out.push({ span: route.node.span, message: `on_failure.section '${route.value}' names no section${hint(route.value, sectionNames)}` });
       const target = step.confirm?.target;
       if (target !== undefined && !known.includes(target)) {
         out.push({ span: valueSpan(step.confirm!.node, 'target'), message: `confirm.target '${target}' is not an input${hint(target, known)}` });
