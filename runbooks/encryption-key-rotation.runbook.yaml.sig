@@ -5,12 +5,12 @@
       "statement": {
         "type": "runbook-approval",
         "runbook_id": "encryption-key-rotation",
-        "runbook_sha256": "9d8a30a3d1bef60724e5f61dcb009d54484042825d83a607820923d2e5d0b082",
-        "approved_at": "2026-12-02T07:22:45.126Z",
+        "runbook_sha256": "a64ef9981df08bd522e36155d00496d0232c2a42710afa4e46b57764c4fc8878",
+        "approved_at": "2026-12-02T18:03:38.190Z",
         "key_id": "b4cebbd1dc8d284b",
         "identity": "demo-approver (PUBLIC TEST KEY, examples only)"
       },
-      "sig": "vRWt-_ALKx6qp1eHcMZal-5rVfDIxf0YqyZGU4v7dsHC1XCC0ersweEI0sW4WsPG1Tzly1x-sc5Lc8TEuUSAAg"
+      "sig": "MmMBk7dXO-uOGBJFTCIcxAQLhEOGoVxHDFaNmUJk4UkuX8T25GkuE8Z_btddWDwWyxwF9ivql7ydK8dP6EoKAQ"
     }
   ]
 }

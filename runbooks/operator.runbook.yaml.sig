@@ -5,12 +5,12 @@
       "statement": {
         "type": "runbook-approval",
         "runbook_id": "operator",
-        "runbook_sha256": "d3f2965ff4a2263ba6c0b540376e6b590cec8fc895b533078edb470b82e95f2e",
-        "approved_at": "2026-12-02T07:22:47.574Z",
+        "runbook_sha256": "044e52843427cd6e5e56dd65339d88506b1a801966e3a8c44231b9bcd165bb88",
+        "approved_at": "2026-12-02T18:03:47.386Z",
         "key_id": "b4cebbd1dc8d284b",
         "identity": "demo-approver (PUBLIC TEST KEY, examples only)"
       },
-      "sig": "nwo7yUUPI_a8u4q8zUO_iQHTIva_faWkuSalhha2fFoLUrGgU97coVSdXEncFJLs1CGALYuKkHR7JRwpf1S6CA"
+      "sig": "F8bFotgpiClQeofGzxCFGhNRnmGxySGUjcSuzh8WX8xysJe41NnMnMKUQ9rjncTFe73M21mxuOiTFJcGdQH_Cg"
     }
   ]
 }

@@ -5,12 +5,12 @@
       "statement": {
         "type": "runbook-approval",
         "runbook_id": "trace-signing-key-rotation",
-        "runbook_sha256": "e51213e343524a9ba6a468514edc21864a62659bfcd82f50a96d67a3c73cea15",
-        "approved_at": "2026-12-02T07:22:55.824Z",
+        "runbook_sha256": "972017ce58e7b37970e09eacadb0dd611266f15e7224d1bae2c04a2ab54e8b84",
+        "approved_at": "2026-12-02T18:04:00.551Z",
         "key_id": "b4cebbd1dc8d284b",
         "identity": "demo-approver (PUBLIC TEST KEY, examples only)"
       },
-      "sig": "gADvZqJRulhS6oZhirtD4pwHRWIs_xUvMTzRuIkrfvV8kn-30F7yHzwpmecGcGaBd23DedIv_tElnHWjMXnxAA"
+      "sig": "EBaPtueilCB6yxSR2BlvZ2k9dkQ49GnbmM2If4ZCSNW6C_I-KhOp95vbEIvjJ7USbhbYg67S9BmceALjIKRDAQ"
     }
   ]
 }

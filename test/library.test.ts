@@ -126,7 +126,8 @@ test('runsafe run --dry-run plans every library runbook, and the plan shows ever
     assert.equal(r.code, 0, `${file}:\n${r.stdout}${r.stderr}`);
     const ids = declaredIds(parse(readFileSync(join(root, 'runbooks', file), 'utf8')));
     const sectionIds = new Set(sectionsOf(parse(readFileSync(join(root, 'runbooks', file), 'utf8'))));
-    const unplanned = ids.filter((id) => !sectionIds.has(id) && !new RegExp(`\\b${id.replace(/[.]/g, '\\.')} \\[`).test(r.stdout));
+    // A step of a loop is planned once per item, as `<id>[<item label>] [kind]`.
+    const unplanned = ids.filter((id) => !sectionIds.has(id) && !new RegExp(`\\b${id.replace(/[.]/g, '\\.')}(\\[[^\\]\n]*\\])? \\[`).test(r.stdout));
     assert.deepEqual(unplanned, [], `${file}: steps missing from the plan`);
   }
 });
@@ -252,7 +253,7 @@ test('no input only picks a section: troubleshooting, incident and variant secti
     const { plan } = planFile(join(root, 'runbooks', file));
     const optional = optionalSteps(doc);
     for (const step of plan.steps) {
-      const owner = optional.get(step.id);
+      const owner = optional.get(step.baseId ?? step.id);
       if (owner) assert.ok(step.optionalSections?.some((sec) => sec.key === owner), `${file}: ${step.id} runs without --section ${owner}`);
       else assert.deepEqual(step.optionalSections ?? [], [], `${file}: ${step.id} is in no optional section but is planned as one`);
     }

@@ -44,3 +44,36 @@ test('switch-back restores the version that was active before the switch, not th
   for (const t of sim.transcripts()) assert.ok(!readFileSync(t, 'utf8').includes(newSeed), 'the seed is in the transcript');
   for (const t of sim.transcripts()) assert.equal(sim.runsafe(['verify', t, '--allow-unsigned']).code, 0, 'the transcript does not verify');
 });
+
+test('provisioning loops over every environment × subsystem: a key version 1 that exists stops the loop at its item, written items stay, no seed in argv or transcript', () => {
+  const sim = simulation('trace-provision-loop');
+  const v1 = (env: string, sub: string) => `${env}:/raxx/v1/${env}/raptor/TRACE_SIGNING_PRIVKEY_${sub}_V1`;
+  // RAPTOR_PAPER_GATE already has a V1 on staging: items 1 and 2 are provisioned, item 3 is refused before any write.
+  // SUBSYSTEM is asked although the loop binds it: the rotation reads it too (inputs are runbook-wide, gap 2).
+  sim.setState('infisical', { [v1('staging', 'RAPTOR_PAPER_GATE')]: seed('p') });
+  sim.setState('heroku', { [app]: { TRACE_SIGNING_PRIVKEY_RAPTOR_PAPER_GATE_V1: seed('p') }, 'raxx-api-prod': {} });
+  const r = sim.runsafe(['run', file, '--non-interactive', '-i', 'SUBSYSTEM=MQA_SCHEDULER', '-i', 'NEW_VERSION=1', '-i', 'PREVIOUS_VERSION=0', '--section', 'provisioning', '--answer', 'rotation=no', '--confirm', 'provision-set-env-var', '--confirm', 'provision-enable-flag']);
+  assert.equal(r.code, 1, r.out);
+  assert.match(r.out, /── Part 1: Initial provisioning \(first-time setup\) › 1a-1c: a key for every subsystem in every environment · 3\/8 staging × RAPTOR_PAPER_GATE ──/);
+  assert.match(r.out, /provision-new-version-absent\[staging × RAPTOR_PAPER_GATE\] failed/);
+  const vault = sim.vault();
+  assert.equal(vault[v1('staging', 'RAPTOR_PAPER_GATE')], seed('p'), 'the existing V1 seed was overwritten');
+  assert.equal(sim.dyno(app).TRACE_SIGNING_PRIVKEY_RAPTOR_PAPER_GATE_V1, seed('p'));
+  const written = ['MQA_SCHEDULER', 'RAPTOR_ORDER_ROUTER'].map((s) => vault[v1('staging', s)] ?? '');
+  for (const [i, s] of ['MQA_SCHEDULER', 'RAPTOR_ORDER_ROUTER'].entries()) {
+    assert.match(written[i]!, /^[A-Za-z0-9_-]{43}$/, `${s} was not provisioned`);
+    assert.equal(sim.dyno(app)[`TRACE_SIGNING_PRIVKEY_${s}_V1`], written[i], `${s}: dyno and vault differ`);
+  }
+  assert.notEqual(written[0], written[1], 'two subsystems got the same seed');
+  // Nothing after the refused item ran: no prod key, no flag.
+  assert.ok(!Object.keys(vault).some((k) => k.startsWith('prod:')), 'a prod key was written');
+  assert.equal(sim.dyno(app).FLAG_TRACE_SYS_SIGNING, undefined);
+  for (const c of sim.calls()) for (const s of written) assert.ok(!c.argv.some((a) => a.includes(s)), `${c.tool} got a seed in argv`);
+  for (const c of sim.calls()) if (c.tool !== 'curl' && c.tool !== 'infisical') assert.ok(!c.env_names.includes('NEW_SEED'), `${c.tool} got NEW_SEED in its environment`);
+  for (const t of sim.transcripts()) {
+    const text = readFileSync(t, 'utf8');
+    for (const s of written) assert.ok(!text.includes(s), 'a seed is in the transcript');
+    assert.match(text, /"stepId":"provision-store-in-vault\[staging × RAPTOR_ORDER_ROUTER\]"/);
+    assert.equal(sim.runsafe(['verify', t, '--allow-unsigned']).code, 0, 'the transcript does not verify');
+  }
+});
