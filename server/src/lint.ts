@@ -1,7 +1,7 @@
 // One entry point for "check this runbook": parse + schema + the safety rules.
 // The CLI, the language server and the runner all lint through here, so they agree. Pure: the
 // shell grammar is loaded by each adapter (server/src/shell-wasm.ts) before its first lint.
-import { parseRunbook, parseRunbookBytes, problem, sortProblems, type ParsedRunbook, type ParseOptions, type Problem } from './language/index';
+import { parseRunbook, parseRunbookBytes, reparseRunbook, problem, sortProblems, type ParsedRunbook, type ParseOptions, type Problem } from './language/index';
 import { runRules } from './rules/engine';
 import { findDangers, type Danger } from './rules/confirmations';
 import { workspacePolicyFrom, type WorkspacePolicy } from './rules/policy';
@@ -12,6 +12,8 @@ export interface LintOptions extends ParseOptions {
   workspacePolicy?: WorkspacePolicy;
   /** The same as the raw `policy:` map of `.runsafe.yaml` (what the language server passes). */
   policy?: Record<string, unknown>;
+  /** The parse of this text before its latest edit (editors): only the edited part is parsed again. */
+  previous?: ParsedRunbook;
 }
 
 export interface LintResult {
@@ -31,7 +33,7 @@ export function lintDangers(parsed: ParsedRunbook, options: LintOptions = {}): D
 
 /** Lints a runbook given as text or file bytes. Never throws. */
 export function lintRunbook(source: string | Uint8Array, options: LintOptions = {}): LintResult {
-  const parsed = typeof source === 'string' ? parseRunbook(source, options) : parseRunbookBytes(source, options);
+  const parsed = typeof source !== 'string' ? parseRunbookBytes(source, options) : options.previous ? reparseRunbook(options.previous, source, options) : parseRunbook(source, options);
   if (!parsed.root) return { parsed, problems: parsed.problems };
   const problems = [...parsed.problems];
   if (!shellReady()) {

@@ -2,6 +2,7 @@
 import { decodeRunbook } from './decode';
 import { buildModel, type Runbook } from './model';
 import { parseYaml, type ParseOptions, type ParsedYaml } from './parse';
+import { reparseYaml } from './incremental';
 import { sortProblems, type Problem } from './problems';
 import { validateSchema } from './schema';
 
@@ -23,7 +24,18 @@ export interface ParsedRunbook extends ParsedYaml {
 
 /** Parses and schema-checks a runbook's text. Never throws; problems are sorted by position. */
 export function parseRunbook(text: string, options: ParseOptions = {}): ParsedRunbook {
-  const parsed = parseYaml(text, options);
+  return checkRunbook(parseYaml(text, options), text);
+}
+
+/**
+ * As parseRunbook, after one edit of `previous`'s text: only the top-level entry or step the edit
+ * falls in is parsed again when that is sure to give the same tree (incremental.ts), else all of it.
+ */
+export function reparseRunbook(previous: ParsedRunbook, text: string, options: ParseOptions = {}): ParsedRunbook {
+  return checkRunbook(reparseYaml(previous, text, options) ?? parseYaml(text, options), text);
+}
+
+function checkRunbook(parsed: ParsedYaml, text: string): ParsedRunbook {
   const problems: Problem[] = [...parsed.problems];
   // Schema errors on a document that did not parse would only repeat the syntax error.
   const fatal = problems.some((p) => p.severity === 'error' && (p.code === 'file-too-large' || p.code === 'yaml-too-large'));

@@ -81,10 +81,14 @@ export function toPlain(node: LNode): unknown {
 class TreeBuilder {
   nodes = 0;
   budgetReported = false;
+  /** Whether an alias was expanded (an edit elsewhere may then change this part: no reuse). */
+  sawAlias = false;
   constructor(
     private readonly text: string,
     private readonly limits: TreeLimits,
     private readonly problems: Problem[],
+    /** Added to every yaml range: a re-parsed slice of the text sits at this offset. */
+    private readonly offset = 0,
   ) {}
 
   build(node: YamlNode | null | undefined, depth: number, fallback: Span): LNode {
@@ -101,6 +105,7 @@ class TreeBuilder {
       return this.nullAt(this.spanOf(node, fallback));
     }
     if (isAlias(node)) {
+      this.sawAlias = true;
       // Aliases are expanded (they may be used for DRY runbooks), each expansion paying
       // the node budget, so exponential alias bombs stop at the budget instead of the heap.
       // resolve() scans the document, so each alias is resolved once however often expanded.
@@ -150,7 +155,12 @@ class TreeBuilder {
   private spanOf(node: YamlNode, fallback: Span): Span {
     const r = node.range;
     if (!r) return fallback;
-    return { start: r[0], end: Math.max(r[0], r[1]) };
+    return { start: r[0] + this.offset, end: Math.max(r[0], r[1]) + this.offset };
+  }
+
+  /** A map key, as build() makes it. */
+  key(node: Scalar): LScalar {
+    return this.scalar(node, { start: this.offset, end: this.offset });
   }
 
   private nullAt(span: Span): LScalar {
@@ -183,12 +193,70 @@ class TreeBuilder {
   }
 }
 
+/** What building a tree counted: nodes against the budget, and whether aliases were expanded. */
+export interface TreeStats {
+  nodes: number;
+  aliases: boolean;
+}
+
+/** Stats of each built tree, for the incremental re-parse (incremental.ts). */
+export const treeStats = new WeakMap<LNode, TreeStats>();
+
 /** Builds the located tree of a parsed document, appending limit problems to `problems`. */
 export function buildTree(doc: Document, text: string, problems: Problem[], limits: TreeLimits = defaultTreeLimits): LNode | null {
   if (doc.contents === null || doc.contents === undefined) return null;
   const b = new TreeBuilder(text, limits, problems);
   b.doc = doc;
-  return b.build(doc.contents as YamlNode, 0, { start: 0, end: 0 });
+  const root = b.build(doc.contents as YamlNode, 0, { start: 0, end: 0 });
+  treeStats.set(root, { nodes: b.nodes, aliases: b.sawAlias });
+  return root;
+}
+
+/**
+ * Builds one node of a slice of `text` parsed on its own (starting at `offset`), as the full
+ * builder would at `depth`; null when the builder reported a problem or expanded an alias, since
+ * the whole document's parse might then say something else.
+ */
+export function buildSlice(doc: Document, node: YamlNode, text: string, offset: number, depth: number, limits: TreeLimits = defaultTreeLimits): { node: LNode; nodes: number } | null {
+  const problems: Problem[] = [];
+  const b = new TreeBuilder(text, limits, problems, offset);
+  b.doc = doc;
+  const built = b.build(node, depth, { start: offset, end: offset });
+  return problems.length || b.sawAlias ? null : { node: built, nodes: b.nodes };
+}
+
+/** Builds the key of a map pair of a slice parsed on its own (see buildSlice). */
+export function buildSliceKey(node: Scalar, text: string, offset: number): LScalar {
+  return new TreeBuilder(text, defaultTreeLimits, [], offset).key(node);
+}
+
+/** A copy of a node with every span moved by `delta` (a node after an edit). */
+export function shiftNode(node: LNode, delta: number): LNode {
+  const span = { start: node.span.start + delta, end: node.span.end + delta };
+  switch (node.kind) {
+    case 'scalar': {
+      // The old scalar's offsets read the old text inside its span, which the edit left alone.
+      const old = node;
+      let offsets: ScalarOffsets | undefined;
+      return {
+        kind: 'scalar',
+        span,
+        value: node.value,
+        style: node.style,
+        sourceOffsets() {
+          if (!offsets) {
+            const o = old.sourceOffsets();
+            offsets = { starts: o.starts.map((x) => x + delta), ends: o.ends.map((x) => x + delta) };
+          }
+          return offsets;
+        },
+      };
+    }
+    case 'seq':
+      return { kind: 'seq', span, items: node.items.map((n) => shiftNode(n, delta)) };
+    case 'map':
+      return { kind: 'map', span, pairs: node.pairs.map((p) => ({ key: shiftNode(p.key, delta) as LScalar, value: shiftNode(p.value, delta) })) };
+  }
 }
 
 /** The node at a JSON-pointer-like path of keys and indexes, or undefined. */

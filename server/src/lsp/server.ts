@@ -125,7 +125,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const now = documents.get(uri);
     // The document changed or closed while settings were fetched: the caller's request is stale.
     if (!now || now.version !== td.version) return undefined;
-    const doc = service.analyze(uri, now.getText(), settings);
+    // The previous version's parse is reused for what the edit did not touch.
+    const doc = service.analyze(uri, now.getText(), settings, hit?.doc);
     if (gen === generation) cache.set(uri, { version: now.version, generation: gen, doc });
     return doc;
   }

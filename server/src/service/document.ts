@@ -15,11 +15,14 @@ export interface RunbookDocument {
   settings: ServiceSettings;
 }
 
-/** Analyses a runbook's text. Never throws: a failing linter becomes one located problem. */
-export function analyze(uri: string, text: string, settings: ServiceSettings = defaultSettings): RunbookDocument {
+/**
+ * Analyses a runbook's text. Never throws: a failing linter becomes one located problem. With
+ * `previous` (the same document before an edit) only the edited part is parsed again.
+ */
+export function analyze(uri: string, text: string, settings: ServiceSettings = defaultSettings, previous?: RunbookDocument): RunbookDocument {
   // The rule engine applies the workspace policy (and its severities) itself; editor severities are
   // applied on top by diagnostics.ts, so they reach parse and schema problems too.
-  const options = { ...(settings.maxLength ? { maxLength: settings.maxLength } : {}), workspacePolicy: settings.policy };
+  const options = { ...(settings.maxLength ? { maxLength: settings.maxLength } : {}), workspacePolicy: settings.policy, ...(previous ? { previous: previous.parsed } : {}) };
   const result = lintRunbook(text, options);
   return { uri, text, lines: result.parsed.lines, parsed: result.parsed, problems: result.problems, settings };
 }
