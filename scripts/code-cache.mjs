@@ -14,8 +14,10 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 
-// The same flag client/src/cli/main.ts sets before any bundle compiles.
+// The same flags client/src/cli/main.ts sets before any bundle compiles.
 setFlagsFromString('--liftoff-only');
+setFlagsFromString('--semi-space-growth-factor=1');
+setFlagsFromString('--heap-growing-percent=20');
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const [name, ...paths] = process.argv.slice(2);

@@ -1,8 +1,10 @@
-// Lint speed: full lint (parse + schema + rules) per runbook beside a bare `yaml` parse, and the CLI over 1,000 files.
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// Lint speed: full lint (parse + schema + rules) per runbook beside a bare `yaml` parse, and the CLI over 1,000 files beside shellcheck.
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { scriptsOf, shellcheckAvailable } from './startup.bench';
 import { parse as yamlParse } from 'yaml';
 import { lintRunbook } from '../../server/src/lint';
 import { initShellFromDisk } from '../../server/src/shell-wasm';
@@ -79,15 +81,77 @@ export function linearGrowth() {
   return { ...out, goal: 'per-line time at 10,000 lines <= 1.2x that at 1,000', meets_goal: worst <= 1.2 };
 }
 
-function cli1000(root: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'runsafe-bench-'));
-  try {
-    for (let i = 0; i < 1000; i++) writeFileSync(join(dir, `r${i}.runbook.yaml`), generateRunbook(120, `generated-${i}`).replace(/FLAG_/g, `FLAG_${i}_`));
+/** Wall time and peak RSS (the kernel's ru_maxrss through GNU time: the whole process, every thread) of a command. */
+function timed(cmd: string, args: string[]): Promise<{ ms: number; maxrss_mib: number; code: number | null; stdout: string }> {
+  return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [join(root, 'client/out/cli.js'), 'lint', dir, '--format', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    const ms = performance.now() - t0;
-    const files = r.status === 0 || r.status === 1 ? (JSON.parse(r.stdout) as { files: unknown[] }).files.length : -1;
-    return { runbooks: 1000, lines_each: 120, files_reported: files, exit: r.status, wall_ms: Math.round(ms), goal_ms: 3000 };
+    const child = spawn('/usr/bin/time', ['-f', '%M', cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const kb = Number(/(\d+)\s*$/.exec(stderr)?.[1] ?? NaN);
+      resolve({ ms: performance.now() - t0, maxrss_mib: +(kb / 1024).toFixed(1), code, stdout });
+    });
+  });
+}
+
+/**
+ * CI scale (goal 4): `runsafe lint` over 1,000 generated runbooks, serial (--jobs 1) and on every core
+ * (the default), beside shellcheck over the same scripts (one .sh file per runbook holding its `run:`
+ * scripts), as one process and as one process per core. Throughput is scripts per second; RSS is the peak
+ * of the whole process (main thread and workers), from the kernel.
+ */
+async function ciScale(root: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'runsafe-bench-'));
+  const books = join(dir, 'books');
+  const sh = join(dir, 'sh');
+  mkdirSync(books);
+  mkdirSync(sh);
+  let scripts = 0;
+  const shFiles: string[] = [];
+  try {
+    for (let i = 0; i < 1000; i++) {
+      const text = generateRunbook(120, `generated-${i}`).replace(/FLAG_/g, `FLAG_${i}_`);
+      writeFileSync(join(books, `r${i}.runbook.yaml`), text);
+      const own = scriptsOf(text);
+      scripts += own.length;
+      shFiles.push(join(sh, `r${i}.sh`));
+      writeFileSync(shFiles.at(-1)!, `#!/bin/bash\n${own.join('\n')}\n`);
+    }
+    const cli = join(root, 'client/out/cli.js');
+    const serial = await timed(process.execPath, [cli, 'lint', books, '--format', 'json', '--jobs', '1']);
+    const pool = await timed(process.execPath, [cli, 'lint', books, '--format', 'json']);
+    const identical = serial.stdout === pool.stdout;
+    const files = pool.code === 0 || pool.code === 1 ? (JSON.parse(pool.stdout) as { files: unknown[] }).files.length : -1;
+    const cores = availableParallelism();
+    const peer = shellcheckAvailable();
+    const sc1 = peer ? await timed('shellcheck', shFiles) : null;
+    const t0 = performance.now();
+    const parts = Array.from({ length: cores }, (_, k) => shFiles.filter((_, i) => i % cores === k));
+    const scN = peer ? await Promise.all(parts.map((p) => timed('shellcheck', p))) : null;
+    const scNms = performance.now() - t0;
+    const perS = (ms: number) => Math.round(scripts / (ms / 1000));
+    const best = sc1 && scN ? Math.max(perS(sc1.ms), perS(scNms)) : null;
+    return {
+      runbooks: 1000,
+      lines_each: 120,
+      scripts,
+      files_reported: files,
+      exit: pool.code,
+      output_identical_to_serial: identical,
+      serial: { wall_ms: Math.round(serial.ms), scripts_per_s: perS(serial.ms), peak_rss_mib: serial.maxrss_mib },
+      pool: { lanes: cores, wall_ms: Math.round(pool.ms), scripts_per_s: perS(pool.ms), peak_rss_mib: pool.maxrss_mib, speedup_vs_serial: +(serial.ms / pool.ms).toFixed(2) },
+      shellcheck_same_scripts: sc1 && scN
+        ? { one_process: { wall_ms: Math.round(sc1.ms), scripts_per_s: perS(sc1.ms), peak_rss_mib: sc1.maxrss_mib }, one_per_core: { wall_ms: Math.round(scNms), scripts_per_s: perS(scNms) } }
+        : 'shellcheck is not installed: no figure (apt-get install shellcheck)',
+      throughput_vs_shellcheck: best ? +(perS(pool.ms) / best).toFixed(2) : null,
+      rss: 'peak RSS of the whole process (ru_maxrss via /usr/bin/time -f %M), main thread and workers together',
+      goal: 'both cores, >= 5x shellcheck throughput per script (its best of one process and one per core), < 150 MiB peak RSS',
+      meets_goal: best !== null && pool.ms < serial.ms && perS(pool.ms) / best >= 5 && pool.maxrss_mib < 150,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -103,6 +167,6 @@ export async function bench(): Promise<Record<string, unknown>> {
     generated_2000_lines: figure(generateRunbook(2000), 15),
     shipped_runbooks: shipped,
     linear_growth: linearGrowth(),
-    cli_lint_1000_runbooks: cli1000(root),
+    ci_scale_1000_runbooks: await ciScale(root),
   };
 }

@@ -40,6 +40,8 @@ test('V8 accepts each cache under the flags the CLI sets (a rejected cache would
   // In a child process: the flag changes V8 for the whole process, as in the CLI.
   const script = `
     require('node:v8').setFlagsFromString('--liftoff-only');
+    require('node:v8').setFlagsFromString('--semi-space-growth-factor=1');
+    require('node:v8').setFlagsFromString('--heap-growing-percent=20');
     const { readFileSync } = require('node:fs');
     const { bundleFiles, compileBundle, matchingCache } = require(${JSON.stringify(join(root, 'client/src/cli/bundle-loader.ts'))});
     const rejected = [];

@@ -1,13 +1,11 @@
 // `runsafe lint`: check runbooks against the format and the safety rules, in four output formats.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { relative, isAbsolute } from 'node:path';
-import { lintRunbook } from '../../../../server/src/lint';
+import { existsSync } from 'node:fs';
+import { relative, isAbsolute, join } from 'node:path';
 import { initShellFromDisk } from '../../../../server/src/shell-wasm';
-import { applySafeFixes } from '../../../../server/src/rules/apply-fixes';
-import { findWorkspaceConfig, readWorkspacePolicy } from '../../node/workspace-policy';
-import { LineIndex, mapGet, nodeAt, type LNode, type Problem } from '../../../../server/src/language/index';
-import { findRunbooks, markdownPattern, reasons } from '../../node/runbook-files';
-import { lintMarkdown } from '../../../../server/src/markdown/lint-markdown';
+import { findWorkspaceConfig } from '../../node/workspace-policy';
+import { findRunbooks } from '../../node/runbook-files';
+import { lintBytes, lintFile } from './lint-file';
+import { laneCount, lintInPool, optionsOf, type PoolJob } from './lint-pool';
 import { parse, readAll, useColor } from '../args';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from '../command';
 import { formatGithub } from '../format/github';
@@ -15,9 +13,8 @@ import { formatJson } from '../format/json';
 import { formatSarif } from '../format/sarif';
 import { formatText } from '../format/text';
 import { applyBaseline, writeBaseline } from '../baseline';
-import { fingerprintProblems, fingerprintText } from '../../review/fingerprint';
 import { codeInfo } from '../format/code-info';
-import { counts, type FileReport, type LintReport } from '../format/report';
+import { counts, type LintReport } from '../format/report';
 import { version } from '../../../../package.json';
 
 const help = `Usage: runsafe lint [options] [paths...]
@@ -50,6 +47,9 @@ Options:
       --stdin-filename <p> the path to show for a runbook read from stdin
       --color, --no-color  force colours on or off (default: on for a TTY,
                            off when NO_COLOR is set)
+  -j, --jobs <n>           lint on n threads at most (default: one per core
+                           for 32 files or more, else one); the output is
+                           the same whatever n is
   -h, --help               show this help
 
 The nearest .runsafe.yaml at or above the current folder supplies the
@@ -71,21 +71,15 @@ Examples:
   cat x.runbook.yaml | runsafe lint - --stdin-filename x.runbook.yaml
 `;
 
+// The worker threads' entry (lint-pool.ts loads this bundle in each worker and calls it).
+export { lintWorkerMain } from './lint-pool';
+
 /**
- * Renames each unknown key the schema has a spelling suggestion for (`comfirm` -> `confirm`),
- * unless its map already holds the suggested key (then a human decides which one is meant).
+ * The folder of the bundled CLI (client/out) when this code runs from it, else null: from sources (tsx)
+ * there is no bundle for a worker to load, so such runs lint on one thread.
  */
-function renameMisspeltKeys(text: string, problems: Problem[], root: LNode | null): { text: string; applied: number } {
-  const edits = problems.flatMap((p) => {
-    const { suggestion, path } = (p.data ?? {}) as { suggestion?: unknown; path?: unknown };
-    if (p.code !== 'schema-unknown-key' || typeof suggestion !== 'string' || !Array.isArray(path)) return [];
-    const map = nodeAt(root, path.slice(0, -1) as (string | number)[]);
-    if (map?.kind !== 'map' || mapGet(map, suggestion) !== undefined) return [];
-    return [{ span: p.span, newText: suggestion }];
-  });
-  let out = text;
-  for (const e of edits.sort((a, b) => b.span.start - a.span.start)) out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
-  return { text: out, applied: edits.length };
+function cliOutDir(): string | null {
+  return existsSync(join(__dirname, 'cli.js')) && existsSync(join(__dirname, 'cli-lint.js')) ? __dirname : null;
 }
 
 const formats = ['text', 'json', 'sarif', 'github'] as const;
@@ -105,7 +99,10 @@ export const lintCommand: Command = {
       'write-baseline': { type: 'string' },
       color: { type: 'boolean' },
       'no-color': { type: 'boolean' },
+      jobs: { type: 'string', short: 'j' },
     });
+    const jobs = values.jobs === undefined ? undefined : /^[1-9]\d{0,3}$/.test(String(values.jobs)) ? Number(values.jobs) : NaN;
+    if (Number.isNaN(jobs)) throw new UsageError(`--jobs must be a whole number from 1 to 9999, got '${String(values.jobs)}'`);
     await initShellFromDisk();
     const format = values.format as Format;
     if (!formats.includes(format)) throw new UsageError(`unknown format '${values.format}'; use one of ${formats.join(', ')}`);
@@ -116,48 +113,32 @@ export const lintCommand: Command = {
     };
     const report: LintReport = { files: [], unreadable: [] };
     const configPath = findWorkspaceConfig(io.cwd);
-    const lintOptions = configPath ? { workspacePolicy: readWorkspacePolicy(configPath) } : {};
-    // Fingerprints (a hash per finding) only where they are read: SARIF and baselines.
-    const wantFingerprints = format === 'sarif' || values.baseline !== undefined || values['write-baseline'] !== undefined;
-    const add = (path: string, bytes: Uint8Array, target?: string) => {
-      if (markdownPattern.test(path)) {
-        // Markdown: the fences' shell and SQL; quick fixes apply to runbooks only (`runsafe import` makes one).
-        const md = lintMarkdown(Buffer.from(bytes).toString('utf8'), lintOptions);
-        const kept = values.quiet ? md.problems.filter((p) => p.severity === 'error') : md.problems;
-        report.files.push({ path, text: md.text, lines: md.lines, problems: kept, ...(wantFingerprints ? { fingerprints: fingerprintText(md.text, kept) } : {}) });
-        return;
-      }
-      let { parsed, problems } = lintRunbook(bytes, lintOptions);
-      if (values.fix && target) {
-        const original = parsed.text;
-        // Misspelt keys first: once `comfirm` reads `confirm`, no rule adds a second `confirm` beside it.
-        for (const fix of [renameMisspeltKeys, applySafeFixes]) {
-          const fixed = fix(parsed.text, problems, parsed.root);
-          if (fixed.applied > 0 && fixed.text !== parsed.text) ({ parsed, problems } = lintRunbook(fixed.text, lintOptions));
-        }
-        if (parsed.text !== original) writeFileSync(target, parsed.text);
-      }
-      const kept = values.quiet ? problems.filter((p) => p.severity === 'error') : problems;
-      const file: FileReport = { path, text: parsed.text, lines: parsed.lines ?? new LineIndex(parsed.text), problems: kept, ...(wantFingerprints ? { fingerprints: fingerprintProblems(parsed, kept) } : {}) };
-      report.files.push(file);
+    const job: PoolJob = {
+      display: [],
+      files: [],
+      quiet: values.quiet === true,
+      fix: values.fix === true,
+      fingerprints: format === 'sarif' || values.baseline !== undefined || values['write-baseline'] !== undefined,
+      configPath,
     };
+    const options = optionsOf(job);
     if (paths.includes('-')) {
       if (paths.length > 1) throw new UsageError("'-' (stdin) cannot be combined with other paths");
       if (values.fix) throw new UsageError('--fix needs files to write; it cannot fix stdin');
-      add((values['stdin-filename'] as string | undefined) ?? '<stdin>', await readAll(io.stdin));
+      report.files.push(lintBytes((values['stdin-filename'] as string | undefined) ?? '<stdin>', await readAll(io.stdin), options));
     } else {
       const resolved = paths.map((p) => (isAbsolute(p) ? p : `${io.cwd}/${p}`));
       const found = findRunbooks(resolved, { markdown: values.markdown === true });
       report.unreadable.push(...found.missing.map((m) => ({ path: display(m.path), reason: m.reason })));
-      for (const f of found.files) {
-        let bytes: Uint8Array;
-        try {
-          bytes = readFileSync(f);
-        } catch (err) {
-          report.unreadable.push({ path: display(f), reason: reasons[(err as NodeJS.ErrnoException).code ?? ''] ?? String((err as Error).message) });
-          continue;
-        }
-        add(display(f), bytes, f);
+      job.files = found.files;
+      job.display = found.files.map(display);
+      // Many files: every core (lint-pool.ts), in input order; a few: this thread alone.
+      const outDir = cliOutDir();
+      const lanes = outDir ? laneCount(job.files.length, jobs) : 1;
+      const outcomes = lanes > 1 && outDir ? await lintInPool(job, options, lanes, outDir) : job.files.map((f, i) => lintFile(job.display[i]!, f, options));
+      for (const o of outcomes) {
+        if ('file' in o) report.files.push(o.file);
+        else report.unreadable.push(o.unreadable);
       }
       if (found.files.length === 0 && found.missing.length === 0) {
         // As ESLint does: a CI step pointed at the wrong folder must fail, not pass on nothing.
