@@ -389,6 +389,14 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     const id = row.rollbacks.length === 1 ? row.rollbacks[0] : await vscode.window.showQuickPick(row.rollbacks, { title: `Runsafe: roll back ${row.id} with` });
     return id ? run(runbook, id, false) : undefined;
   });
+  // A failed step's row while the failure prompt waits: its actions answer the terminal's prompt.
+  for (const choice of ['retry', 'rollback', 'skip', 'abort'] as const) {
+    reg(`runsafe.view.failure.${choice}`, async (node) => {
+      const { answerFailure } = await import('./failureActions');
+      const why = answerFailure(stepOf(node)?.id, choice);
+      if (why) void vscode.window.showInformationMessage(`Runsafe: ${why}.`);
+    });
+  }
   reg('runsafe.view.openSummary', (node) => {
     const n = node as ViewNode | undefined;
     const path = n?.kind === 'past' ? n.path : current()?.transcript;

@@ -9,6 +9,7 @@ import { initShellFromDisk } from '../../../server/src/shell-wasm';
 import type { Signer } from '../signing/keys';
 import type { RunView } from './runView';
 import type { RunsafeSecrets } from './secrets';
+import { withViewFailureActions } from './failureActions';
 
 export interface GuardedRunRequest {
   runbook: vscode.Uri;
@@ -118,12 +119,18 @@ export function startGuardedRun(req: GuardedRunRequest, deps: GuardedRunDeps): P
       progress = undefined;
     }
   };
+  let terminal: vscode.Terminal | undefined;
   const host: RunnerHost = {
     emit: (e) => {
       ui.emit(e);
       onEvent(e);
     },
-    prompts: withSectionChoices(withSecretPrompts(ui.prompts!, () => runbookId, deps, say), req.sectionsOffered),
+    prompts: withViewFailureActions(
+      withSectionChoices(withSecretPrompts(ui.prompts!, () => runbookId, deps, say), req.sectionsOffered),
+      deps.view,
+      (keys) => ui.handleInput(keys),
+      () => terminal?.show(),
+    ),
   };
 
   return new Promise((resolve) => {
@@ -149,7 +156,8 @@ export function startGuardedRun(req: GuardedRunRequest, deps: GuardedRunDeps): P
       handleInput: (data) => ui.handleInput(data),
     };
     const name = `Runsafe: ${req.dryRun ? 'plan of ' : ''}${basename(req.runbook.fsPath)}${req.stepId ? ` › ${req.stepId}` : ''}`;
-    vscode.window.createTerminal({ name, pty, iconPath: new vscode.ThemeIcon('shield') }).show();
+    terminal = vscode.window.createTerminal({ name, pty, iconPath: new vscode.ThemeIcon('shield') });
+    terminal.show();
   });
 
   async function run(): Promise<SessionResult> {

@@ -1,7 +1,7 @@
 // The Runsafe view (activity bar): the current run (header, sections, steps with state, duration,
 // attempts and checks) and past runs from the transcripts with their verdicts and cadence state.
 import * as vscode from 'vscode';
-import type { RunEvent, StepState } from '../runner/events';
+import type { FailureChoice, RunEvent, StepState } from '../runner/events';
 import type { CadenceState, PastRun } from './run-history';
 import { relativeTime } from './run-history';
 
@@ -17,7 +17,14 @@ export interface StepRow {
   detail?: string;
   rollbacks: string[];
   checks: { check: string; ok: boolean; detail?: string }[];
+  /** What was done about each failed attempt (the failure prompt or `--on-failure`), in order. */
+  choices: { choice: FailureChoice; by: 'operator' | 'policy'; attempt: number }[];
+  /** Set while the failure prompt waits for this step: the options it offers (the row's actions). */
+  asking?: FailureChoice[];
 }
+
+/** A failure choice as the step's row says it. */
+const choiceLabel: Record<FailureChoice, string> = { retry: 'retried', rollback: 'rollback chosen', skip: 'skipped', abort: 'aborted', stop: 'stopped' };
 
 export interface CurrentRun {
   /** Bumped per run so tree ids never collide with the previous run's rows. */
@@ -96,7 +103,7 @@ export class RunView implements vscode.TreeDataProvider<Node> {
       dryRun: opts.dryRun,
       signed: opts.signed,
       status: 'running',
-      rows: steps.map((s) => ({ id: s.id, title: s.title, section: s.section, group: s.group ?? 'step', state: 'pending', attempts: 0, rollbacks: s.rollback ?? [], checks: [] })),
+      rows: steps.map((s) => ({ id: s.id, title: s.title, section: s.section, group: s.group ?? 'step', state: 'pending', attempts: 0, rollbacks: s.rollback ?? [], checks: [], choices: [] })),
     };
     this.setMessage();
     void vscode.commands.executeCommand('setContext', 'runsafe.running', true);
@@ -112,7 +119,7 @@ export class RunView implements vscode.TreeDataProvider<Node> {
     else if (e.type === 'step-state') {
       let row = run.rows.find((r) => r.id === e.stepId);
       if (!row) {
-        row = { id: e.stepId, title: e.title, group: 'step', state: 'pending', attempts: 0, rollbacks: [], checks: [] };
+        row = { id: e.stepId, title: e.title, group: 'step', state: 'pending', attempts: 0, rollbacks: [], checks: [], choices: [] };
         run.rows.push(row);
       }
       if (e.state === 'running') {
@@ -126,10 +133,20 @@ export class RunView implements vscode.TreeDataProvider<Node> {
     } else if (e.type === 'retry') {
       const row = run.rows.find((r) => r.id === e.stepId);
       if (row) row.attempts = Math.max(row.attempts, e.attempt);
+    } else if (e.type === 'failure-choice') {
+      run.rows.find((r) => r.id === e.stepId)?.choices.push({ choice: e.choice, by: e.by, attempt: e.attempt });
     } else if (e.type === 'check') {
       run.rows.find((r) => r.id === e.stepId)?.checks.push({ check: e.check, ok: e.ok, detail: e.detail });
     } else if (e.type === 'run-finished') run.status = e.status;
     else return;
+    this.changed.fire(undefined);
+  }
+
+  /** The failure prompt waits for `stepId` with these options, or (undefined) was answered. */
+  askFailure(stepId: string, options: FailureChoice[] | undefined): void {
+    const row = this.current?.rows.find((r) => r.id === stepId);
+    if (!row) return;
+    row.asking = options;
     this.changed.fire(undefined);
   }
 
@@ -235,16 +252,21 @@ export class RunView implements vscode.TreeDataProvider<Node> {
         item.iconPath = themeIcon(icons[row.state]);
         const took = row.started !== undefined ? formatMs((row.ended ?? this.now()) - row.started) : '';
         const attempts = row.attempts > 1 ? `${row.attempts} attempts` : '';
-        item.description = [row.state, took, attempts].filter(Boolean).join(' · ');
+        const choices = row.choices.map((c) => choiceLabel[c.choice]).join(', ');
+        item.description = [row.state, took, attempts, choices, row.asking ? 'waiting for your choice' : ''].filter(Boolean).join(' · ');
         // The full title and state live in the tooltip too, so a narrow view never hides them.
         const md = new vscode.MarkdownString();
         md.appendText(`${row.title || row.id}\n`);
         md.appendMarkdown(`\n\`${row.id}\` · ${row.state}${took ? ` · ${took}` : ''}${row.attempts ? ` · ${row.attempts} attempt${row.attempts === 1 ? '' : 's'}` : ''}\n`);
         if (row.detail) md.appendText(`\n${row.detail}\n`);
         for (const c of row.checks) md.appendText(`\n${c.ok ? '✓' : '✗'} ${c.check}${c.detail ? `: ${c.detail}` : ''}`);
+        for (const c of row.choices) md.appendText(`\nattempt ${c.attempt} failed: ${c.choice} (${c.by === 'policy' ? '--on-failure' : 'operator'})`);
+        if (row.asking) md.appendText(`\nThe run waits: choose ${row.asking.join(', ')} here or in the terminal.`);
         item.tooltip = md;
         const failed = row.state === 'failed' || row.state === 'timed-out' || row.state === 'cancelled' || row.state === 'refused';
-        item.contextValue = `step${failed ? '-failed' : ''}${row.rollbacks.length ? '-rollback' : ''}${row.group === 'rollback' ? '-undo' : ''}`;
+        // While the failure prompt waits, the row's actions are exactly the options it offers.
+        if (row.asking) item.contextValue = `failure-prompt:${row.asking.join(':')}`;
+        else item.contextValue = `step${failed ? '-failed' : ''}${row.rollbacks.length ? '-rollback' : ''}${row.group === 'rollback' ? '-undo' : ''}`;
         if (run) item.command = { command: 'runsafe.revealStep', title: 'Reveal step', arguments: [run.runbook.toString(), row.id] };
         return item;
       }
