@@ -43,10 +43,21 @@ async function clickToast(text: string | RegExp, button: string): Promise<void> 
 async function pickPath(path: string): Promise<void> {
   const input = editor.page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 60_000 });
-  await input.fill(path);
-  // The dialog lists the folder's entries as the path is typed; Enter takes the path once it shows it.
-  await poll(`the dialog to take ${path}`, async () => (await input.inputValue()) === path);
-  await editor.page.keyboard.press('Enter');
+  // The dialog opens on the workspace folder and fills its own value in once that folder's listing
+  // has loaded; on a loaded machine that can land after our text and turn Enter into "open the
+  // folder". So: type the path, Enter once the box shows it, and type again while the dialog stays.
+  const widget = editor.page.locator('.quick-input-widget');
+  for (let attempt = 1; ; attempt++) {
+    await input.fill(path);
+    await poll(`the dialog to take ${path}`, async () => (await input.inputValue()) === path);
+    await editor.page.keyboard.press('Enter');
+    try {
+      await widget.waitFor({ state: 'hidden', timeout: 10_000 });
+      return;
+    } catch (err) {
+      if (attempt === 5) throw err;
+    }
+  }
 }
 
 /** The walkthrough's step buttons, each with its title and whether it is ticked. */
