@@ -33,7 +33,7 @@ export interface CurrentRun {
   title: string;
   operator: string;
   dryRun: boolean;
-  status: 'running' | 'passed' | 'failed' | 'aborted' | 'refused' | 'cancelled';
+  status: 'running' | 'passed' | 'failed' | 'aborted' | 'refused' | 'cancelled' | 'parked';
   transcript?: string;
   verdict?: string;
   signed?: boolean;
@@ -60,6 +60,7 @@ const icons: Record<StepRow['state'], [string, string?]> = {
   cancelled: ['circle-slash', 'list.warningForeground'],
   refused: ['shield', 'list.warningForeground'],
   skipped: ['debug-step-over'],
+  parked: ['debug-pause', 'list.warningForeground'],
   'rolled-back': ['discard', 'list.warningForeground'],
 };
 
@@ -70,6 +71,7 @@ const statusIcons: Record<CurrentRun['status'], [string, string?]> = {
   aborted: ['error', 'testing.iconFailed'],
   refused: ['shield', 'list.warningForeground'],
   cancelled: ['circle-slash', 'list.warningForeground'],
+  parked: ['debug-pause', 'list.warningForeground'],
 };
 
 export function formatMs(ms: number): string {

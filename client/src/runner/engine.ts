@@ -45,6 +45,12 @@ export interface EngineOptions {
   envPassthrough?: readonly string[];
   /** SIGTERM-to-SIGKILL grace for ended process groups. */
   graceMs?: number;
+  /** A resume: steps and preconditions (by `group:id`) that passed in earlier segments, with the detail shown for them; they do not run again. */
+  resumed?: ReadonlyMap<string, string>;
+  /** Told each secret capture's value as it is captured (the encrypted run state keeps it for a resume). */
+  onSecretCapture?: (name: string, value: string) => void;
+  /** A long `wait: { for }` step: the time to resume after when the run parks there, or undefined to wait (machine/park.ts). */
+  park?: (step: PlanStep, forMs: number) => Promise<string | undefined>;
 }
 
 export interface RunOutcome {
@@ -94,6 +100,8 @@ export class Engine {
   private readonly cancel = new AbortController();
   private rollingBack = false;
   private readonly policy: FailurePolicy;
+  /** Set when the run parked at a long wait: it ends there, as `parked`. */
+  private parkedUntil: string | undefined;
 
   constructor(
     private readonly plan: Plan,
@@ -139,7 +147,7 @@ export class Engine {
     if (state === 'running' && r.startedAt === undefined) r.startedAt = this.now();
     if (state !== 'running' && state !== 'pending') r.endedAt = this.now();
     this.results.set(this.key(step), r);
-    this.emit({ type: 'step-state', stepId: step.id, title: step.title, kind: step.kind, state, attempt: extra.attempt, detail: r.detail });
+    this.emit({ type: 'step-state', stepId: step.id, title: step.title, kind: step.kind, group: step.group, state, attempt: extra.attempt, detail: r.detail });
   }
 
   /** The values a step sees: inputs and captures, with a loop item's values bound over them. */
@@ -239,7 +247,9 @@ export class Engine {
       }
     }
     this.vars.set(cap.into, { value, secret: cap.secret });
-    this.emit({ type: 'capture', stepId: step.id, into: cap.into, secret: cap.secret });
+    if (cap.secret) this.o.onSecretCapture?.(cap.into, value);
+    // A non-secret value is recorded (masked), so a resume can replay it from the transcript.
+    this.emit({ type: 'capture', stepId: step.id, into: cap.into, secret: cap.secret, ...(cap.secret ? {} : { value: this.masker.mask(value) }) });
     return undefined;
   }
 
@@ -284,6 +294,13 @@ export class Engine {
   private async pause(step: PlanStep, forMs: number, base = 0): Promise<boolean> {
     const attempt = base + 1;
     this.setState(step, 'running', { attempt });
+    const until = step.group === 'step' ? await this.o.park?.(step, forMs) : undefined;
+    if (until !== undefined) {
+      this.parkedUntil = until;
+      this.emit({ type: 'parked', stepId: step.id, resumeAfter: until, forMs });
+      this.setState(step, 'parked', { attempt, detail: `parked: resume after ${until}` });
+      return false;
+    }
     const start = this.now();
     const tick = Math.max(1000, Math.ceil(forMs / 20));
     for (;;) {
@@ -549,6 +566,7 @@ export class Engine {
   /** Preconditions must all pass before anything changes. */
   async preconditions(): Promise<boolean> {
     for (const p of this.plan.preconditions) {
+      if (this.skipResumed(p)) continue;
       if (!(await this.conditionsHold(p))) {
         this.setState(p, 'skipped', { detail: 'condition not met' });
         continue;
@@ -630,6 +648,7 @@ export class Engine {
       this.item = step.loop?.index;
       if (this.section) this.emit({ type: 'section', title: this.section, ...(step.loop ? { item: loopItemOf(step.loop) } : {}) });
     }
+    if (this.skipResumed(step)) return 'next';
     if (!(await this.sectionsChosen(step))) {
       if (this.cancelled) return this.cancelledRun(undefined, step.id);
       const missing = (step.optionalSections ?? []).find((s) => !this.chosen.has(s.key) && this.answered.get(`choose:${s.key}`) !== true)!;
@@ -662,6 +681,7 @@ export class Engine {
       }
       ok = true;
     } else ok = await this.runByKind(step);
+    if (this.parkedUntil !== undefined) return 'parked';
     if (this.cancelled) return this.cancelledRun(step, step.id);
     if (!ok && step.continueOnFailure) {
       this.emit({ type: 'message', level: 'warn', text: `${step.id} failed; continuing (continue_on_failure)` });
@@ -688,6 +708,14 @@ export class Engine {
       if (r !== 'next') return r;
     }
     return 'passed';
+  }
+
+  /** A resume: a step that passed in an earlier segment is recorded as passed and not run again. */
+  private skipResumed(step: PlanStep): boolean {
+    const detail = this.o.resumed?.get(`${step.group}:${step.id}`);
+    if (detail === undefined) return false;
+    this.setState(step, 'passed', { attempt: 0, detail });
+    return true;
   }
 
   summary(): SummaryRow[] {

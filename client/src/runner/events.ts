@@ -3,11 +3,12 @@
 
 export type StepKind = 'run' | 'manual' | 'wait' | 'sql';
 
-export type StepState = 'pending' | 'running' | 'passed' | 'failed' | 'skipped' | 'cancelled' | 'refused' | 'timed-out';
+export type StepState = 'pending' | 'running' | 'passed' | 'failed' | 'skipped' | 'cancelled' | 'refused' | 'timed-out' | 'parked';
 
-export type RunStatus = 'passed' | 'failed' | 'aborted' | 'refused' | 'cancelled';
+/** `parked`: the run stopped at a long wait, to be resumed after its time (`runsafe run --resume`). */
+export type RunStatus = 'passed' | 'failed' | 'aborted' | 'refused' | 'cancelled' | 'parked';
 
-export type GateName = 'lint' | 'approval' | 'inputs' | 'secrets' | 'lock' | 'preconditions' | 'workspace-trust';
+export type GateName = 'lint' | 'approval' | 'inputs' | 'secrets' | 'lock' | 'preconditions' | 'workspace-trust' | 'resume';
 
 export interface SummaryRow {
   id: string;
@@ -28,13 +29,15 @@ export type RunEvent =
   | { type: 'gate'; gate: GateName; ok: boolean; message: string }
   /** A section starts; in a loop, each item starts its section again with `item` (`2/6 RAPTOR_PAPER_GATE × prod`). */
   | { type: 'section'; title: string; item?: { index: number; of: number; label: string } }
-  | { type: 'step-state'; stepId: string; title: string; kind: StepKind; state: StepState; attempt?: number; detail?: string }
+  | { type: 'step-state'; stepId: string; title: string; kind: StepKind; group?: 'precondition' | 'step' | 'rollback'; state: StepState; attempt?: number; detail?: string }
   | { type: 'output'; stepId: string; stream: 'stdout' | 'stderr'; text: string }
   | { type: 'progress'; stepId: string; message: string; fraction?: number }
   | { type: 'check'; stepId: string; check: string; ok: boolean; detail?: string }
   | { type: 'retry'; stepId: string; attempt: number; of: number; delayMs: number }
   | { type: 'input'; name: string; source: string; secret: boolean; value?: string }
-  | { type: 'capture'; stepId: string; into: string; secret: boolean }
+  | { type: 'capture'; stepId: string; into: string; secret: boolean; value?: string }
+  | { type: 'parked'; stepId: string; resumeAfter: string; forMs: number }
+  | { type: 'resumed'; runId: string; segment: number; skipped: string[]; now?: { reason: string; remainingMs: number } }
   | { type: 'confirmation'; stepId: string; ok: boolean; how: string; message?: string }
   | { type: 'manual'; stepId: string; answer: ManualAnswer; by?: 'operator' | 'flag' | 'policy' }
   | { type: 'condition'; stepId: string; condition: string; holds: boolean; by: 'operator' | 'input' | 'capture' | 'flag' | 'policy' }

@@ -96,6 +96,12 @@ function createExclusive(path: string, content: string): boolean {
   }
 }
 
+/** The owner of a lock file while its process lives on this host (a run in progress), else undefined. */
+export function liveOwner(path: string): LockOwner | undefined {
+  const owner = readOwner(path);
+  return owner && owner.host === hostname() && alive(owner.pid) ? owner : undefined;
+}
+
 function isStale(owner: LockOwner | undefined): owner is LockOwner {
   return owner !== undefined && owner.host === hostname() && !alive(owner.pid) && survivorsOf(owner).length === 0;
 }

@@ -2,6 +2,7 @@
 import { formatDuration } from '../../../server/src/language/duration';
 import { checkLabels, type ExpectSpec } from './expect';
 import type { Plan, PlanStep, Condition } from './plan-types';
+import { parkable } from './machine/park';
 
 /** One line per check a step's `expect` will make, in the words the run reports them. */
 export function describeExpect(e: ExpectSpec | undefined, kind: PlanStep['kind']): string[] {
@@ -38,7 +39,7 @@ function stepLines(s: PlanStep, n: string): string[] {
   for (const f of s.findings ?? []) add('finding', f);
   const checks = s.kind === 'wait' && s.run === undefined ? [] : describeExpect(s.expect, s.kind);
   if (checks.length) add(s.kind === 'wait' ? 'until' : 'checks', checks.join('; '));
-  if (s.wait?.forMs !== undefined) add('wait', formatDuration(s.wait.forMs));
+  if (s.wait?.forMs !== undefined) add('wait', `${formatDuration(s.wait.forMs)}${parkable(s) ? ' (may park the run: resume with runsafe run --resume after it)' : ''}`);
   else if (s.wait) add('poll', `every ${formatDuration(s.wait.everyMs)}, give up after ${formatDuration(s.wait.timeoutMs ?? 300_000)}`);
   if (s.retry && s.retry.attempts > 1) add('retry', `${s.retry.attempts} attempts, ${formatDuration(s.retry.delayMs)} apart${s.retry.backoff && s.retry.backoff !== 1 ? ` (x${s.retry.backoff})` : ''}`);
   if (s.timeoutMs !== undefined) add('timeout', formatDuration(s.timeoutMs));

@@ -29,6 +29,11 @@ import { Masker, MIN_SECRET_LENGTH, UnmaskableSecretError } from './masker';
 import { buildPlan } from './plan';
 import type { Plan } from './plan-types';
 import { recordingHost } from './recorder';
+import { claimSegment, openState, prepareResume, releaseClaim, stepHashes, type Resume } from './resume';
+import { SecretRunState } from './run-state';
+import { parkable, resumeAfter } from './machine/park';
+import { verifySegments } from '../node/verify-run';
+import { formatDuration } from '../../../server/src/language/duration';
 
 export interface ApprovalCheck {
   ok: boolean;
@@ -68,6 +73,14 @@ export interface SessionOptions {
   verifyApproval?: (path: string, bytes: Uint8Array, required: number) => Promise<ApprovalCheck>;
   now?: () => Date;
   graceMs?: number;
+  /** `--resume <transcript>`: continue the run that transcript (its last segment) records. */
+  resume?: string;
+  /** `--now --reason <text>`: resume a parked run before its wait is over (recorded). */
+  resumeNow?: string;
+  /** The operator's key for the encrypted secret state (`--state-key-file` / `--state-key-env`). */
+  stateKey?: Buffer;
+  /** Without a terminal: park at long waits (`--park-waits`) instead of waiting them out. */
+  parkWaits?: boolean;
 }
 
 export interface SessionResult {
@@ -75,6 +88,12 @@ export interface SessionResult {
   plan?: Plan;
   transcriptPath?: string;
   verification?: VerificationReport;
+  /** A resume: what it continues (for the dry run's "what a resume skips"). */
+  resume?: Resume;
+  /** Every segment of the run, first to last (one unless resumed). */
+  segments?: string[];
+  /** A parked run: when it may be resumed. */
+  parkedUntil?: string;
 }
 
 function locate(problems: Problem[], text: string, path: string, max = 5): string {
@@ -200,7 +219,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   }
   const { plan, text, bytes, errors } = planned;
   plan.runbook.path = shown;
-  const runId = `${plan.runbook.id}-${now().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
+  let runId = `${plan.runbook.id}-${now().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
   host.emit({ type: 'run-started', runbook: plan.runbook.id, title: plan.runbook.title, path: shown, runId, dryRun: o.dryRun === true });
 
   // Gate: lint errors (schema and safety rules) refuse the run.
@@ -223,6 +242,19 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     gate('lint', false, `the plan cannot run:\n  ${plan.problems.join('\n  ')}`);
     return finish('refused', { plan });
   }
+  // Gate: a resume continues only a verified, unfinished run of these exact runbook bytes.
+  let resume: Resume | undefined;
+  if (o.resume) {
+    const keys = o.trust ?? createKeyLookup(o.signer ? [{ key_id: o.signer.keyId, identity: 'this run', roles: ['operator'], version: 1, public_key: formatPublicKey(o.signer.publicKey) }] : []);
+    const r = await prepareResume({ transcript: resolve(o.workspace, o.resume), plan, lockFile: lockPath(o.workspace, plan.runbook.id, path), keys, trusted: o.trust !== undefined, nowMs: now().getTime(), cutShort: o.resumeNow });
+    if (typeof r === 'string') {
+      gate('resume', false, r);
+      return finish('refused', { plan });
+    }
+    resume = r;
+    runId = r.runId;
+    gate('resume', true, `run ${r.runId}, segment ${r.segment}: ${r.resumed.size} step(s) passed before and are not run again${r.cutShort ? `; parked wait cut short by --now (${formatDuration(r.cutShort.remainingMs)} early): ${r.cutShort.reason}` : ''}${r.notes.length ? `; ${r.notes.join('; ')}` : ''}`);
+  }
   // A dry run stops after the gates that need no operator (the caller shows the plan), but checks
   // the --input values as a real run does and says what it would refuse.
   if (o.dryRun) {
@@ -237,7 +269,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     const loopBound = loopOnlyInputs(plan.steps, (subset) => inputsUsed(plan, subset));
     const asks = dry.missing.filter((n) => !loopBound.has(n));
     gate('inputs', true, `${dry.values.size} input(s) valid${asks.length ? `; a real run asks for ${asks.join(', ')} (without a terminal it refuses)` : ''}${loopBound.size ? `; bound by loops: ${[...loopBound].join(', ')}` : ''}`);
-    return { status: 'passed', plan };
+    return { status: 'passed', plan, resume };
   }
 
   // Gate: approvals, as the effective policy (workspace floor, runbook may raise) requires them.
@@ -251,7 +283,10 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
 
   // Gate: inputs (secrets never from argv) and secrets (long enough to mask).
   const flags = parseInputFlags(o.inputFlags ?? []);
-  const choices = parseChoices(plan, o.answer ?? [], o.section ?? []);
+  // A resume keeps the run's recorded inputs and the choices its first segment was given.
+  if (resume) flags.errors.push(...carryInputs(resume, plan, flags.values));
+  const confirmed = [...new Set([...(resume?.history.confirmed ?? []), ...(o.confirm ?? [])])];
+  const choices = parseChoices(plan, [...Object.entries(resume?.history.answered ?? {}).map(([k, v]) => `${k.replace(/^section:/, '')}=${v ? 'yes' : 'no'}`), ...(o.answer ?? [])], [...(resume?.history.sections ?? []), ...(o.section ?? [])]);
   if (choices.errors.length) {
     gate('inputs', false, choices.errors.join('\n  '));
     return finish('refused', { plan });
@@ -295,14 +330,31 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     gate('inputs', false, inputErrors.join('\n  '));
     return finish('refused', { plan });
   }
+  if (resume) {
+    // Captures of steps that do not run again: non-secret ones from the transcript, secret ones from the encrypted state or asked again.
+    const state = openState(resume, o.stateKey);
+    for (const [name, value] of resume.values) if (!resolved.values.has(name) && !plan.inputs.some((d) => d.name === name)) resolved.values.set(name, { value, secret: false, source: 'capture' });
+    for (const [name, value] of state.values) resolved.values.set(name, { value, secret: true, source: 'capture' });
+    for (const name of state.missing) {
+      const step = resume.secretCaptures.find((c) => c.name === name)!.stepId;
+      const v = ask ? await ask({ name, secret: true, description: `the secret ${step} captured earlier in this run (${state.why})` }) : undefined;
+      if (v === undefined) {
+        if (promptCancelled || o.signal?.aborted) return finish('cancelled', { plan });
+        gate('resume', false, `${name}, captured secretly by ${step} earlier in this run, is needed and not at hand: ${state.why}${ask ? '' : ', or resume on a terminal to type it again'}`);
+        return finish('refused', { plan });
+      }
+      resolved.values.set(name, { value: v, secret: true, source: 'prompt' });
+    }
+  }
   gate('inputs', true, `${resolved.values.size} input(s) resolved${resolved.deferred.length ? `; captured later: ${resolved.deferred.join(', ')}` : ''}`);
   // Nobody to ask: every confirmation, manual step and answer the run may need is checked now,
   // before the first step changes anything.
   if (!host.prompts) {
-    const missing = missingAnswers(plan, {
+    const toRun = resume ? { ...plan, preconditions: plan.preconditions.filter((s) => !resume.resumed.has(`precondition:${s.id}`)), steps: plan.steps.filter((s) => !resume.resumed.has(`step:${s.id}`)) } : plan;
+    const missing = missingAnswers(toRun, {
       known: new Map([...resolved.values].map(([k, v]) => [k, v.value])),
       later: captured,
-      confirmed: new Set(o.confirm ?? []),
+      confirmed: new Set(confirmed),
       answered: choices.answers,
       sections: choices.sections,
       rollbacksRun: onFailure.then === 'rollback',
@@ -315,7 +367,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   const masker = new Masker();
   try {
     for (const [name, v] of resolved.values) {
-      if (v.secret) masker.add({ name, value: v.value, allowShort: plan.inputs.find((d) => d.name === name)?.allowShort === true });
+      if (v.secret) masker.add({ name, value: v.value, allowShort: plan.inputs.find((d) => d.name === name)?.allowShort === true || v.source === 'capture' });
     }
   } catch (err) {
     gate('secrets', false, err instanceof UnmaskableSecretError ? err.message : String(err));
@@ -333,7 +385,12 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   gate('lock', true, lock.recovered ? `recovered a stale lock of pid ${lock.recovered.pid}: ${previousRunEnd(lock.recovered.transcript)}` : 'no other run of this runbook');
 
   const operator = o.operator ?? defaultOperator(o.env);
-  const transcriptPath = resolve(o.workspace, o.transcriptPath ?? join('.runsafe', 'transcripts', `${runId}.transcript.jsonl`));
+  const transcriptPath = resolve(o.workspace, o.transcriptPath ?? (resume ? join(dirname(resume.files.at(-1)!), `${runId}_s${resume.segment}.transcript.jsonl`) : join('.runsafe', 'transcripts', `${runId}.transcript.jsonl`)));
+  if (resume && !claimSegment(resume, transcriptPath)) {
+    lock.release();
+    gate('resume', false, `${resume.link.file} was resumed by another run just now: resume the newest segment of the run`);
+    return finish('refused', { plan });
+  }
   let writer: TranscriptWriter;
   try {
     mkdirSync(dirname(transcriptPath), { recursive: true });
@@ -344,11 +401,21 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
       runbook: { id: plan.runbook.id, sha256: plan.runbook.sha256, path: shown, title: plan.runbook.title },
       operator,
       inputs,
-      extra: { run_id: runId, host: hostname(), confirmed: o.confirm ?? [], answered: Object.fromEntries(choices.answers), sections: [...choices.sections], on_failure: formatOnFailure(onFailure) },
+      extra: {
+        run_id: runId,
+        ...(resume ? { segment: resume.segment, resumes: { ...resume.link }, ...(resume.cutShort ? { now: { reason: resume.cutShort.reason, remaining_ms: resume.cutShort.remainingMs } } : {}) } : {}),
+        host: hostname(),
+        confirmed,
+        answered: Object.fromEntries(choices.answers),
+        sections: [...choices.sections],
+        on_failure: formatOnFailure(onFailure),
+        step_hashes: stepHashes(plan),
+      },
       now,
     });
     lock.update({ transcript: transcriptPath });
   } catch (err) {
+    if (resume) releaseClaim(resume);
     lock.release();
     host.emit({ type: 'message', level: 'error', text: `cannot create the transcript: ${describeFileError(err) ?? `${transcriptPath}: ${(err as Error).message}`}` });
     return finish('refused', { plan });
@@ -356,14 +423,31 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
 
   const recorder = recordingHost(host, writer, masker);
   let outcome: Awaited<ReturnType<typeof executePlan>> | undefined;
+  let parkedUntil: string | undefined;
+  const state = new SecretRunState(o.stateKey, runId, transcriptPath, (name) =>
+    recorder.emit({ type: 'message', level: 'warn', text: `${name} is kept in memory only (no --state-key-file or --state-key-env): a resume of this run will ask for it again` }),
+  );
   try {
-    for (const [name, v] of resolved.values) recorder.emit({ type: 'input', name, source: v.source, secret: v.secret, ...(v.secret ? {} : { value: masker.mask(v.value) }) });
+    for (const [name, v] of resolved.values) if (v.source !== 'capture') recorder.emit({ type: 'input', name, source: v.source, secret: v.secret, ...(v.secret ? {} : { value: masker.mask(v.value) }) });
+    if (resume) {
+      recorder.emit({ type: 'resumed', runId, segment: resume.segment, skipped: [...resume.resumed.keys()], ...(resume.cutShort ? { now: { reason: masker.mask(resume.cutShort.reason), remainingMs: resume.cutShort.remainingMs } } : {}) });
+      state.carry(new Map([...resolved.values].filter(([k, v]) => v.secret && resume.secretCaptures.some((c) => c.name === k)).map(([k, v]) => [k, v.value])));
+    }
     outcome = await executePlan(plan, {
       host: recorder,
       onStepProcess: (pgid) => lock.update({ group: pgid }),
       cwd: dirname(path),
       inputs: resolved.values,
-      preconfirmed: new Set(o.confirm ?? []),
+      preconfirmed: new Set(confirmed),
+      resumed: resume ? new Map([...resume.resumed].map(([k, d]) => [k, masker.mask(d)])) : undefined,
+      onSecretCapture: (name, value) => state.add(name, value),
+      park: async (step, forMs) => {
+        if (!parkable(step)) return undefined;
+        const until = resumeAfter(now().getTime(), forMs);
+        const yes = host.prompts ? await host.prompts.question({ stepId: step.id, text: `Park the run here and resume after ${until} (runsafe run --resume)? No waits ${formatDuration(forMs)} now` }) : o.parkWaits === true;
+        if (yes) parkedUntil = until;
+        return yes ? until : undefined;
+      },
       answers: choices.answers,
       sections: choices.sections,
       rollbackSignal: o.rollbackSignal,
@@ -387,12 +471,27 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
 
   const keys = o.trust ?? createKeyLookup(o.signer ? [{ key_id: o.signer.keyId, identity: operator, roles: ['operator'], version: 1, public_key: formatPublicKey(o.signer.publicKey) }] : []);
   let verification: VerificationReport | undefined;
+  const segments = [...(resume?.files ?? []), transcriptPath];
   try {
-    verification = await verifyFile(transcriptPath, { mapping: TRANSCRIPT_MAPPING, keys });
+    // A resumed run is verified whole: every segment and the links between them.
+    verification = resume ? (await verifySegments(segments, { keys })).report : await verifyFile(transcriptPath, { mapping: TRANSCRIPT_MAPPING, keys });
   } catch (err) {
     host.emit({ type: 'message', level: 'error', text: `transcript verification failed to run: ${(err as Error).message}` });
   }
   const event: RunEvent = { type: 'run-finished', status, summary, durationMs: now().getTime() - started };
   host.emit(event);
-  return { status, plan, transcriptPath, verification };
+  return { status, plan, transcriptPath, verification, segments, parkedUntil: status === 'parked' ? parkedUntil : undefined };
+}
+
+/** A resume's recorded input values, as --input flags; a flag that contradicts the record is refused. */
+function carryInputs(resume: Resume, plan: Plan, flags: Map<string, string>): string[] {
+  const errors: string[] = [];
+  for (const d of plan.inputs) {
+    const recorded = resume.history.inputs.get(d.name);
+    if (recorded === undefined) continue;
+    const given = flags.get(d.name);
+    if (given !== undefined && given !== recorded) errors.push(`--input ${d.name}: the run was started with ${JSON.stringify(recorded)}; a resume keeps its inputs (start a new run to change them)`);
+    else flags.set(d.name, recorded);
+  }
+  return errors;
 }

@@ -49,6 +49,7 @@ const STATE_MARK: Record<StepState, [string, Style]> = {
   cancelled: ['■', 'yellow'],
   refused: ['⊘', 'yellow'],
   skipped: ['↷', 'gray'],
+  parked: ['⏸', 'yellow'],
 };
 
 /** Strips ANSI escapes (for width computations). */

@@ -57,7 +57,9 @@ export function stepsOf(records: Rec[]): Map<string, { title: string; state: str
 
 export function renderAttestation(a: AttestationInput): string {
   const start = a.records.find((r) => r['type'] === 'run_start') ?? {};
-  const end = a.records.find((r) => r['type'] === 'run_end');
+  // A resumed run: its last segment's run_end says how the run ended.
+  const end = a.records.findLast((r) => r['type'] === 'run_end');
+  const segments = a.records.filter((r) => r['type'] === 'run_start').length;
   const runbook = (start['runbook'] ?? {}) as Rec;
   const summary = (end?.['summary'] ?? {}) as Rec;
   const startTime = str(start['time']);
@@ -69,7 +71,7 @@ export function renderAttestation(a: AttestationInput): string {
   lines.push(`- **Operator:** ${mdText(start['operator'])}`);
   const keys = Object.keys(a.report.signers);
   lines.push(`- **Signed by:** ${keys.length ? keys.map((k) => `${mdText(a.signers[k] ?? 'unknown')} (key ${mdText(k)})`).join(', ') : 'no trusted signature'}`);
-  if (start['run_id']) lines.push(`- **Run id:** ${mdText(start['run_id'])}`);
+  if (start['run_id']) lines.push(`- **Run id:** ${mdText(start['run_id'])}${segments > 1 ? ` (one run in ${segments} segments: resumed ${segments - 1} time(s))` : ''}`);
   lines.push(`- **Outcome:** ${str(summary['status']) ? mdText(summary['status']) : end ? 'unknown' : 'not finished (no run_end)'}`);
   lines.push(`- **Transcript:** ${mdCode(a.file)}, ${a.report.records} records, last hash ${mdCode(a.report.lastHash ?? '')}`);
   lines.push(`- **Verification:** ${verificationLine(a.report)}`);

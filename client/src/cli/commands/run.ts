@@ -16,6 +16,24 @@ import { formatPlan } from '../../runner/plan-view';
 import { parseInputFlags } from '../../runner/inputs';
 import { parseOnFailure } from '../../runner/machine/failure';
 import { assertReadableFile, describeFileError, unreadable } from '../../node/file-errors';
+import { readStateKey } from '../../node/secret-state-file';
+import { describeResume } from '../../runner/resume';
+
+/** A parked run: it stopped at a long wait and is resumed later (not a failure, not a pass). */
+const EXIT_PARKED = 3;
+
+/**
+ * The clock of a run. RUNSAFE_TEST_NOW (an ISO time; TEST ONLY, read here and nowhere else) moves
+ * it to that time and lets it run on from there, so tests can resume a parked 24 h wait.
+ */
+function runClock(env: Record<string, string | undefined>): (() => Date) | undefined {
+  const at = env['RUNSAFE_TEST_NOW'];
+  if (at === undefined || at === '') return undefined;
+  const t = Date.parse(at);
+  if (!Number.isFinite(t)) throw new UsageError(`RUNSAFE_TEST_NOW (test only) must be an ISO time, not ${JSON.stringify(at)}`);
+  const offset = t - Date.now();
+  return () => new Date(Date.now() + offset);
+}
 
 const help = `Usage: runsafe run [options] <runbook>
 
@@ -50,6 +68,20 @@ Options:
                              (default: skip rollbacks), rollback (run them),
                              retry=N (run the step again up to N times, then
                              stop) or retry=N,rollback; recorded
+      --resume TRANSCRIPT    continue the run this transcript (its last segment)
+                             records: it must verify, the runbook's bytes must
+                             be unchanged, the run must not have passed; steps
+                             that passed are not run again, secrets are asked
+                             again, and a new segment chained to the last one
+                             is written (verify them together: runsafe verify
+                             SEG1 SEG2 …)
+      --now --reason TEXT    with --resume: go on from a parked wait before its
+                             time (the reason is recorded)
+      --park-waits           without a terminal: park the run at a wait of 1h or
+                             more (a terminal asks) instead of waiting it out
+      --state-key-file FILE  the key (32 bytes, hex or base64url, mode 0600) that
+                             keeps secret captures encrypted at rest for a resume
+      --state-key-env NAME   ... or the key in this environment variable
       --transcript FILE      where to write the transcript (default
                              .runsafe/transcripts/<run-id>.transcript.jsonl)
       --key FILE             sign the transcript with this private key file
@@ -75,6 +107,7 @@ Exit codes:
   1  the run failed (also after retries), was refused by a gate, aborted or
      cancelled, or its transcript did not verify
   2  usage error, or the runbook cannot be read
+  3  the run parked at a long wait: resume it after the time it printed
 
 Examples:
   runsafe run --dry-run runbooks/demo/signing-demo.runbook.yaml
@@ -104,6 +137,12 @@ export const runCommand: Command = {
       section: { type: 'string', multiple: true },
       'on-failure': { type: 'string' },
       transcript: { type: 'string' },
+      resume: { type: 'string' },
+      now: { type: 'boolean' },
+      reason: { type: 'string' },
+      'park-waits': { type: 'boolean' },
+      'state-key-file': { type: 'string' },
+      'state-key-env': { type: 'string' },
       key: { type: 'string' },
       'key-env': { type: 'string' },
       ...TRUST_OPTIONS,
@@ -118,6 +157,19 @@ export const runCommand: Command = {
     const onFailureFlag = values['on-failure'] as string | undefined;
     const onFailure = onFailureFlag === undefined ? undefined : parseOnFailure(onFailureFlag);
     if (onFailure && 'error' in onFailure) throw new UsageError(onFailure.error);
+    if (values.now && values.resume === undefined) throw new UsageError('--now goes on from a parked wait of a resumed run: it needs --resume');
+    if (values.now && !(values.reason as string | undefined)?.trim()) throw new UsageError('--now needs --reason <text>: why the wait is cut short (recorded in the transcript)');
+    if (values.reason !== undefined && !values.now) throw new UsageError('--reason goes with --now');
+    const now = runClock(io.env);
+    let stateKey: Buffer | undefined;
+    if (values['state-key-file'] !== undefined || values['state-key-env'] !== undefined) {
+      try {
+        stateKey = readStateKey({ file: values['state-key-file'] as string | undefined, env: values['state-key-env'] as string | undefined }, io.env);
+      } catch (err) {
+        io.stderr.write(`runsafe run: ${describeFileError(err) ?? (err as Error).message}\n`);
+        return EXIT_USAGE;
+      }
+    }
     if (values.tsa !== undefined && values.trust === undefined) throw new UsageError("--tsa needs --trust: the authority's certificate comes from the trust store");
     const workspace = resolve(io.cwd, (values.workspace as string | undefined) ?? '.');
     const path = resolve(io.cwd, positionals[0]!);
@@ -216,14 +268,25 @@ export const runCommand: Command = {
         verifyApproval,
         operator: values.operator as string | undefined,
         signal: abort.signal,
+        resume: values.resume === undefined ? undefined : resolve(io.cwd, values.resume as string),
+        resumeNow: values.now ? (values.reason as string) : undefined,
+        stateKey,
+        parkWaits: values['park-waits'] === true,
+        now,
       });
       if (values['dry-run']) {
         if (result.plan) io.stdout.write(`\n${formatPlan(result.plan)}`);
+        if (result.plan && result.resume) io.stdout.write(`\n${describeResume(result.resume, result.plan)}`);
         return result.status === 'passed' ? EXIT_OK : EXIT_FINDINGS;
       }
       if (result.transcriptPath) {
         const rel = relative(io.cwd, result.transcriptPath);
         const shown = rel && !rel.startsWith('..') ? rel : result.transcriptPath;
+        const showPath = (p: string) => {
+          const r = relative(io.cwd, p);
+          return shellWord(r && !r.startsWith('..') ? r : p);
+        };
+        const all = (result.segments ?? [result.transcriptPath]).map(showPath).join(' ');
         let v = result.verification;
         if (values.tsa !== undefined && v && v.terminated) {
           // Time-stamp the closed run, then close with the same check runsafe verify makes, token included.
@@ -244,9 +307,12 @@ export const runCommand: Command = {
               : `${v.verdict.toUpperCase()}: ${v.findings[0]?.kind ?? ''} ${v.findings[0]?.reason ?? ''} at record ${v.findings[0]?.index ?? '?'}`;
         // The printed command must verify as shown: it carries the trust store this run was given.
         const trustArg = values.trust !== undefined ? ` --trust ${shellWord(values.trust as string)}` : '';
-        io.stdout.write(`Transcript: ${shown}\n            ${verdict}\n            attestation: runsafe transcript summary ${shellWord(shown)}${trustArg}\n`);
+        const segs = (result.segments?.length ?? 1) > 1 ? `            the whole run (${result.segments!.length} segments): runsafe verify ${all}${trustArg}\n` : '';
+        io.stdout.write(`Transcript: ${shown}\n            ${verdict}\n${segs}            attestation: runsafe transcript summary ${all}${trustArg}\n`);
+        if (result.parkedUntil) io.stdout.write(`Parked: resume after ${result.parkedUntil}: runsafe run --resume ${shellWord(shown)} ${showPath(path)}\n`);
         if (!v || (v.verdict !== 'verified' && v.verdict !== 'unsigned')) return EXIT_FINDINGS;
       }
+      if (result.status === 'parked') return EXIT_PARKED;
       return result.status === 'passed' ? EXIT_OK : EXIT_FINDINGS;
     } finally {
       io.stdout.off?.('error', onClosedStdout);

@@ -8,12 +8,12 @@ import { TRANSCRIPT_MAPPING } from '../../signing/chain-mapping';
 import { renderAttestation } from '../../signing/attestation';
 import { createKeyLookup } from '../../signing/trust-index';
 import { trustFromOptions, TRUST_OPTIONS } from '../trust-options';
-import { stampTranscript, verifyFile } from '../../node/verify-file';
-import { readLines } from '../../node/line-reader';
+import { stampTranscript } from '../../node/verify-file';
+import { readRecords, verifySegments } from '../../node/verify-run';
 import { parse } from '../args';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type Command } from '../command';
 
-const help = `Usage: runsafe transcript summary <transcript> [--trust <trust-file> [--allow-unsigned-store]] [--out <file>]
+const help = `Usage: runsafe transcript summary <transcript> [<next segment> …] [--trust <trust-file> [--allow-unsigned-store]] [--out <file>]
                                 [--format markdown|intoto (--key <file> | --key-env <name>)]
        runsafe transcript stamp <transcript> --tsa <url>
 
@@ -22,6 +22,8 @@ operators to file (for example docs/ops/attestation-log/YYYY-MM-DD-….md): date
 and time (UTC), runbook and its SHA-256, operator and signing key, inputs
 (secrets shown as not recorded), every step with its result and checks, the
 outcome, and the verification result (pass/fail with the failing record).
+A resumed run is summarised as one run: give its segments first to last (the
+links between them are verified as runsafe verify SEG1 SEG2 … does).
 
 --format intoto writes an in-toto Statement v1 (predicate type
 https://runsafe.dev/attestation/run/v1: runbook id and hash, operator, steps,
@@ -42,9 +44,10 @@ export const transcriptCommand: Command = {
   help,
   async run(argv, io) {
     const { values, positionals } = parse(argv, { ...TRUST_OPTIONS, out: { type: 'string', short: 'o' }, tsa: { type: 'string' }, format: { type: 'string', default: 'markdown' }, key: { type: 'string' }, 'key-env': { type: 'string' } });
-    const [action, file, ...extra] = positionals;
+    const [action, file, ...more] = positionals;
+    const extra = action === 'summary' ? [] : more;
     if (action !== 'summary' && action !== 'stamp') throw new UsageError(`expected 'summary' or 'stamp', got ${action === undefined ? 'nothing' : `'${action}'`}`);
-    if (!file || extra.length) throw new UsageError('give exactly one transcript file');
+    if (!file || extra.length) throw new UsageError(action === 'summary' ? 'give a transcript file (or the segments of one run, first to last)' : 'give exactly one transcript file');
     if (values.format !== 'markdown' && values.format !== 'intoto') throw new UsageError(`--format must be markdown or intoto, not '${String(values.format)}'`);
     if (action === 'stamp') {
       if (!values.tsa) throw new UsageError('transcript stamp needs --tsa <url>');
@@ -53,17 +56,11 @@ export const transcriptCommand: Command = {
       return EXIT_OK;
     }
     const trust = trustFromOptions(values, io, 'transcript');
-    const report = await verifyFile(file, { mapping: TRANSCRIPT_MAPPING, keys: trust?.keys ?? createKeyLookup([]), tsa: trust?.store.tsa ?? [] });
+    const files = [file, ...more];
+    // Every segment and the links between them (one segment: exactly runsafe verify <file>, plus "is it a later segment alone").
+    const report = (await verifySegments(files, { keys: trust?.keys ?? createKeyLookup([]), tsa: trust?.store.tsa ?? [] })).report;
     // Second pass for the content: output records are skipped so memory stays small.
-    const records: Record<string, unknown>[] = [];
-    for await (const line of readLines(file)) {
-      try {
-        const r = JSON.parse(Buffer.from(line.bytes).toString('utf8')) as Record<string, unknown>;
-        if (r && typeof r === 'object' && r['type'] !== 'output') records.push(r);
-      } catch {
-        // Unreadable records are already findings in the report.
-      }
-    }
+    const records = await readRecords(files);
     // A file with no run_start anywhere is not a transcript (a tampered one still has it, so it still gets its FAIL summary).
     if (!records.some((r) => r['type'] === 'run_start')) throw new Error(`${file} is not a runsafe transcript (no run_start record); use runsafe verify for other files`);
     const signers = Object.fromEntries((trust?.store.keys ?? []).map((k) => [k.key_id, k.identity]));
@@ -73,7 +70,7 @@ export const transcriptCommand: Command = {
       const signer = signerFromOptions(values, io.env);
       const statement = runStatement({ file, records, report, signers, transcriptSha256: createHash('sha256').update(readFileSync(file)).digest('hex'), transcriptName: basename(file) });
       text = `${JSON.stringify(dsseEnvelope(statement, signer), null, 2)}\n`;
-    } else text = renderAttestation({ file, records, report, signers });
+    } else text = renderAttestation({ file: files.join(' '), records, report, signers });
     if (values.out) writeFileSync(values.out as string, text);
     else io.stdout.write(text);
     return report.verdict === 'verified' ? EXIT_OK : EXIT_FINDINGS;

@@ -14,8 +14,25 @@ import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type CliIo, type Comman
 import { formatOption, writeJson } from '../key-options';
 import { detectKind, type VerifyKind } from '../verify-kind';
 import { describePg, PG_HELP, PG_OPTIONS, verifyPg } from '../verify-pg';
+import { firstRecord, verifySegments } from '../../node/verify-run';
+import { checkLinks } from '../../signing/segments';
+
+/** A resumed run: every segment, first to last, and the links between them (dropped, reordered or foreign segments fail). */
+async function verifyRunSegments(files: string[], keys: KeyLookup, identities: Record<string, string>, values: Record<string, unknown>, io: CliIo, tsa: TsaEntry[]): Promise<number> {
+  for (const f of files) if (detectKind(f).kind !== 'transcript') throw new UsageError(`${f} is not a runsafe transcript: several files verify the segments of one run`);
+  const run = await verifySegments(files, { keys, tsa });
+  if (values.format === 'json') writeJson(io, { kind: 'run', run_id: run.runId ?? null, verdict: run.report.verdict, links: run.links, segments: run.segments.map((s) => ({ file: s.file, ...s.report })) });
+  else {
+    io.stdout.write(`run ${run.runId ?? '(no run id)'}: ${run.report.verdict.toUpperCase()}: ${files.length} segments, ${run.report.records} records${run.links.length ? `; ${run.links.length} broken link(s) between segments` : ', each resuming the one before'}\n`);
+    for (const f of run.links) io.stdout.write(`  ${f.kind} ${f.reason}: ${f.detail}\n`);
+    for (const s of run.segments) io.stdout.write(describeReport('transcript', s.file, s.report, identities).replace(/^/gm, '  ').replace(/ +$/, ''));
+  }
+  const ok = run.report.verdict === 'verified' || (run.report.verdict === 'unterminated' && values['allow-unterminated'] === true) || (run.report.verdict === 'unsigned' && values['allow-unsigned'] === true);
+  return ok ? EXIT_OK : EXIT_FINDINGS;
+}
 
 const help = `Usage: runsafe verify <file> [--trust <trust-file> [--allow-unsigned-store]] [--kind runbook|transcript|chain]
+       runsafe verify <segment-1> <segment-2> … [--trust <trust-file>]   (a resumed run, first to last)
        runsafe verify --pg <ENV_VAR|url> --table <name> [options below]
                       [--mapping <file>] [--strict] [--quarantine <file>]
                       [--required <n>] [--expect-count <n>] [--expect-head <hash>]
@@ -126,7 +143,10 @@ async function verifyChainLike(kind: 'transcript' | 'chain', file: string, keys:
   });
   if (values.format === 'json') writeJson(io, { kind, file, ...report });
   else io.stdout.write(describeReport(kind, file, report, identities));
-  const ok = report.verdict === 'verified' || (report.verdict === 'unterminated' && values['allow-unterminated'] === true) || (report.verdict === 'unsigned' && values['allow-unsigned'] === true);
+  // A later segment of a resumed run alone is not the run: its earlier segments must come with it.
+  const link = kind === 'transcript' ? checkLinks([{ file, start: await firstRecord(file), report }]) : [];
+  for (const f of link) if (values.format !== 'json') io.stdout.write(`  ${f.kind} ${f.reason}: ${f.detail}\n`);
+  const ok = !link.length && (report.verdict === 'verified' || (report.verdict === 'unterminated' && values['allow-unterminated'] === true) || (report.verdict === 'unsigned' && values['allow-unsigned'] === true));
   return ok ? EXIT_OK : EXIT_FINDINGS;
 }
 
@@ -155,21 +175,25 @@ export const verifyCommand: Command = {
     if (!pg && pgOnly) throw new UsageError(`--${pgOnly} needs --pg (a table to verify)`);
     if (pg && positionals.length) throw new UsageError('give a file to verify or --pg, not both');
     if (pg && values.kind !== undefined && values.kind !== 'chain') throw new UsageError('--pg verifies an audit chain (--kind chain)');
-    if (!pg && positionals.length !== 1) throw new UsageError('give exactly one file to verify (or --pg for a table)');
+    if (!pg && positionals.length === 0) throw new UsageError('give a file to verify (or several segments of one run, or --pg for a table)');
     if (!pg) {
-      try {
-        assertReadableFile(positionals[0]!);
-      } catch (err) {
-        io.stderr.write(`runsafe verify: ${unreadable(positionals[0]!, err)}\n`);
-        return EXIT_USAGE;
+      for (const file of positionals) {
+        try {
+          assertReadableFile(file);
+        } catch (err) {
+          io.stderr.write(`runsafe verify: ${unreadable(file, err)}\n`);
+          return EXIT_USAGE;
+        }
       }
     }
+    if (positionals.length > 1 && (values.strict || values.quarantine || values['expect-count'] !== undefined || values['expect-head'] !== undefined || (values.kind !== undefined && values.kind !== 'transcript'))) throw new UsageError('several files are the segments of one run: --strict, --quarantine, --expect-* and --kind other than transcript take one file');
     if (values.kind !== undefined && !['runbook', 'transcript', 'chain'].includes(values.kind as string)) throw new UsageError('--kind must be runbook, transcript or chain');
     const detected = pg ? { kind: 'chain' as VerifyKind, path: '' } : values.kind ? { kind: values.kind as VerifyKind, path: positionals[0]! } : detectKind(positionals[0]!);
     const trust = trustFromOptions(values, io, 'verify');
     const keys = trust?.keys ?? createKeyLookup([]);
     const identities = Object.fromEntries((trust?.store.keys ?? []).map((k) => [k.key_id, k.identity]));
     if (!trust) io.stderr.write('runsafe verify: no --trust given: no signature can be trusted\n');
+    if (positionals.length > 1) return verifyRunSegments(positionals, keys, identities, values, io, trust?.store.tsa ?? []);
     if (pg) {
       const mapping = values.mapping ? readMapping(values.mapping as string, values['allow-no-domain-separation'] === true) : DEFAULT_CHAIN_MAPPING;
       return verifyPg(values, { mapping, keys, expectCount: intOption(values['expect-count'], 'expect-count') }, io, (name, r) => describeReport('chain', name, r, identities) + describePg(r, values));
