@@ -52,9 +52,18 @@ test('V8 accepts each cache under the flags the CLI sets (a rejected cache would
       if (s.cachedDataRejected !== false) rejected.push(name);
     }
     process.stdout.write(JSON.stringify(rejected));`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: root, encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  assert.deepEqual(JSON.parse(r.stdout), []);
+  // A cache built under other flags is rejected every time. Once, on a machine loaded far beyond its
+  // cores (fresh-clone CI beside two landing trains), every cache was rejected in one child and
+  // accepted in the next: V8 re-derives its flag hash after setFlagsFromString, and a compile on
+  // another thread can read it in between. So a second child decides; a wrong build still fails both.
+  let rejected: string[] = [];
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: root, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    rejected = JSON.parse(r.stdout) as string[];
+    if (rejected.length === 0) break;
+  }
+  assert.deepEqual(rejected, []);
   // And without a cache V8 reports nothing rejected, so the check above is not vacuous.
   assert.equal(compileBundle('x.js', 'module.exports = 1;').cachedDataRejected, undefined);
 });

@@ -178,10 +178,21 @@ test('a run killed with SIGKILL leaves a transcript prefix that verifies as unte
   child.kill('SIGKILL');
   await new Promise((r) => child.once('exit', r));
   // The supervisor ends the step's group when the runner dies; the test makes sure nothing lingers either way.
+  const group = Number(readFileSync(join(dir, 'step.pid'), 'utf8'));
   try {
-    process.kill(-Number(readFileSync(join(dir, 'step.pid'), 'utf8')), 'SIGKILL');
+    process.kill(-group, 'SIGKILL');
   } catch {
     /* already gone */
+  }
+  // A lock is recovered only once no member of the step's group lives (a refusal before that is right:
+  // seen on a loaded machine, where the killed members had not been reaped yet). Wait for that, bounded.
+  for (let waited = 0; waited < 10_000; waited += 50) {
+    try {
+      process.kill(-group, 0);
+    } catch {
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 50));
   }
   const report = await verifyTranscript(join(dir, 'killed.jsonl'));
   assert.equal(report.verdict, 'unterminated');
