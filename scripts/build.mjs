@@ -69,6 +69,8 @@ const standaloneSchema = {
 const entries = [
   { in: { cli: 'client/src/cli/main.ts' }, dir: 'client/out', banner: '#!/usr/bin/env node', plugins: [lazyCommands] },
   { in: { server: 'server/src/lsp/main.ts' }, dir: 'server/out', banner: '#!/usr/bin/env node' },
+  // The worker thread `runsafe verify` runs a chain verification in (client/src/node/verify-worker.ts).
+  { in: { 'verify-worker': 'client/src/node/verify-worker-main.ts' }, dir: 'client/out', external: ['pg-native'] },
   { in: { extension: 'client/src/extension/main.ts' }, dir: 'client/out', external: ['vscode'] },
   // Each `runsafe` sub-command is a bundle of its own, loaded by the main one when that command runs
   // (client/src/cli/bundle-loader.ts): `runsafe --help` parses no linter, `lint` no runner or signing.

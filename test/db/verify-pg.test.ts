@@ -188,3 +188,28 @@ test('bad sources fail with a clear message and exit 2: a password on argv, a mi
   assert.match(down.stderr, /cannot connect to the database/);
   assert.doesNotMatch(down.stderr, /\n\s+at /);
 });
+
+test('a row larger than the record limit (a 160 MiB bytea) is MALFORMED_RECORD record_too_large at its index, quarantined by hash, and never crosses the wire: the bundled CLI stays flat', async () => {
+  produce(['emit', '--count', '3', '--key', join(dir, 'a.key')]);
+  const BIG_MIB = 160;
+  pg.psql(`INSERT INTO canonical_events (seq, event_id, emitter, record) VALUES (3, 'evt-big', 'sidecar', convert_to(repeat('x', ${BIG_MIB} * 1024 * 1024), 'UTF8'))`, 'audit');
+  const preload = join(dir, 'maxrss.cjs');
+  writeFileSync(preload, "process.on('exit', () => require('fs').writeSync(2, `\\nmaxrss_kb=${process.resourceUsage().maxRSS}\\n`));\n");
+  const args = ['verify', '--pg', 'AUDIT_URL', '--table', 'canonical_events', '--mapping', mapping(), '--trust', trust, '--strict', '--quarantine-table', 'audit_signature_quarantine'];
+  const r = spawnSync(process.execPath, ['-r', preload, join(root, 'client/out/cli.js'), ...args, '--format', 'json'], { cwd: dir, encoding: 'utf8', env: { ...process.env, AUDIT_URL: verifierUrl } });
+  assert.equal(r.status, 1, r.stderr);
+  const report = JSON.parse(r.stdout) as { counts: Record<string, number>; findings: { index: number; reason: string }[]; records: number };
+  assert.equal(report.records, 4);
+  assert.deepEqual(report.counts, { 'MALFORMED_RECORD:record_too_large': 1 });
+  assert.deepEqual(report.findings.map((f) => [f.index, f.reason]), [[3, 'record_too_large']]);
+  const rssMiB = Number(/maxrss_kb=(\d+)/.exec(r.stderr)![1]) / 1024;
+  assert.ok(rssMiB < BIG_MIB, `peak RSS ${rssMiB} MiB for a ${BIG_MIB} MiB row`);
+  // Quarantined by its index, order value and the SHA-256 of its exact bytes (computed by the server; the bytes stay in the source).
+  assert.equal(
+    pg.psql("SELECT q.record_index || '|' || q.order_value || '|' || q.reason || '|' || octet_length(q.record_bytes) || '|' || (q.record_sha256 = encode(sha256(e.record), 'hex')) FROM audit_signature_quarantine q JOIN canonical_events e ON e.seq::text = q.order_value WHERE q.reason = 'record_too_large'", 'audit').trim(),
+    '3|3|record_too_large|0|true',
+  );
+  const text = await verify([]);
+  assert.match(text.stdout, /record 3: MALFORMED_RECORD record_too_large: the record is 167772160 bytes, over the 16777216-byte limit/);
+  pg.psql('TRUNCATE canonical_events; TRUNCATE audit_signature_quarantine', 'audit');
+});

@@ -1,7 +1,8 @@
 // `runsafe verify --pg …`: the audit chain in a PostgreSQL table, verified where it lives.
 import type { ChainMapping } from '../signing/chain-mapping';
-import type { KeyLookup } from '../signing/trust-index';
-import { PgSourceError, verifyTable, type PgReport } from '../node/pg-chain';
+import type { TrustKey } from '../signing/trust-index';
+import { PgSourceError, type PgReport } from '../node/pg-chain';
+import { runVerifyJob } from '../node/verify-worker';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './command';
 import { writeJson } from './key-options';
 
@@ -73,7 +74,7 @@ export function describePg(r: PgReport, values: Record<string, unknown>): string
 
 export async function verifyPg(
   values: Record<string, unknown>,
-  chain: { mapping: ChainMapping; keys: KeyLookup; expectCount?: number },
+  chain: { mapping: ChainMapping; trustKeys: TrustKey[]; expectCount?: number },
   io: CliIo,
   describe: (name: string, r: PgReport) => string,
 ): Promise<number> {
@@ -84,7 +85,7 @@ export async function verifyPg(
   const connection = pgConnection(values.pg as string, io.env);
   let report: PgReport;
   try {
-    report = await verifyTable({
+    report = (await runVerifyJob({ kind: 'pg', trustKeys: chain.trustKeys, options: {
       source: {
         connection,
         table: values.table as string,
@@ -95,13 +96,13 @@ export async function verifyPg(
         timeColumn: (values['time-column'] as string | undefined) ?? 'recorded_at',
       },
       mapping: chain.mapping,
-      keys: chain.keys,
       strict: values.strict === true,
       quarantineTable: values['quarantine-table'] as string | undefined,
       checkpoint: values.checkpoint as string | undefined,
       expectCount: chain.expectCount,
       expectHead: values['expect-head'] as string | undefined,
-    });
+      maxRecordBytes: values['max-record-bytes'] === undefined ? undefined : Number(values['max-record-bytes']),
+    } })) as PgReport;
   } catch (err) {
     if (err instanceof PgSourceError) {
       io.stderr.write(`runsafe verify: ${err.message}\n`);

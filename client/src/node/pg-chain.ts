@@ -16,6 +16,7 @@ import { nativeCrypto } from './native-crypto';
 import { toHex } from '../signing/bytes';
 import { encodeBytes } from '../signing/chain-writer';
 import { libpqEnv } from './libpq-env';
+import { DEFAULT_MAX_RECORD_BYTES } from './line-reader';
 
 export interface PgSource {
   /** postgres:// URL or key=value connection string. */
@@ -46,6 +47,8 @@ export interface PgVerifyOptions {
   maxFindings?: number;
   /** Rows per cursor fetch. */
   batchSize?: number;
+  /** Longer records are MALFORMED_RECORD record_too_large: the server sends only their length and SHA-256 (default 16 MiB). */
+  maxRecordBytes?: number;
 }
 
 export interface PgReport extends VerificationReport {
@@ -280,13 +283,15 @@ export async function verifyTable(o: PgVerifyOptions): Promise<PgReport> {
   }
   const where = conds.length ? ` WHERE ${conds.join(' AND ')}` : '';
 
+  const maxRecord = o.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   const client = await connect(source.connection);
+  let colType = 'bytea';
   let quarantine: Awaited<ReturnType<typeof openQuarantine>> | undefined;
   try {
     try {
       // One snapshot for the whole read; READ ONLY makes the server refuse any write on this connection.
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      await columnType(client, source.table, source.column);
+      colType = await columnType(client, source.table, source.column);
     } catch (err) {
       throw err instanceof PgSourceError ? err : dbError(`reading ${source.table}`, err);
     }
@@ -331,6 +336,8 @@ export async function verifyTable(o: PgVerifyOptions): Promise<PgReport> {
     if (o.strict && o.quarantineTable) quarantine = await openQuarantine(source.connection, o.quarantineTable);
     const pending: Rejected[] = [];
     const orders = new Map<number, string | null>();
+    // Oversized rows' SHA-256 by index: quarantined as that hash, with empty bytes.
+    const bigRows = new Map<number, string>();
     let quarantined = 0;
     const verifier = createVerifier({
       mapping: o.mapping,
@@ -344,6 +351,8 @@ export async function verifyTable(o: PgVerifyOptions): Promise<PgReport> {
       onReject: quarantine
         ? (bytes, _terminated, findings, index) => {
             const b = Buffer.from(bytes);
+            const big = bigRows.get(index);
+            bigRows.delete(index);
             pending.push({
               index,
               id: findings[0]?.id ?? null,
@@ -352,7 +361,7 @@ export async function verifyTable(o: PgVerifyOptions): Promise<PgReport> {
               reasons: findings.map((f) => `${f.kind}:${f.reason}`),
               keyId: findings.find((f) => f.keyId)?.keyId ?? null,
               bytes: b,
-              sha256: toHex(nativeCrypto.sha256(b)),
+              sha256: big ?? toHex(nativeCrypto.sha256(b)),
             });
           }
         : undefined,
@@ -371,14 +380,40 @@ export async function verifyTable(o: PgVerifyOptions): Promise<PgReport> {
 
     let lastBytes: Buffer | undefined;
     try {
-      await client.query(`DECLARE runsafe_chain NO SCROLL CURSOR FOR SELECT ${order}::text AS k, ${col} AS r FROM ${table}${where} ORDER BY ${order}`, params);
+      // A record over the limit never crosses the wire: the server sends its length and SHA-256
+      // instead (the chain goes on from that hash), so one huge row cannot fill this process.
+      const raw = colType === 'bytea' ? col : `convert_to(${col}, 'UTF8')`;
+      params.push(maxRecord);
+      const over = `octet_length(${raw}) > $${params.length}::bigint`;
+      await client.query(
+        `DECLARE runsafe_chain NO SCROLL CURSOR FOR SELECT ${order}::text AS k, CASE WHEN ${over} THEN NULL ELSE ${col} END AS r, CASE WHEN ${over} THEN sha256(${raw}) END AS h, octet_length(${raw})::text AS n FROM ${table}${where} ORDER BY ${order}`,
+        params,
+      );
       for (;;) {
         // Binary results: a bytea arrives as its raw bytes, not as a hex string twice its size.
         const fetch = { text: `FETCH ${batch} FROM runsafe_chain`, binary: true, rowMode: 'array' } as QueryArrayConfig;
-        const rows = (await client.query(fetch)).rows as [string | Buffer, Buffer | string | null][];
+        const rows = (await client.query(fetch)).rows as [string | Buffer, Buffer | string | null, Buffer | null, Buffer | string | null][];
         if (!rows.length) break;
-        for (const [key, value] of rows) {
+        for (const [key, value, bigHash, bigLength] of rows) {
           const row = { k: typeof key === 'string' ? key : key.toString('utf8') };
+          if (bigHash) {
+            // Oversized: only its hash is known; it is reported and quarantined without its bytes.
+            const length = Number(typeof bigLength === 'string' ? bigLength : (bigLength?.toString('utf8') ?? 0));
+            if (o.checkpoint) windowHash.update(bigHash);
+            if (checkpoint && index < checkpoint.count) {
+              const w = Math.floor(index / WINDOW);
+              if (index + 1 === Math.min((w + 1) * WINDOW, checkpoint.count) && windowHash.copy().digest('hex') !== checkpoint.windows[w]) mismatches.push({ index: w * WINDOW, window: w });
+            } else {
+              orders.set(checkpoint ? index : firstIndex + index, row.k);
+              bigRows.set(checkpoint ? index : firstIndex + index, toHex(bigHash));
+              verifier.pushOversized(length, new Uint8Array(bigHash), true, maxRecord);
+              lastOrder = row.k;
+              lastBytes = undefined;
+            }
+            if (o.checkpoint && (index + 1) % WINDOW === 0) closeWindow();
+            index++;
+            continue;
+          }
           const bytes = value === null ? Buffer.alloc(0) : typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
           if (o.checkpoint) windowHash.update(nativeCrypto.sha256(bytes));
           if (checkpoint && index < checkpoint.count) {

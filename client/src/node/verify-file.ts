@@ -6,7 +6,7 @@ import { checkTimestamp, requestTimestamp } from './tsa';
 import { createVerifier, type Finding, type VerificationReport } from '../signing/verifier';
 import type { ChainMapping } from '../signing/chain-mapping';
 import type { KeyLookup } from '../signing/trust-index';
-import { readLines } from './line-reader';
+import { DEFAULT_MAX_RECORD_BYTES, readLines } from './line-reader';
 import { nativeCrypto } from './native-crypto';
 import { toHex } from '../signing/bytes';
 
@@ -28,6 +28,8 @@ export interface VerifyFileOptions {
    * over SHA-256 of its last line, the head) is judged at the authority's time.
    */
   tsa?: TsaEntry[];
+  /** Longer records are MALFORMED_RECORD record_too_large, hashed but never held (default 16 MiB). */
+  maxRecordBytes?: number;
 }
 
 /** The sidecar time-stamp token of a transcript. */
@@ -67,6 +69,9 @@ export async function verifyFile(path: string, options: VerifyFileOptions): Prom
     qfd = openSync(options.quarantine, flags, 0o600);
     rfd = openSync(`${options.quarantine}.reasons.jsonl`, flags, 0o600);
   }
+  // Oversized records (never held) by index: their quarantine entry names the source bytes instead.
+  const skipped = new Map<number, { length: number; offset: number; sha256: string }>();
+  let sourceOffset = 0;
   const writeAll = (fd: number, buf: Uint8Array): void => {
     let off = 0;
     while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
@@ -84,6 +89,14 @@ export async function verifyFile(path: string, options: VerifyFileOptions): Prom
       qfd === undefined
         ? undefined
         : (bytes: Uint8Array, terminated: boolean, findings: Finding[], index: number) => {
+            const big = skipped.get(index);
+            if (big) {
+              // Its bytes were never read into memory: the reasons line locates them in the source instead.
+              skipped.delete(index);
+              const meta = { index, line: index + 1, id: null, reasons: findings.map((f) => `${f.kind}:${f.reason}`), offset: null, length: 0, source_offset: big.offset, source_length: big.length, sha256: big.sha256 };
+              writeAll(rfd!, Buffer.from(`${JSON.stringify(meta)}\n`));
+              return;
+            }
             const whole = terminated ? Buffer.concat([bytes, Buffer.from('\n')]) : Buffer.from(bytes);
             writeAll(qfd!, whole);
             const meta = {
@@ -100,7 +113,19 @@ export async function verifyFile(path: string, options: VerifyFileOptions): Prom
           },
   });
   try {
-    for await (const line of readLines(path)) verifier.push(line.bytes, line.terminated);
+    const limit = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+    let index = 0;
+    for await (const line of readLines(path, 1 << 20, limit)) {
+      if (line.oversized) {
+        if (qfd !== undefined) skipped.set(index, { length: line.oversized.length, offset: sourceOffset, sha256: toHex(line.oversized.sha256) });
+        verifier.pushOversized(line.oversized.length, line.oversized.sha256, line.terminated, limit);
+        sourceOffset += line.oversized.length + (line.terminated ? 1 : 0);
+      } else {
+        verifier.push(line.bytes, line.terminated);
+        sourceOffset += line.bytes.length + (line.terminated ? 1 : 0);
+      }
+      index++;
+    }
     // finish() flushes the last batch, which may still quarantine records: before the files close.
     return verifier.finish();
   } finally {

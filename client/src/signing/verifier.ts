@@ -6,6 +6,7 @@
 //   SIGNATURE_BREACH  (high)      invalid_signature | unknown_key | key_revoked | key_expired | key_not_yet_valid
 //                                 | wrong_role | missing_signature   (the signature is checked before the key's state)
 //   MALFORMED_RECORD  (high)      invalid_utf8 | not_json | not_object | not_canonical | torn_tail
+//                                 | record_too_large (longer than the reader's limit: never held, only hashed)
 // Strict mode rejects every record with a finding (handing its exact bytes to onReject);
 // non-strict mode admits it and counts it per reason. Neither drops nor re-encodes bytes.
 import { fromBase64, fromBase64url, fromHex, fromUtf8 } from './bytes';
@@ -94,6 +95,12 @@ export interface VerifierOptions {
 export interface ChainVerifier {
   /** One record's exact bytes without the line terminator; `terminated` false for a final line with no newline. */
   push(bytes: Uint8Array, terminated?: boolean): void;
+  /**
+   * A record longer than the reader's limit, which was hashed as it streamed past and never held:
+   * a MALFORMED_RECORD record_too_large, and the chain continues from its hash (the next record's
+   * link is still checked; its seq may follow any integer, since this record's could not be read).
+   */
+  pushOversized(length: number, sha256: Uint8Array, terminated?: boolean, limit?: number): void;
   finish(): VerificationReport;
 }
 
@@ -154,6 +161,8 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
   let headIndex = -1;
   let tornTail = false;
   let malformedOrBreach = false;
+  // The record before was too large to read: its seq is unknown, so the next seq is not judged.
+  let afterOversized = false;
 
   function add(list: Finding[], f: Omit<Finding, 'severity'>): void {
     list.push({ ...f, severity: SEVERITY[f.kind] });
@@ -209,7 +218,7 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
       // seq: an integer; 0 first when the chain has a genesis (transcripts), any integer first for a
       // chain export that may start mid-chain; then exactly the previous record's seq + 1.
       const seq = obj[m.seq];
-      const want = lastSeq === null ? (m.genesis !== undefined ? 0 : undefined) : lastSeq + 1;
+      const want = afterOversized ? undefined : lastSeq === null ? (m.genesis !== undefined ? 0 : undefined) : lastSeq + 1;
       if (!Number.isSafeInteger(seq) || (want !== undefined && seq !== want)) {
         add(list, { ...base, kind: 'HASH_CHAIN_BREACH', reason: 'seq_gap', detail: `${m.seq} is ${JSON.stringify(seq)}, expected ${want ?? 'an integer'}` });
       }
@@ -330,7 +339,18 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
         add(list, { index, id: idValue === undefined || idValue === null ? null : String(idValue), kind: 'MALFORMED_RECORD', ...malformed });
       }
       lastHash = hash;
+      afterOversized = false;
       queue.push({ bytes, terminated, index, list, check });
+      if (queue.length >= BATCH) flush();
+    },
+
+    pushOversized(length, sha256, terminated = true, limit) {
+      const index = base + r.records++;
+      const list: Finding[] = [];
+      add(list, { index, id: null, kind: 'MALFORMED_RECORD', reason: 'record_too_large', detail: `the record is ${length} bytes${limit !== undefined ? `, over the ${limit}-byte limit` : ''}: not read (only hashed, so the chain goes on)` });
+      lastHash = encodeBytes(sha256, m.hashEncoding);
+      afterOversized = true;
+      queue.push({ bytes: new Uint8Array(0), terminated, index, list, check: undefined });
       if (queue.length >= BATCH) flush();
     },
 

@@ -2,12 +2,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_CHAIN_MAPPING, parseChainMapping, TRANSCRIPT_MAPPING, type ChainMapping } from '../../signing/chain-mapping';
-import { createKeyLookup, type KeyLookup } from '../../signing/trust-index';
+import { createKeyLookup } from '../../signing/trust-index';
 import type { VerificationReport } from '../../signing/verifier';
 import type { TsaEntry } from '../../signing/trust-store';
 import { checkRunbookApprovalTimed } from '../../node/approval-file';
 import { trustFromOptions, TRUST_OPTIONS } from '../trust-options';
-import { verifyFile } from '../../node/verify-file';
+import { runVerifyJob } from '../../node/verify-worker';
+import type { TrustKey } from '../../signing/trust-index';
 import { assertReadableFile, unreadable } from '../../node/file-errors';
 import { parse } from '../args';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type CliIo, type Command } from '../command';
@@ -53,7 +54,10 @@ Findings carry the index (0-based record number) and id of each failing record:
   SIGNATURE_BREACH  (high)      invalid_signature | unknown_key | key_revoked |
                                 key_expired | key_not_yet_valid | wrong_role |
                                 missing_signature (the signature is checked first)
-  MALFORMED_RECORD              not JSON, not UTF-8, or not RFC 8785 canonical
+  MALFORMED_RECORD              not JSON, not UTF-8, or not RFC 8785 canonical;
+                                record_too_large: over --max-record-bytes
+                                (default 16777216, 16 MiB): never read into
+                                memory, only hashed, so the chain goes on
 
   --strict             reject every failing record; with --quarantine FILE the
                        rejected records' exact bytes go to FILE and one JSON
@@ -99,6 +103,12 @@ function intOption(v: unknown, name: string): number | undefined {
   return Number(v);
 }
 
+function positiveInt(v: unknown, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^[1-9]\d*$/.test(String(v))) throw new UsageError(`--${name} must be a positive integer`);
+  return Number(v);
+}
+
 export function describeReport(kind: VerifyKind, file: string, r: VerificationReport, identities: Record<string, string>): string {
   const out: string[] = [];
   const who = Object.entries(r.signers).map(([k, n]) => `${identities[k] ?? k} (${k}) ×${n}`).join(', ');
@@ -127,20 +137,20 @@ function looksLikeTranscript(file: string): boolean {
   }
 }
 
-async function verifyChainLike(kind: 'transcript' | 'chain', file: string, keys: KeyLookup, identities: Record<string, string>, values: Record<string, unknown>, io: CliIo, tsa: TsaEntry[]): Promise<number> {
+async function verifyChainLike(kind: 'transcript' | 'chain', file: string, trustKeys: TrustKey[], identities: Record<string, string>, values: Record<string, unknown>, io: CliIo, tsa: TsaEntry[]): Promise<number> {
   if (values.quarantine && !values.strict) throw new UsageError('--quarantine needs --strict (non-strict mode admits failing records)');
   const mapping = kind === 'transcript' ? TRANSCRIPT_MAPPING : values.mapping ? readMapping(values.mapping as string, values['allow-no-domain-separation'] === true) : DEFAULT_CHAIN_MAPPING;
   if (mapping.payloadType === null) io.stderr.write('runsafe verify: WARNING: --allow-no-domain-separation: signatures are checked over the bare canonical bytes, with no payload type; a signature made for another kind of document over the same bytes would verify\n');
   if (kind === 'chain' && looksLikeTranscript(file)) throw new UsageError(`${file} is a runsafe transcript: verify it with --kind transcript (its genesis, seq and closing head are checked), not as a chain`);
-  const report = await verifyFile(file, {
+  const report = await runVerifyJob({ kind: 'file', path: file, trustKeys, options: {
     mapping,
-    keys,
     strict: values.strict === true,
     quarantine: values.quarantine as string | undefined,
     expectCount: intOption(values['expect-count'], 'expect-count'),
     expectHead: values['expect-head'] as string | undefined,
     tsa,
-  });
+    maxRecordBytes: positiveInt(values['max-record-bytes'], 'max-record-bytes'),
+  } });
   if (values.format === 'json') writeJson(io, { kind, file, ...report });
   else io.stdout.write(describeReport(kind, file, report, identities));
   // A later segment of a resumed run alone is not the run: its earlier segments must come with it.
@@ -167,9 +177,11 @@ export const verifyCommand: Command = {
       'allow-unsigned': { type: 'boolean', default: false },
       'allow-no-domain-separation': { type: 'boolean', default: false },
       format: { type: 'string', default: 'text' },
+      'max-record-bytes': { type: 'string' },
       ...PG_OPTIONS,
     });
     formatOption(values.format);
+    positiveInt(values['max-record-bytes'], 'max-record-bytes');
     const pg = values.pg !== undefined;
     const pgOnly = Object.keys(PG_OPTIONS).find((k) => k !== 'pg' && values[k] !== undefined);
     if (!pg && pgOnly) throw new UsageError(`--${pgOnly} needs --pg (a table to verify)`);
@@ -196,9 +208,9 @@ export const verifyCommand: Command = {
     if (positionals.length > 1) return verifyRunSegments(positionals, keys, identities, values, io, trust?.store.tsa ?? []);
     if (pg) {
       const mapping = values.mapping ? readMapping(values.mapping as string, values['allow-no-domain-separation'] === true) : DEFAULT_CHAIN_MAPPING;
-      return verifyPg(values, { mapping, keys, expectCount: intOption(values['expect-count'], 'expect-count') }, io, (name, r) => describeReport('chain', name, r, identities) + describePg(r, values));
+      return verifyPg(values, { mapping, trustKeys: trust?.store.keys ?? [], expectCount: intOption(values['expect-count'], 'expect-count') }, io, (name, r) => describeReport('chain', name, r, identities) + describePg(r, values));
     }
-    if (detected.kind !== 'runbook') return verifyChainLike(detected.kind, detected.path, keys, identities, values, io, trust?.store.tsa ?? []);
+    if (detected.kind !== 'runbook') return verifyChainLike(detected.kind, detected.path, trust?.store.keys ?? [], identities, values, io, trust?.store.tsa ?? []);
     const required = intOption(values.required, 'required') ?? 1;
     const r = await checkRunbookApprovalTimed(detected.path, keys, trust?.store.tsa ?? [], required);
     if (values.format === 'json') writeJson(io, { kind: 'runbook', file: detected.path, ...r });
