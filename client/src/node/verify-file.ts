@@ -1,36 +1,13 @@
-// Verifies a transcript or audit-chain file in streaming fashion, writing a quarantine in strict mode.
+// Verifies a transcript or audit-chain file (its time-stamp token checked first), and time-stamps closed transcripts.
+// The verification itself is chain-file.ts; this adds the time-stamp token and stamping.
 import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, writeSync, constants } from 'node:fs';
+import type { VerificationReport } from '../signing/verifier';
 import type { TimestampCheck } from '../signing/trust-index';
-import type { TsaEntry } from '../signing/trust-store';
 import { checkTimestamp, requestTimestamp } from './tsa';
-import { createVerifier, type Finding, type VerificationReport } from '../signing/verifier';
-import type { ChainMapping } from '../signing/chain-mapping';
-import type { KeyLookup } from '../signing/trust-index';
-import { DEFAULT_MAX_RECORD_BYTES, readLines } from './line-reader';
 import { nativeCrypto } from './native-crypto';
-import { toHex } from '../signing/bytes';
+import { verifyChainFile, type VerifyFileOptions } from './chain-file';
 
-export interface VerifyFileOptions {
-  mapping: ChainMapping;
-  keys: KeyLookup;
-  strict?: boolean;
-  /**
-   * Strict mode: rejected records' exact bytes are appended here (each with its original line
-   * terminator), and one JSON line per record (index, id, reasons, byte offset, length, sha256)
-   * goes to `<quarantine>.reasons.jsonl`. Both files are created exclusively.
-   */
-  quarantine?: string;
-  expectCount?: number;
-  expectHead?: string;
-  maxFindings?: number;
-  /**
-   * Trusted time-stamping authorities. A transcript with `<file>.tsr` beside it (an RFC 3161 token
-   * over SHA-256 of its last line, the head) is judged at the authority's time.
-   */
-  tsa?: TsaEntry[];
-  /** Longer records are MALFORMED_RECORD record_too_large, hashed but never held (default 16 MiB). */
-  maxRecordBytes?: number;
-}
+export type { VerifyFileOptions } from './chain-file';
 
 /** The sidecar time-stamp token of a transcript. */
 export const timestampPath = (path: string) => `${path}.tsr`;
@@ -54,88 +31,14 @@ export function lastLine(path: string): Uint8Array {
   }
 }
 
-async function attestation(path: string, options: VerifyFileOptions): Promise<TimestampCheck | undefined> {
+/** The checked time-stamp token beside a transcript (`<file>.tsr`), when its mapping has a head and one is there. */
+export async function fileAttestation(path: string, options: Pick<VerifyFileOptions, 'mapping' | 'tsa'>): Promise<TimestampCheck | undefined> {
   if (!options.mapping.head || !existsSync(timestampPath(path))) return undefined;
   return checkTimestamp(new Uint8Array(readFileSync(timestampPath(path))), lastLine(path), options.tsa ?? []);
 }
 
 export async function verifyFile(path: string, options: VerifyFileOptions): Promise<VerificationReport> {
-  const attested = await attestation(path, options);
-  let qfd: number | undefined;
-  let rfd: number | undefined;
-  let offset = 0;
-  if (options.strict && options.quarantine) {
-    const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_APPEND;
-    qfd = openSync(options.quarantine, flags, 0o600);
-    rfd = openSync(`${options.quarantine}.reasons.jsonl`, flags, 0o600);
-  }
-  // Oversized records (never held) by index: their quarantine entry names the source bytes instead.
-  const skipped = new Map<number, { length: number; offset: number; sha256: string }>();
-  let sourceOffset = 0;
-  const writeAll = (fd: number, buf: Uint8Array): void => {
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-  };
-  const verifier = createVerifier({
-    mapping: options.mapping,
-    keys: options.keys,
-    crypto: nativeCrypto,
-    strict: options.strict,
-    maxFindings: options.maxFindings,
-    expectCount: options.expectCount,
-    expectHead: options.expectHead,
-    attested,
-    onReject:
-      qfd === undefined
-        ? undefined
-        : (bytes: Uint8Array, terminated: boolean, findings: Finding[], index: number) => {
-            const big = skipped.get(index);
-            if (big) {
-              // Its bytes were never read into memory: the reasons line locates them in the source instead.
-              skipped.delete(index);
-              const meta = { index, line: index + 1, id: null, reasons: findings.map((f) => `${f.kind}:${f.reason}`), offset: null, length: 0, source_offset: big.offset, source_length: big.length, sha256: big.sha256 };
-              writeAll(rfd!, Buffer.from(`${JSON.stringify(meta)}\n`));
-              return;
-            }
-            const whole = terminated ? Buffer.concat([bytes, Buffer.from('\n')]) : Buffer.from(bytes);
-            writeAll(qfd!, whole);
-            const meta = {
-              index,
-              line: index + 1,
-              id: findings[0]?.id ?? null,
-              reasons: findings.map((f) => `${f.kind}:${f.reason}`),
-              offset,
-              length: whole.length,
-              sha256: toHex(nativeCrypto.sha256(bytes)),
-            };
-            writeAll(rfd!, Buffer.from(`${JSON.stringify(meta)}\n`));
-            offset += whole.length;
-          },
-  });
-  try {
-    const limit = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
-    let index = 0;
-    for await (const line of readLines(path, 1 << 20, limit)) {
-      if (line.oversized) {
-        if (qfd !== undefined) skipped.set(index, { length: line.oversized.length, offset: sourceOffset, sha256: toHex(line.oversized.sha256) });
-        verifier.pushOversized(line.oversized.length, line.oversized.sha256, line.terminated, limit);
-        sourceOffset += line.oversized.length + (line.terminated ? 1 : 0);
-      } else {
-        verifier.push(line.bytes, line.terminated);
-        sourceOffset += line.bytes.length + (line.terminated ? 1 : 0);
-      }
-      index++;
-    }
-    // finish() flushes the last batch, which may still quarantine records: before the files close.
-    return verifier.finish();
-  } finally {
-    for (const fd of [qfd, rfd]) {
-      if (fd !== undefined) {
-        fsyncSync(fd);
-        closeSync(fd);
-      }
-    }
-  }
+  return verifyChainFile(path, options, await fileAttestation(path, options));
 }
 
 /**

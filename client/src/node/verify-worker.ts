@@ -13,11 +13,12 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { createKeyLookup, type TrustKey } from '../signing/trust-index';
 import type { VerificationReport } from '../signing/verifier';
 import { PgSourceError, verifyTable, type PgReport, type PgVerifyOptions } from './pg-chain';
-import { verifyFile, type VerifyFileOptions } from './verify-file';
+import { verifyChainFile, type VerifyFileOptions } from './chain-file';
+import type { TimestampCheck } from '../signing/trust-index';
 
 export type VerifyJob =
   | { kind: 'pg'; options: Omit<PgVerifyOptions, 'keys'>; trustKeys: TrustKey[] }
-  | { kind: 'file'; path: string; options: Omit<VerifyFileOptions, 'keys'>; trustKeys: TrustKey[] };
+  | { kind: 'file'; path: string; options: Omit<VerifyFileOptions, 'keys'>; trustKeys: TrustKey[]; attested?: TimestampCheck };
 
 type Outcome = { ok: true; report: VerificationReport | PgReport } | { ok: false; message: string; pgSource: boolean; code?: string; path?: string; syscall?: string };
 
@@ -30,7 +31,7 @@ const OLD_MIB = 256;
 
 async function runHere(job: VerifyJob): Promise<VerificationReport | PgReport> {
   const keys = createKeyLookup(job.trustKeys);
-  return job.kind === 'pg' ? verifyTable({ ...job.options, keys }) : verifyFile(job.path, { ...job.options, keys });
+  return job.kind === 'pg' ? verifyTable({ ...job.options, keys }) : verifyChainFile(job.path, { ...job.options, keys }, job.attested);
 }
 
 /** Runs the job in a worker when the worker bundle is there; errors come back as the same classes. */

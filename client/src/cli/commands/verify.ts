@@ -8,6 +8,7 @@ import type { TsaEntry } from '../../signing/trust-store';
 import { checkRunbookApprovalTimed } from '../../node/approval-file';
 import { trustFromOptions, TRUST_OPTIONS } from '../trust-options';
 import { runVerifyJob } from '../../node/verify-worker';
+import { fileAttestation } from '../../node/verify-file';
 import type { TrustKey } from '../../signing/trust-index';
 import { assertReadableFile, unreadable } from '../../node/file-errors';
 import { parse } from '../args';
@@ -142,7 +143,9 @@ async function verifyChainLike(kind: 'transcript' | 'chain', file: string, trust
   const mapping = kind === 'transcript' ? TRANSCRIPT_MAPPING : values.mapping ? readMapping(values.mapping as string, values['allow-no-domain-separation'] === true) : DEFAULT_CHAIN_MAPPING;
   if (mapping.payloadType === null) io.stderr.write('runsafe verify: WARNING: --allow-no-domain-separation: signatures are checked over the bare canonical bytes, with no payload type; a signature made for another kind of document over the same bytes would verify\n');
   if (kind === 'chain' && looksLikeTranscript(file)) throw new UsageError(`${file} is a runsafe transcript: verify it with --kind transcript (its genesis, seq and closing head are checked), not as a chain`);
-  const report = await runVerifyJob({ kind: 'file', path: file, trustKeys, options: {
+  // The time-stamp token is checked here (ASN.1 code stays out of the worker); the chain in the worker.
+  const attested = await fileAttestation(file, { mapping, tsa });
+  const report = await runVerifyJob({ kind: 'file', path: file, trustKeys, attested, options: {
     mapping,
     strict: values.strict === true,
     quarantine: values.quarantine as string | undefined,
