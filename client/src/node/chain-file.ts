@@ -91,7 +91,8 @@ export async function verifyChainFile(path: string, options: VerifyFileOptions, 
   try {
     const limit = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
     let index = 0;
-    for await (const line of readLines(path, 1 << 20, limit)) {
+    // 64 KiB reads: with 1 MiB ones the chunks waiting for a scavenge alone added ~15 MiB of peak RSS.
+    for await (const line of readLines(path, 1 << 16, limit)) {
       if (line.oversized) {
         if (qfd !== undefined) skipped.set(index, { length: line.oversized.length, offset: sourceOffset, sha256: toHex(line.oversized.sha256) });
         verifier.pushOversized(line.oversized.length, line.oversized.sha256, line.terminated, limit);
