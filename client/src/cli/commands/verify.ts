@@ -9,7 +9,7 @@ import { checkRunbookApprovalTimed } from '../../node/approval-file';
 import { trustFromOptions, TRUST_OPTIONS } from '../trust-options';
 import { runVerifyJob } from '../../node/verify-worker';
 import { fileAttestation } from '../../node/verify-file';
-import type { TrustKey } from '../../signing/trust-index';
+import type { KeyLookup, TrustKey } from '../../signing/trust-index';
 import { assertReadableFile, unreadable } from '../../node/file-errors';
 import { parse } from '../args';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type CliIo, type Command } from '../command';
