@@ -43,21 +43,13 @@ async function clickToast(text: string | RegExp, button: string): Promise<void> 
 async function pickPath(path: string): Promise<void> {
   const input = editor.page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 60_000 });
-  // The dialog opens on the workspace folder and fills its own value in once that folder's listing
-  // has loaded; on a loaded machine that can land after our text and turn Enter into "open the
-  // folder". So: type the path, Enter once the box shows it, and type again while the dialog stays.
-  const widget = editor.page.locator('.quick-input-widget');
-  for (let attempt = 1; ; attempt++) {
-    await input.fill(path);
-    await poll(`the dialog to take ${path}`, async () => (await input.inputValue()) === path);
-    await editor.page.keyboard.press('Enter');
-    try {
-      await widget.waitFor({ state: 'hidden', timeout: 10_000 });
-      return;
-    } catch (err) {
-      if (attempt === 5) throw err;
-    }
-  }
+  // The dialog opens on the workspace folder and fills its own value in (the folder, ending in "/") once
+  // that folder's listing has loaded; on a loaded machine that landed after our text and Enter opened the
+  // folder. So wait for its own value first, then type the path, and Enter once the box shows it.
+  await poll('the dialog to show its folder', async () => (await input.inputValue()).endsWith('/'));
+  await input.fill(path);
+  await poll(`the dialog to take ${path}`, async () => (await input.inputValue()) === path);
+  await editor.page.keyboard.press('Enter');
 }
 
 /** The walkthrough's step buttons, each with its title and whether it is ticked. */
