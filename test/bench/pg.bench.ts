@@ -79,7 +79,7 @@ export async function bench(): Promise<Record<string, unknown>> {
       jsonl_max_rss_mib: jsonl1.maxRssMiB,
       goal: 'table verification under 100 MiB RSS on 1,000,000 rows; throughput beside the JSONL path',
       meets_goal: table1.maxRssMiB < 100,
-      note: 'both through the bundled CLI in a child process (start-up included), verifying in a worker thread with a 4 MiB young generation; peak RSS is the whole process; the table side reads through a server-side cursor (FETCH 1000, binary results)',
+      note: 'both through the bundled CLI in a child process (start-up included), verifying in a worker thread with a 4 MiB young generation; peak RSS is the whole process; the table side reads through a server-side cursor (FETCH 256, binary results)',
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

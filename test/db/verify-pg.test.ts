@@ -211,5 +211,19 @@ test('a row larger than the record limit (a 160 MiB bytea) is MALFORMED_RECORD r
   );
   const text = await verify([]);
   assert.match(text.stdout, /record 3: MALFORMED_RECORD record_too_large: the record is 167772160 bytes, over the 16777216-byte limit/);
+  // A window starting right after the big row: its first link is checked against the SHA-256 the
+  // server computes; the big row is never read whole for it either.
+  pg.psql(`INSERT INTO canonical_events (seq, event_id, emitter, record) SELECT 4, 'evt-4', 'sidecar', convert_to('{"id":"evt-4","prev":"' || encode(sha256(record), 'hex') || '","seq":4}', 'UTF8') FROM canonical_events WHERE seq = 3`, 'audit');
+  const windowArgs = ['verify', '--pg', 'AUDIT_URL', '--table', 'canonical_events', '--mapping', mapping(), '--trust', trust, '--where', 'seq >= 4', '--allow-unsigned', '--format', 'json'];
+  const w = spawnSync(process.execPath, ['-r', preload, join(root, 'client/out/cli.js'), ...windowArgs], { cwd: dir, encoding: 'utf8', env: { ...process.env, AUDIT_URL: verifierUrl } });
+  assert.equal(w.status, 0, w.stdout + w.stderr);
+  const windowReport = JSON.parse(w.stdout) as { records: number; firstIndex: number; verdict: string; counts: Record<string, number> };
+  assert.deepEqual([windowReport.records, windowReport.firstIndex, windowReport.verdict, windowReport.counts], [1, 4, 'unsigned', {}]);
+  const windowRssMiB = Number(/maxrss_kb=(\d+)/.exec(w.stderr)![1]) / 1024;
+  assert.ok(windowRssMiB < BIG_MIB, `peak RSS ${windowRssMiB} MiB for a window after a ${BIG_MIB} MiB row`);
+  pg.psql("UPDATE canonical_events SET record = convert_to(replace(convert_from(record, 'UTF8'), '\"prev\":\"', '\"prev\":\"0'), 'UTF8') WHERE seq = 4", 'audit');
+  const wrong = spawnSync(process.execPath, [join(root, 'client/out/cli.js'), ...windowArgs], { cwd: dir, encoding: 'utf8', env: { ...process.env, AUDIT_URL: verifierUrl } });
+  assert.equal(wrong.status, 1, wrong.stdout + wrong.stderr);
+  assert.deepEqual((JSON.parse(wrong.stdout) as { findings: { index: number; reason: string }[] }).findings.map((f) => [f.index, f.reason]), [[4, 'prev_hash_mismatch']]);
   pg.psql('TRUNCATE canonical_events; TRUNCATE audit_signature_quarantine', 'audit');
 });

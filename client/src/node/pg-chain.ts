@@ -2,14 +2,14 @@
 //
 // The rows are read in chain order inside one READ ONLY REPEATABLE READ transaction (a consistent
 // snapshot; the server refuses any write on that connection), through a server-side cursor
-// (DECLARE … NO SCROLL CURSOR, then FETCH 1000 at a time with binary results, so a bytea arrives
+// (DECLARE … NO SCROLL CURSOR, then FETCH 256 at a time with binary results, so a bytea arrives
 // as its bytes rather than as hex text twice its size): memory stays flat whatever the table's size.
 // The source table is never written to. Rejected rows (strict mode) go to the quarantine table
 // over a second connection, in one transaction committed at the end.
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import type { Client, ClientConfig, QueryArrayConfig } from 'pg';
-import { createVerifier, SEVERITY, type Finding, type VerificationReport } from '../signing/verifier';
+import { createVerifier, SEVERITY, type Finding, type VerificationReport, type VerifierOptions } from '../signing/verifier';
 import type { ChainMapping } from '../signing/chain-mapping';
 import type { KeyLookup } from '../signing/trust-index';
 import { nativeCrypto } from './native-crypto';
@@ -271,7 +271,7 @@ export async function verifyTable(o: PgVerifyOptions): Promise<PgReport> {
   const col = quoteIdent(source.column, 'column');
   const order = quoteIdent(source.orderBy, 'order column');
   const maxFindings = o.maxFindings ?? 1000;
-  const batch = o.batchSize ?? 1000;
+  const batch = o.batchSize ?? 256;
   const checkpoint = o.checkpoint ? readCheckpoint(o.checkpoint, source) : undefined;
   if (o.checkpoint && (source.where || source.since)) throw new PgSourceError('--checkpoint verifies the whole table incrementally; it cannot be combined with --where or --since');
   const conds: string[] = [];
@@ -282,8 +282,8 @@ export async function verifyTable(o: PgVerifyOptions): Promise<PgReport> {
     conds.push(`${quoteIdent(source.timeColumn, 'time column')} >= $${params.length}::timestamptz`);
   }
   const where = conds.length ? ` WHERE ${conds.join(' AND ')}` : '';
-
   const maxRecord = o.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+
   const client = await connect(source.connection);
   let colType = 'bytea';
   let quarantine: Awaited<ReturnType<typeof openQuarantine>> | undefined;
@@ -297,31 +297,37 @@ export async function verifyTable(o: PgVerifyOptions): Promise<PgReport> {
     }
 
     // A window (--where/--since) continues from the row just before it, at its absolute index.
-    let continueFrom: { index: number; hash: string; seq?: number | null; signed?: boolean } | undefined;
+    let continueFrom: VerifierOptions['continueFrom'];
     let firstIndex = 0;
     if (where) {
       try {
         const first = await client.query<{ k: string }>(`SELECT ${order}::text AS k FROM ${table}${where} ORDER BY ${order} LIMIT 1`, params);
         const k = first.rows[0]?.k;
         if (k !== undefined) {
-          const before = await client.query<{ r: Buffer | string; n: string }>(
-            `SELECT ${col} AS r, (SELECT count(*) FROM ${table} WHERE ${order} < b.k)::text AS n FROM (SELECT ${order} AS k, ${col} FROM ${table} WHERE ${order} < (SELECT ${order} FROM ${table} WHERE ${order}::text = $1 LIMIT 1) ORDER BY ${order} DESC LIMIT 1) b`,
-            [k],
+          // The row before the window crosses the wire only under the record limit; a larger one
+          // anchors the first link by the SHA-256 the server computes (as in the main read).
+          const raw = colType === 'bytea' ? col : `convert_to(${col}, 'UTF8')`;
+          const before = await client.query<{ r: Buffer | string | null; h: Buffer | null; n: string }>(
+            `SELECT CASE WHEN octet_length(${raw}) > $2::bigint THEN NULL ELSE ${col} END AS r, CASE WHEN octet_length(${raw}) > $2::bigint THEN sha256(${raw}) END AS h, (SELECT count(*) FROM ${table} WHERE ${order} < b.k)::text AS n FROM (SELECT ${order} AS k, ${col} FROM ${table} WHERE ${order} < (SELECT ${order} FROM ${table} WHERE ${order}::text = $1 LIMIT 1) ORDER BY ${order} DESC LIMIT 1) b`,
+            [k, maxRecord],
           );
           const prev = before.rows[0];
           if (prev) {
-            const bytes = typeof prev.r === 'string' ? Buffer.from(prev.r, 'utf8') : prev.r;
-            let seq: number | null = null;
-            let signed: boolean | undefined;
-            try {
-              const obj = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
-              if (o.mapping.seq && typeof obj[o.mapping.seq] === 'number') seq = obj[o.mapping.seq] as number;
-              signed = obj[o.mapping.sig] !== undefined && obj[o.mapping.sig] !== null;
-            } catch {
-              // A malformed row before the window: its hash still anchors the first link.
-            }
             firstIndex = Number(prev.n) + 1;
-            continueFrom = { index: firstIndex, hash: encodeBytes(nativeCrypto.sha256(bytes), o.mapping.hashEncoding), seq, ...(signed !== undefined ? { signed } : {}) };
+            if (prev.h) continueFrom = { index: firstIndex, hash: encodeBytes(new Uint8Array(prev.h), o.mapping.hashEncoding), seq: null, afterOversized: true };
+            else {
+              const bytes = prev.r === null ? Buffer.alloc(0) : typeof prev.r === 'string' ? Buffer.from(prev.r, 'utf8') : prev.r;
+              let seq: number | null = null;
+              let signed: boolean | undefined;
+              try {
+                const obj = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+                if (o.mapping.seq && typeof obj[o.mapping.seq] === 'number') seq = obj[o.mapping.seq] as number;
+                signed = obj[o.mapping.sig] !== undefined && obj[o.mapping.sig] !== null;
+              } catch {
+                // A malformed row before the window: its hash still anchors the first link.
+              }
+              continueFrom = { index: firstIndex, hash: encodeBytes(nativeCrypto.sha256(bytes), o.mapping.hashEncoding), seq, ...(signed !== undefined ? { signed } : {}) };
+            }
           }
         }
       } catch (err) {

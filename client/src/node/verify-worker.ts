@@ -37,7 +37,7 @@ async function runHere(job: VerifyJob): Promise<VerificationReport | PgReport> {
 /** Runs the job in a worker when the worker bundle is there; errors come back as the same classes. */
 export async function runVerifyJob(job: VerifyJob): Promise<VerificationReport | PgReport> {
   const file = workerBundle();
-  if (!existsSync(file) || process.env['RUNSAFE_VERIFY_IN_THREAD'] === '1') return runHere(job);
+  if (!existsSync(file)) return runHere(job);
   const outcome = await new Promise<Outcome>((resolve, reject) => {
     const worker = new Worker(file, { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MIB, maxOldGenerationSizeMb: OLD_MIB }, stdout: false, stderr: false });
     let done = false;

@@ -81,9 +81,11 @@ export interface VerifierOptions {
   /**
    * Continue a chain verified before (a checkpoint, or the record just before a window of a
    * table): the index of the first record pushed, and the hash, seq and signedness of the record
-   * before it, so links, seq and indexes carry on as if the whole chain had been read.
+   * before it, so links, seq and indexes carry on as if the whole chain had been read
+   * (`afterOversized`: that record was over the size limit, known only by its hash, so the next
+   * seq is not judged).
    */
-  continueFrom?: { index: number; hash: string; seq?: number | null; signed?: boolean };
+  continueFrom?: { index: number; hash: string; seq?: number | null; signed?: boolean; afterOversized?: boolean };
   /**
    * Transcripts: the checked RFC 3161 token over the last line (the head). With a time, every
    * key window is judged at the authority's time, and a head whose own time is far from it is a
@@ -162,7 +164,7 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
   let tornTail = false;
   let malformedOrBreach = false;
   // The record before was too large to read: its seq is unknown, so the next seq is not judged.
-  let afterOversized = false;
+  let afterOversized = from?.afterOversized ?? false;
 
   function add(list: Finding[], f: Omit<Finding, 'severity'>): void {
     list.push({ ...f, severity: SEVERITY[f.kind] });
