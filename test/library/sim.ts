@@ -60,16 +60,28 @@ export function simulation(name: string) {
         cwd: dir,
         encoding: 'utf8',
         env: { ...process.env, NO_COLOR: '1', RUNSAFE_OPERATOR: 'sim@test', PATH: `${bin}:${process.env.PATH}`, ...env },
-        timeout: 120_000,
+        // Bounded, but generous: on a loaded 2-core machine one run of a long runbook has taken over two minutes.
+        timeout: 900_000,
       });
       return { code: r.status, out: r.stdout + r.stderr };
     },
-    /** Every transcript the runs wrote, as text. */
+    /** Every transcript segment the runs wrote (not their .state or .resumed files), first segment before its later ones. */
     transcripts: (): string[] => {
       const t = join(dir, '.runsafe/transcripts');
-      return existsSync(t) ? readdirSync(t).map((f) => join(t, f)) : [];
+      return existsSync(t) ? readdirSync(t).filter((f) => f.endsWith('.transcript.jsonl')).sort().map((f) => join(t, f)) : [];
     },
+    /** Every record of every transcript, parsed. */
+    records: (): Array<Record<string, unknown>> =>
+      simRecords(join(dir, '.runsafe/transcripts')),
   };
+}
+
+function simRecords(t: string): Array<Record<string, unknown>> {
+  if (!existsSync(t)) return [];
+  return readdirSync(t)
+    .filter((f) => f.endsWith('.transcript.jsonl'))
+    .sort()
+    .flatMap((f) => readFileSync(join(t, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>));
 }
 
 /** A shipped runbook's path. */
