@@ -185,7 +185,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     return path;
   };
 
-  const run = async (arg: unknown, stepId: string | undefined, dryRun: boolean, choose?: { sections: string[]; offered: string[] }) => {
+  const run = async (arg: unknown, stepId: string | undefined, dryRun: boolean, choose?: { sections: string[]; offered: string[] }, resume?: string) => {
     const uri = await runbookArg(arg);
     if (!uri) return undefined;
     // A dry run executes nothing, so it is allowed in untrusted workspaces; real runs are not.
@@ -195,7 +195,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     const { approvalReport } = await signing();
     const signer = dryRun ? await secrets.signer() : await signerForRun(uri);
     const result = await startGuardedRun(
-      { runbook: uri, workspace: folderOf(uri), stepId, dryRun, sections: choose?.sections, sectionsOffered: choose?.offered },
+      { runbook: uri, workspace: folderOf(uri), stepId, dryRun, sections: choose?.sections, sectionsOffered: choose?.offered, resume },
       {
         log,
         view: deps.view,
@@ -204,6 +204,8 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
         signer,
         transcriptsDir: setting(uri, 'transcripts.directory', '.runsafe/transcripts'),
         rememberSecrets: setting(uri, 'secrets.remember', false),
+        // Secret captures are kept encrypted beside the transcript under this key, so a resume can reopen them.
+        stateKey: dryRun ? undefined : await secrets.stateKey(),
         verifyApproval: async (path, bytes, required) => {
           const r = approvalReport(path, bytes, trustStore, required, pinsDirOf(uri));
           return { ok: r.verdict === 'approved', message: r.summary };
@@ -403,6 +405,58 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     return path ? vscode.commands.executeCommand('runsafe.showTranscriptSummary', vscode.Uri.file(path)) : undefined;
   });
   reg('runsafe.view.refresh', () => deps.refreshHistory());
+
+  /**
+   * Resume: continue a failed, aborted or parked run from its last segment. The runner verifies the
+   * segments, refuses a changed runbook or a claimed segment, and does not run passed steps again.
+   */
+  const resumeRun = async (transcript: string) => {
+    const { pastRun } = await import('./run-history');
+    const past = pastRun(basename(transcript), readFileSync(transcript, 'utf8'));
+    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(transcript))?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    if (!past?.runbookPath || !folder) throw new Error(`${basename(transcript)} does not name the runbook it ran`);
+    return run(vscode.Uri.file(isAbsolute(past.runbookPath) ? past.runbookPath : join(folder, past.runbookPath)), undefined, false, undefined, transcript);
+  };
+  reg('runsafe.view.resume', (node) => {
+    const n = node as ViewNode | undefined;
+    const path = n?.kind === 'past' ? n.path : current()?.transcript;
+    return path ? resumeRun(path) : undefined;
+  });
+  reg('runsafe.resumeRun', async (arg) => {
+    if (typeof arg === 'string' || arg instanceof vscode.Uri) return resumeRun(arg instanceof vscode.Uri ? arg.fsPath : arg);
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    if (!folder) throw new Error('open a workspace folder first');
+    const { resumableRuns } = await import('./history');
+    const runs = resumableRuns(folder.fsPath, setting(folder, 'transcripts.directory', '.runsafe/transcripts'));
+    if (!runs.length) {
+      void vscode.window.showInformationMessage('Runsafe: no run to resume (no failed, aborted or parked run whose last segment is not resumed yet).');
+      return undefined;
+    }
+    const picked = await vscode.window.showQuickPick(
+      runs.map((r) => ({ label: r.run.runbookTitle, description: `${r.run.status} · ${r.run.started?.replace('T', ' ').replace(/\.\d+Z$/, 'Z') ?? ''}`, detail: relative(folder.fsPath, r.path), path: r.path })),
+      { title: 'Runsafe: resume which run?', placeHolder: 'Failed, aborted and parked runs; passed steps are not run again', ignoreFocusOut: true, matchOnDetail: true },
+    );
+    return picked ? resumeRun(picked.path) : undefined;
+  });
+
+  // The row's inline actions show only on hover: a click on a waiting row (or this command) asks in a quick pick.
+  reg('runsafe.view.failure.choose', async () => {
+    const { pendingFailure, answerFailure } = await import('./failureActions');
+    const p = pendingFailure();
+    if (!p) {
+      void vscode.window.showInformationMessage('Runsafe: no failure prompt is waiting.');
+      return undefined;
+    }
+    const labels: Record<string, string> = { retry: 'Retry', rollback: 'Roll Back', skip: 'Skip', abort: 'Abort' };
+    const picked = await vscode.window.showQuickPick(
+      p.options.filter((o) => labels[o]).map((o) => ({ label: labels[o]!, choice: o })),
+      { title: `Runsafe: ${p.stepId} failed; what now?`, ignoreFocusOut: true },
+    );
+    if (!picked) return undefined;
+    const why = answerFailure(p.stepId, picked.choice);
+    if (why) void vscode.window.showInformationMessage(`Runsafe: ${why}.`);
+    return picked.choice;
+  });
 
   reg('runsafe.forgetSecrets', async () => {
     const n = await secrets.forgetInputs();

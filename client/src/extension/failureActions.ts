@@ -55,3 +55,8 @@ export function answerFailure(stepId: string | undefined, choice: FailureChoice)
   p.type(`\x15${key}\r`);
   return undefined;
 }
+
+/** The failure prompt waiting now (its step and options), for the quick pick that answers it. */
+export function pendingFailure(): { stepId: string; options: FailureChoice[] } | undefined {
+  return pending && { stepId: pending.stepId, options: pending.options };
+}

@@ -21,6 +21,8 @@ export interface GuardedRunRequest {
   sections?: string[];
   /** The optional section keys offered in the quick pick: those not chosen are not asked again. */
   sectionsOffered?: string[];
+  /** Continue the failed, aborted or parked run this transcript (its last segment) records. */
+  resume?: string;
 }
 
 /** The runner asks once per optional section; a section left unticked in the quick pick is a "no" already given. */
@@ -40,6 +42,8 @@ export interface GuardedRunDeps {
   rememberSecrets: boolean;
   /** Who runs it, as the transcript records it. */
   operator: string;
+  /** The key of the run's encrypted secret state, from SecretStorage (a resume opens it). */
+  stateKey?: Buffer;
 }
 
 /** The run in progress, so the view's Cancel can stop it (one guarded run at a time per window). */
@@ -155,7 +159,7 @@ export function startGuardedRun(req: GuardedRunRequest, deps: GuardedRunDeps): P
       },
       handleInput: (data) => ui.handleInput(data),
     };
-    const name = `Runsafe: ${req.dryRun ? 'plan of ' : ''}${basename(req.runbook.fsPath)}${req.stepId ? ` › ${req.stepId}` : ''}`;
+    const name = `Runsafe: ${req.dryRun ? 'plan of ' : req.resume ? 'resume of ' : ''}${basename(req.runbook.fsPath)}${req.stepId ? ` › ${req.stepId}` : ''}`;
     terminal = vscode.window.createTerminal({ name, pty, iconPath: new vscode.ThemeIcon('shield') });
     terminal.show();
   });
@@ -171,7 +175,9 @@ export function startGuardedRun(req: GuardedRunRequest, deps: GuardedRunDeps): P
       const steps = req.stepId ? plan.steps.filter((s) => s.id === req.stepId) : plan.steps;
       const wanted = new Set(steps.flatMap((s) => s.rollback));
       const rollbacks = plan.rollbacks.filter((r) => !req.stepId || wanted.has(r.id));
-      const row = (s: (typeof plan.steps)[number], section?: string) => ({ id: s.id, title: s.title, section: section ?? s.section, group: s.group, rollback: s.rollback });
+      // A loop item's steps sit in a section of their own: "Rotation · 2/6 RAPTOR_PAPER_GATE × prod".
+      const sectionOf = (s: (typeof plan.steps)[number]) => (s.loop ? `${s.section ?? s.loop.section} · ${s.loop.index}/${s.loop.of} ${s.loop.label}` : s.section);
+      const row = (s: (typeof plan.steps)[number], section?: string) => ({ id: s.id, title: s.title, section: section ?? sectionOf(s), group: s.group, rollback: s.rollback });
       deps.view.start(req.runbook, { ...head, title: plan.runbook.title || head.title }, [
         ...plan.preconditions.map((s) => row(s, 'Preconditions')),
         ...steps.map((s) => row(s)),
@@ -182,6 +188,7 @@ export function startGuardedRun(req: GuardedRunRequest, deps: GuardedRunDeps): P
       deps.view.start(req.runbook, head, []);
     }
     const transcriptPath = `${deps.transcriptsDir}/${basename(req.runbook.fsPath).replace(/\.runbook\.ya?ml$/, '')}-${new Date().toISOString().replace(/[:.]/g, '-')}.transcript.jsonl`;
+    // A resume's new segment goes beside the run's last one (`<run id>_s<n>.transcript.jsonl`, the session's name).
     const result = await runSession({
       runbookPath: req.runbook.fsPath,
       workspace: req.workspace,
@@ -191,7 +198,9 @@ export function startGuardedRun(req: GuardedRunRequest, deps: GuardedRunDeps): P
       only: req.stepId ? [req.stepId] : undefined,
       section: req.sections,
       operator: deps.operator,
-      transcriptPath: req.dryRun ? undefined : transcriptPath,
+      transcriptPath: req.dryRun || req.resume ? undefined : transcriptPath,
+      resume: req.resume,
+      stateKey: deps.stateKey,
       signer: deps.signer,
       verifyApproval: deps.verifyApproval,
       signal: abort.signal,

@@ -5,12 +5,14 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeyLookup } from '../signing/trust-index';
 import { cadenceState, pastRun, type CadenceState, type PastRun } from './run-history';
+import { resumableStatus } from './runView';
 
 /** Transcripts read (and verified) per refresh: enough for a view, bounded for big folders. */
 const maxRuns = 25;
 
 export interface History {
-  runs: { run: PastRun; path: string; verdict?: string }[];
+  /** `resumable`: a failed, aborted, cancelled, parked or killed segment no resume has claimed yet (`<segment>.resumed`). */
+  runs: { run: PastRun; path: string; verdict?: string; resumable: boolean }[];
   cadence: { state: CadenceState; title: string }[];
 }
 
@@ -42,7 +44,7 @@ export async function readHistory(folder: string, transcriptsDir: string, keys: 
     } catch (err) {
       verdict = `not verified: ${err instanceof Error ? err.message : String(err)}`;
     }
-    runs.push({ run, path, verdict });
+    runs.push({ run, path, verdict, resumable: resumableStatus.has(run.status) && !existsSync(`${path}.resumed`) });
   }
   const cadence: History['cadence'] = [];
   const { parseRunbook } = await import('../../../server/src/language/index');
@@ -57,4 +59,22 @@ export async function readHistory(folder: string, transcriptsDir: string, keys: 
     }
   }
   return { runs, cadence };
+}
+
+/** Runs a resume can continue, newest first: failed, aborted, cancelled, parked or killed last segments not yet resumed. */
+export function resumableRuns(folder: string, transcriptsDir: string): { run: PastRun; path: string }[] {
+  const dir = join(folder, transcriptsDir);
+  if (!existsSync(dir)) return [];
+  const out: { run: PastRun; path: string; at: number }[] = [];
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.transcript.jsonl'))) {
+    const path = join(dir, f);
+    if (existsSync(`${path}.resumed`)) continue;
+    try {
+      const run = pastRun(f, readFileSync(path, 'utf8'));
+      if (run && resumableStatus.has(run.status)) out.push({ run, path, at: statSync(path).mtimeMs });
+    } catch {
+      // Unreadable: not offered (verify reports it).
+    }
+  }
+  return out.sort((a, b) => b.at - a.at).slice(0, maxRuns);
 }

@@ -32,7 +32,8 @@ export function pastRun(file: string, text: string): PastRun | undefined {
     operator: str(start['operator']),
     started: str(start['time']) || undefined,
     ended: end ? str(end['time']) || undefined : undefined,
-    status: end ? str(end['status']) || 'unknown' : 'unterminated',
+    // The run's status sits in run_end's summary (recorder.ts); a top-level one is read too.
+    status: end ? str(end['status']) || str(((end['summary'] ?? {}) as Rec)['status']) || 'unknown' : 'unterminated',
   };
 }
 

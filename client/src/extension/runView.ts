@@ -48,7 +48,7 @@ export type Node =
   | { kind: 'step'; row: StepRow }
   | { kind: 'check'; row: StepRow; index: number }
   | { kind: 'history' }
-  | { kind: 'past'; run: PastRun; path: string; verdict?: string }
+  | { kind: 'past'; run: PastRun; path: string; verdict?: string; resumable?: boolean }
   | { kind: 'cadence'; state: CadenceState; title: string };
 
 const icons: Record<StepRow['state'], [string, string?]> = {
@@ -74,6 +74,9 @@ const statusIcons: Record<CurrentRun['status'], [string, string?]> = {
   parked: ['debug-pause', 'list.warningForeground'],
 };
 
+/** Run ends a resume can continue (refused and passed runs cannot; a killed one shows as unterminated in the past runs). */
+export const resumableStatus: ReadonlySet<string> = new Set(['failed', 'aborted', 'cancelled', 'parked', 'unterminated']);
+
 export function formatMs(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
@@ -89,7 +92,7 @@ export class RunView implements vscode.TreeDataProvider<Node> {
   readonly onDidChangeTreeData = this.changed.event;
   current: CurrentRun | undefined;
   private seq = 0;
-  private history: { runs: { run: PastRun; path: string; verdict?: string }[]; cadence: { state: CadenceState; title: string }[] } = { runs: [], cadence: [] };
+  private history: { runs: { run: PastRun; path: string; verdict?: string; resumable?: boolean }[]; cadence: { state: CadenceState; title: string }[] } = { runs: [], cadence: [] };
   /** Set by main.ts once the tree view exists: its message says plainly when a run is unsigned. */
   treeView?: vscode.TreeView<Node>;
 
@@ -166,7 +169,7 @@ export class RunView implements vscode.TreeDataProvider<Node> {
     this.changed.fire(undefined);
   }
 
-  setHistory(runs: { run: PastRun; path: string; verdict?: string }[], cadence: { state: CadenceState; title: string }[]): void {
+  setHistory(runs: { run: PastRun; path: string; verdict?: string; resumable?: boolean }[], cadence: { state: CadenceState; title: string }[]): void {
     this.history = { runs, cadence };
     this.changed.fire(undefined);
   }
@@ -226,7 +229,7 @@ export class RunView implements vscode.TreeDataProvider<Node> {
         item.iconPath = themeIcon(statusIcons[run!.status]);
         item.description = [run!.status, run!.dryRun ? 'dry run' : run!.status === 'running' ? '' : run!.signed ? 'signed' : 'NOT signed'].filter(Boolean).join(' · ');
         item.tooltip = `${run!.title}\n${run!.status}${run!.verdict ? `\n${run!.verdict}` : ''}`;
-        item.contextValue = `run-${run!.status === 'running' ? 'running' : 'over'}${run!.transcript ? '-transcript' : ''}`;
+        item.contextValue = `run-${run!.status === 'running' ? 'running' : 'over'}${run!.transcript ? '-transcript' : ''}${run!.transcript && !run!.dryRun && resumableStatus.has(run!.status) ? '-resumable' : ''}`;
         return item;
       }
       case 'info': {
@@ -255,7 +258,9 @@ export class RunView implements vscode.TreeDataProvider<Node> {
         const took = row.started !== undefined ? formatMs((row.ended ?? this.now()) - row.started) : '';
         const attempts = row.attempts > 1 ? `${row.attempts} attempts` : '';
         const choices = row.choices.map((c) => choiceLabel[c.choice]).join(', ');
-        item.description = [row.state, took, attempts, choices, row.asking ? 'waiting for your choice' : ''].filter(Boolean).join(' · ');
+        // A step a resume did not run again says so (the runner's detail: "passed in segment 1; not run again").
+        const carried = row.state === 'passed' && row.attempts === 0 && row.detail ? row.detail : '';
+        item.description = [row.state, took, attempts, choices, carried, row.asking ? 'waiting for your choice' : ''].filter(Boolean).join(' · ');
         // The full title and state live in the tooltip too, so a narrow view never hides them.
         const md = new vscode.MarkdownString();
         md.appendText(`${row.title || row.id}\n`);
@@ -269,7 +274,9 @@ export class RunView implements vscode.TreeDataProvider<Node> {
         // While the failure prompt waits, the row's actions are exactly the options it offers.
         if (row.asking) item.contextValue = `failure-prompt:${row.asking.join(':')}`;
         else item.contextValue = `step${failed ? '-failed' : ''}${row.rollbacks.length ? '-rollback' : ''}${row.group === 'rollback' ? '-undo' : ''}`;
-        if (run) item.command = { command: 'runsafe.revealStep', title: 'Reveal step', arguments: [run.runbook.toString(), row.id] };
+        // While the prompt waits, a click (or Enter) on the row offers its choices: the inline actions show only on hover.
+        if (row.asking) item.command = { command: 'runsafe.view.failure.choose', title: 'Answer the failure prompt', arguments: [node] };
+        else if (run) item.command = { command: 'runsafe.revealStep', title: 'Reveal step', arguments: [run.runbook.toString(), row.id] };
         return item;
       }
       case 'check': {
@@ -307,7 +314,7 @@ export class RunView implements vscode.TreeDataProvider<Node> {
         item.iconPath = themeIcon(ok ? ['pass', 'testing.iconPassed'] : r.status === 'unterminated' ? ['question'] : ['error', 'testing.iconFailed']);
         item.description = [r.status, r.started ? r.started.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '', node.verdict ?? ''].filter(Boolean).join(' · ');
         item.tooltip = `${r.runbookTitle}\n${r.file}\n${r.status} · operator ${r.operator}${node.verdict ? `\n${node.verdict}` : ''}`;
-        item.contextValue = 'past-run';
+        item.contextValue = node.resumable ? 'past-run-resumable' : 'past-run';
         item.command = { command: 'runsafe.showTranscriptSummary', title: 'Open transcript summary', arguments: [vscode.Uri.file(node.path)] };
         return item;
       }

@@ -9,6 +9,7 @@ const signingKey = 'runsafe.signingKey';
 const previousKeys = 'runsafe.previousSigningKeys';
 const inputKey = (runbookId: string, name: string) => `runsafe.input.${runbookId}.${name}`;
 const rememberedIndex = 'runsafe.rememberedInputs';
+const stateKeyName = 'runsafe.stateKey';
 
 export class RunsafeSecrets {
   constructor(private readonly store: vscode.SecretStorage) {}
@@ -39,6 +40,20 @@ export class RunsafeSecrets {
     const { signerFromSeed, parseSeed } = await keys();
     const seeds = [await this.store.get(signingKey), ...Object.values(JSON.parse((await this.store.get(previousKeys)) ?? '{}') as Record<string, string>)];
     return seeds.flatMap((seed) => (seed ? [signerFromSeed(parseSeed(seed))] : []));
+  }
+
+  /**
+   * The key of the runs' encrypted secret state (a resume reads the secrets captured before it):
+   * 32 random bytes created on first use, kept here only, handed to the runner in memory (never
+   * argv, env, settings or a file in clear).
+   */
+  async stateKey(): Promise<Buffer> {
+    const stored = await this.store.get(stateKeyName);
+    if (stored && /^[0-9a-f]{64}$/.test(stored)) return Buffer.from(stored, 'hex');
+    const { randomBytes } = await import('node:crypto');
+    const key = randomBytes(32);
+    await this.store.store(stateKeyName, key.toString('hex'));
+    return key;
   }
 
   async rememberedInput(runbookId: string, name: string): Promise<string | undefined> {

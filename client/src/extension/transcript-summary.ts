@@ -43,6 +43,8 @@ export function transcriptSummary(name: string, text: string, verification: Veri
   const start = records.find((r) => r['type'] === 'run_start') ?? {};
   const end = records.find((r) => r['type'] === 'run_end');
   const runbook = (start['runbook'] ?? {}) as Rec;
+  // The recorder writes the outcome under run_end's summary ({ status, steps }); a flat record is read too.
+  const outcome = (end && typeof end['summary'] === 'object' && end['summary'] ? end['summary'] : end) as Rec | undefined;
   const lines = [
     `# Run summary: ${cell(runbook['title'] || runbook['id'] || name)}`,
     '',
@@ -51,10 +53,10 @@ export function transcriptSummary(name: string, text: string, verification: Veri
     `- Runbook: ${mdCode(runbook['id'])} (${cell(runbook['path'])}), SHA-256 ${mdCode(runbook['sha256'])}`,
     `- Operator: ${cell(start['operator'])}`,
     `- Started: ${cell(start['time'])}${end ? ` · ended: ${cell(end['time'])}` : ' · **no run end record (unterminated)**'}`,
-    `- Status: **${cell(end?.['status'] ?? 'unknown')}**`,
+    `- Status: **${cell(outcome?.['status'] ?? 'unknown')}**`,
   ];
   if (bad.length) lines.push(`- Lines that are not JSON records: ${bad.join(', ')}`);
-  const steps = Array.isArray(end?.['steps']) ? (end!['steps'] as Rec[]) : [];
+  const steps = Array.isArray(outcome?.['steps']) ? (outcome!['steps'] as Rec[]) : [];
   if (steps.length) {
     lines.push('', '| step | kind | state | attempts | duration |', '|---|---|---|---|---|');
     for (const s of steps) lines.push(`| ${cell(s['id'])} | ${cell(s['kind'])} | ${cell(s['state'])} | ${cell(s['attempts'])} | ${durationOf(s['duration_ms'])} |`);
