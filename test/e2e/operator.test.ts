@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { poll, root, startEditor, step, type Editor } from './harness';
 import { openFile, runCommand } from './ui';
@@ -39,17 +39,32 @@ async function clickToast(text: string | RegExp, button: string): Promise<void> 
   await b.click();
 }
 
-/** Answers VS Code's file dialog (the quick-input one code-server shows) with a path. */
+/** Answers VS Code's file dialog (the quick-input one code-server shows) with a path, as a person does:
+ * type the folder, click the file in the list, and make sure the dialog took it. */
 async function pickPath(path: string): Promise<void> {
-  const input = editor.page.locator('.quick-input-widget input');
+  const { page } = editor;
+  const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 60_000 });
-  // The dialog opens on the workspace folder and fills its own value in (the folder, ending in "/") once
-  // that folder's listing has loaded; on a loaded machine that landed after our text and Enter opened the
-  // folder. So wait for its own value first, then type the path, and Enter once the box shows it.
-  await poll('the dialog to show its folder', async () => (await input.inputValue()).endsWith('/'));
-  await input.fill(path);
-  await poll(`the dialog to take ${path}`, async () => (await input.inputValue()) === path);
-  await editor.page.keyboard.press('Enter');
+  const folder = `${dirname(path)}/`;
+  const name = basename(path);
+  // The row whose own label is exactly the file's name (root.key, not root.key.pub); a row's whole text
+  // also holds its icon's and description's labels.
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.getByText(name, { exact: true }) }).first();
+  // The dialog fills in its own folder once that folder's listing has loaded, and on a loaded machine
+  // that lands after anything typed (seen in fresh-clone CI: the value reset to the workspace folder,
+  // Enter then opened the folder). So retry the whole gesture until the dialog has closed on our file.
+  await poll(`the dialog to take ${path}`, async () => {
+    if (!(await input.isVisible())) return true;
+    if ((await input.inputValue()) !== folder) await input.fill(folder);
+    await row.waitFor({ state: 'visible', timeout: 5_000 });
+    await row.click();
+    const closed = async () => !(await input.isVisible());
+    for (let i = 0; i < 20 && !(await closed()); i++) {
+      if (i === 5 && (await input.inputValue()) === path) await page.keyboard.press('Enter');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    return closed();
+  }, 90_000);
 }
 
 /** The walkthrough's step buttons, each with its title and whether it is ticked. */

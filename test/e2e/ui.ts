@@ -1,13 +1,27 @@
 // Small, polling helpers that drive the VS Code workbench the way a person does: keys, palette, panels.
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { poll } from './harness';
+
+/**
+ * Opens the quick input with a key (F1, Ctrl+P, Ctrl+G) and returns its box. Focus is first given to the
+ * workbench: a key pressed while a webview (the walkthrough's media) has focus may never reach it, and
+ * on a loaded machine a first press can be swallowed while the workbench is busy, so the gesture is
+ * repeated until the box shows (seen in a fresh-clone CI: Quick Open's box stayed hidden for 30 s).
+ */
+export async function openQuickInput(page: Page, key: string): Promise<Locator> {
+  const input = page.locator('.quick-input-widget input');
+  await poll(`the quick input after ${key}`, async () => {
+    if (await input.isVisible()) await page.keyboard.press('Escape');
+    await page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 }, force: true }).catch(() => undefined);
+    await page.keyboard.press(key);
+    return input.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+  }, 90_000);
+  return input;
+}
 
 /** Runs a command by its palette label (F1, type, Enter), as a person would. */
 export async function runCommand(page: Page, label: string): Promise<void> {
-  await page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 }, force: true }).catch(() => undefined);
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
+  const input = await openQuickInput(page, 'F1');
   await input.fill(`>${label}`);
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
   await row.waitFor({ state: 'visible' });
@@ -16,9 +30,7 @@ export async function runCommand(page: Page, label: string): Promise<void> {
 
 /** Opens a workspace file through Quick Open and waits until its editor tab is active. */
 export async function openFile(page: Page, name: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
+  const input = await openQuickInput(page, 'Control+P');
   await input.fill(name);
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
   await row.waitFor({ state: 'visible' });
@@ -29,9 +41,7 @@ export async function openFile(page: Page, name: string): Promise<void> {
 
 /** Moves the cursor to a 1-based line and column with Go to Line. */
 export async function goTo(page: Page, line: number, column: number): Promise<void> {
-  await page.keyboard.press('Control+G');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
+  const input = await openQuickInput(page, 'Control+G');
   await input.fill(`:${line}:${column}`);
   await page.keyboard.press('Enter');
   await poll(`cursor at ${line}:${column}`, async () => {
