@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Masker } from '../../client/src/runner/masker';
 import { root, runsafeIn } from '../cli/bundled-cli';
@@ -266,4 +266,54 @@ steps:
   assert.equal(count(dir, 'count-after.txt'), 1);
   const [, seg2] = transcripts(dir);
   assert.equal(runsafeIn(dir, ['verify', '--allow-unsigned', seg1!, seg2!]).code, 0);
+});
+
+test('a signed run resumes against --trust: its segments are signed and verify together; a segment by a key the store does not trust, or an edited one, is not resumed', () => {
+  const { dir, path } = workspace('signed', flaky);
+  const made = (name: string) => {
+    const r = runsafeIn(dir, ['keygen', '--out', `${name}.key`, '--format', 'json']);
+    assert.equal(r.code, 0, r.out);
+    return (JSON.parse(r.stdout) as { public_key: string }).public_key;
+  };
+  const ops = made('ops');
+  made('stranger');
+  made('root');
+  assert.equal(runsafeIn(dir, ['trust', 'init', 'trust.yaml', '--root-key', 'root.key']).code, 0);
+  assert.equal(runsafeIn(dir, ['trust', 'add', 'trust.yaml', '--public-key', ops, '--name', 'ops', '--role', 'operator', '--root-key', 'root.key']).code, 0);
+
+  // Segment 1 by a key the store does not hold: the resume refuses before running anything.
+  const foreign = runsafeIn(dir, ['run', '--non-interactive', '-i', 'APP_ENV=prod', '--key', 'stranger.key', path]);
+  assert.equal(foreign.code, 1, foreign.out);
+  const [strangerSeg] = transcripts(dir);
+  writeFileSync(join(dir, 'marker'), '');
+  const refused = runsafeIn(dir, ['run', '--non-interactive', '--key', 'ops.key', '--trust', 'trust.yaml', '--resume', strangerSeg!, path]);
+  assert.notEqual(refused.code, 0, refused.out);
+  assert.match(refused.out, /resume: the transcript does not verify, so nothing in it is trusted: SIGNATURE_BREACH unknown_key/);
+  assert.match(refused.out, /Result: refused/);
+  assert.equal(count(dir, 'count-third.txt'), 0, 'a refused resume ran a step');
+  assert.equal(transcripts(dir).length, 1, 'a refused resume wrote a segment');
+
+  // The operator's own failed run, then its resume: both segments signed, verified whole against the store.
+  rmSync(join(dir, 'marker'));
+  const a = runsafeIn(dir, ['run', '--non-interactive', '-i', 'APP_ENV=prod', '--key', 'ops.key', '--trust', 'trust.yaml', path]);
+  assert.equal(a.code, 1, a.out);
+  const seg1 = transcripts(dir).find((f) => f !== strangerSeg)!;
+  writeFileSync(join(dir, 'marker'), '');
+  // An edited copy of that segment (the recorded input changed) is not resumed either.
+  const edited = seg1.replace('.transcript.jsonl', '-edited.transcript.jsonl');
+  writeFileSync(join(dir, edited), readFileSync(join(dir, seg1), 'utf8').replace('"prod"', '"dev"'));
+  assert.notEqual(readFileSync(join(dir, edited), 'utf8'), readFileSync(join(dir, seg1), 'utf8'));
+  const tampered = runsafeIn(dir, ['run', '--non-interactive', '--key', 'ops.key', '--trust', 'trust.yaml', '--resume', edited, path]);
+  assert.notEqual(tampered.code, 0, tampered.out);
+  assert.match(tampered.out, /resume: the transcript does not verify, so nothing in it is trusted: SIGNATURE_BREACH invalid_signature/);
+  assert.equal(count(dir, 'count-third.txt'), 0, 'a resume of an edited segment ran a step');
+  rmSync(join(dir, edited));
+  const b = runsafeIn(dir, ['run', '--non-interactive', '--key', 'ops.key', '--trust', 'trust.yaml', '--resume', seg1, path]);
+  assert.equal(b.code, 0, b.out);
+  assert.equal(count(dir, 'count-first.txt'), 2, 'first ran once per run, not again on resume');
+  const seg2 = transcripts(dir).find((f) => f !== strangerSeg && f !== seg1)!;
+  assert.ok(seg2);
+  const whole = runsafeIn(dir, ['verify', seg1, seg2, '--trust', 'trust.yaml']);
+  assert.equal(whole.code, 0, whole.out);
+  assert.equal(runsafeIn(dir, ['verify', seg2, '--trust', 'trust.yaml']).code === 0, false, 'a later segment alone verifies');
 });
