@@ -1,7 +1,8 @@
 // Real editor, resume: a step fails until a marker exists, the operator aborts the run from the run
 // view, creates the marker and resumes the run, from the view's action on the run and from the
 // palette's "Runsafe: Resume Run…" quick pick. The resumed segment does not run the passed step
-// again, the run passes, and the CLI verifies the two segments together. One code-server session.
+// again, the run passes, and the CLI verifies the two segments together. A parked run resumed
+// early asks for the reason and records it. One code-server session.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -17,7 +18,7 @@ before(async () => {
   editor = await startEditor({
     trusted: true,
     prepare: (ws) => {
-      for (const f of ['resume.runbook.yaml', 'palette.runbook.yaml']) copyFileSync(join(__dirname, 'resume', f), join(ws, f));
+      for (const f of ['resume.runbook.yaml', 'palette.runbook.yaml', 'park.runbook.yaml']) copyFileSync(join(__dirname, 'resume', f), join(ws, f));
     },
   });
 }, { timeout: 180_000 });
@@ -102,6 +103,21 @@ function assertResumed(runbookId: string, log: string): void {
   assert.match(cliVerifies([first!.f, second!.f]), /VERIFIED/i);
 }
 
+/** Focuses the Runs view until `row` shows: the guarded terminal takes focus when it opens, which can close the palette under a command. */
+async function focusRunsView(row: Locator): Promise<void> {
+  const { page } = editor;
+  for (let i = 0; ; i++) {
+    try {
+      await runCommand(page, 'Runsafe: Focus on Runs View');
+      await row.waitFor({ state: 'visible', timeout: 30_000 });
+      return;
+    } catch (err) {
+      await page.keyboard.press('Escape').catch(() => undefined);
+      if (i >= 3) throw err;
+    }
+  }
+}
+
 /** Runs `file` (which fails at `ready`) and waits for its failure prompt in the run view; returns the failed row. */
 async function runUntilFailurePrompt(file: string, firstRun: boolean): Promise<Locator> {
   const { page } = editor;
@@ -109,17 +125,7 @@ async function runUntilFailurePrompt(file: string, firstRun: boolean): Promise<L
   await runCommand(page, 'Runsafe: Run Runbook');
   if (firstRun) await createKeyAndSign();
   const row = runsView().locator('.monaco-list-row', { hasText: 'Check that the service wrote its ready marker' });
-  // The guarded terminal takes focus when it opens, which can close the palette under a command: try again, bounded.
-  for (let i = 0; ; i++) {
-    try {
-      await runCommand(page, 'Runsafe: Focus on Runs View');
-      await row.waitFor({ state: 'visible', timeout: 30_000 });
-      break;
-    } catch (err) {
-      await page.keyboard.press('Escape').catch(() => undefined);
-      if (i >= 3) throw err;
-    }
-  }
+  await focusRunsView(row);
   await poll('the failed row waiting for a choice', async () => /failed[^\n]*waiting for your choice/.test((await row.textContent()) ?? ''), 120_000);
   return row;
 }
@@ -173,5 +179,48 @@ test('Resume Run… from the palette: the quick pick lists the aborted run, the 
     await pick.click();
     await poll('the resumed segment to close', async () => closedSegments('resume-palette-drill').length === 2, 120_000);
     assertResumed('resume-palette-drill', 'palette.log');
+  });
+});
+
+const terminalText = async () => (await editor.page.locator('.terminal-wrapper.active .xterm-rows').allTextContents()).join('\n').replace(/\u00a0/g, ' ');
+
+test('a parked run resumed early from the run view: the reason asked and recorded, the wait and passed step not run again', { timeout: 480_000 }, async () => {
+  await step(editor, 'resume-parked-early', async () => {
+    const { page } = editor;
+    await openFile(page, 'park.runbook.yaml');
+    await runCommand(page, 'Runsafe: Run Runbook');
+    // The 2 h grace period offers to park the run: answered yes in the guarded terminal (typed again if swallowed).
+    await poll('the run to park', async () => {
+      if (closedSegments('park-drill').length === 1) return true;
+      if (/Park the run here[^\n]*\[y\/n\]:\s*$/.test((await terminalText()).trimEnd() + ' ')) {
+        await page.locator('.terminal-wrapper.active .xterm').click().catch(() => undefined);
+        await page.keyboard.type('y');
+        await page.keyboard.press('Enter');
+      }
+      return false;
+    }, 120_000);
+    const [first] = closedSegments('park-drill');
+    assert.equal(endOf(first!)?.summary.status, 'parked');
+    const runRow = runsView().locator('.monaco-list-row', { hasText: 'Rotate the drill key after its grace period' }).first();
+    await focusRunsView(runRow);
+    await poll('the run row to say parked', async () => /parked/.test((await runRow.textContent()) ?? ''), 60_000);
+    // Resume before the wait is over: the editor asks to go on now, then for the reason.
+    const early = page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Resume Now' });
+    await clickInline(runRow, 'Resume Run', 'the early-resume question', async () => early.isVisible());
+    await editor.capture('resume-parked-asks');
+    await early.click();
+    const reason = page.locator('.quick-input-widget input');
+    await reason.waitFor({ state: 'visible', timeout: 30_000 });
+    await reason.fill('the drill key has no users');
+    await page.keyboard.press('Enter');
+    await poll('the resumed segment to close', async () => closedSegments('park-drill').length === 2, 120_000);
+    const second = closedSegments('park-drill').find((f) => f !== first)!;
+    const recs = records(second);
+    assert.deepEqual((recs[0]!.now as Rec | undefined)?.reason, 'the drill key has no users', 'the reason is recorded in the new segment');
+    assert.deepEqual(recs.find((r) => r.type === 'resumed')?.skipped, ['step:stage', 'step:grace']);
+    assert.equal(endOf(second)?.summary.status, 'passed');
+    assert.deepEqual(readFileSync(join(editor.workspace, 'park.log'), 'utf8').trim().split('\n'), ['stage', 'retire']);
+    assert.match(cliVerifies([first!, second]), /VERIFIED/i);
+    await editor.capture('resume-parked-passed');
   });
 });

@@ -185,7 +185,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     return path;
   };
 
-  const run = async (arg: unknown, stepId: string | undefined, dryRun: boolean, choose?: { sections: string[]; offered: string[] }, resume?: string) => {
+  const run = async (arg: unknown, stepId: string | undefined, dryRun: boolean, choose?: { sections: string[]; offered: string[] }, resume?: { transcript: string; now?: string }) => {
     const uri = await runbookArg(arg);
     if (!uri) return undefined;
     // A dry run executes nothing, so it is allowed in untrusted workspaces; real runs are not.
@@ -195,7 +195,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     const { approvalReport } = await signing();
     const signer = dryRun ? await secrets.signer() : await signerForRun(uri);
     const result = await startGuardedRun(
-      { runbook: uri, workspace: folderOf(uri), stepId, dryRun, sections: choose?.sections, sectionsOffered: choose?.offered, resume },
+      { runbook: uri, workspace: folderOf(uri), stepId, dryRun, sections: choose?.sections, sectionsOffered: choose?.offered, resume: resume?.transcript, resumeNow: resume?.now },
       {
         log,
         view: deps.view,
@@ -415,7 +415,26 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     const past = pastRun(basename(transcript), readFileSync(transcript, 'utf8'));
     const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(transcript))?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     if (!past?.runbookPath || !folder) throw new Error(`${basename(transcript)} does not name the runbook it ran`);
-    return run(vscode.Uri.file(isAbsolute(past.runbookPath) ? past.runbookPath : join(folder, past.runbookPath)), undefined, false, undefined, transcript);
+    // A parked run before its time: going on now needs the operator's reason, recorded in the new segment.
+    let now: string | undefined;
+    const parked = past.status === 'parked' ? (await import('./run-history')).parkedAt(readFileSync(transcript, 'utf8')) : undefined;
+    if (parked) {
+      const { parkedVerdict } = await import('../runner/machine/park');
+      const v = parkedVerdict(parked.resumeAfter, Date.now());
+      if (!v.due) {
+        const early = 'Resume Now…';
+        const pick = await vscode.window.showWarningMessage(`Runsafe: the run is parked at ${parked.stepId}: ${v.text}. Go on now, before its wait is over?`, { modal: true }, early);
+        if (pick !== early) return undefined;
+        now = await vscode.window.showInputBox({
+          title: `Runsafe: why go on before ${parked.resumeAfter}?`,
+          prompt: 'The reason is recorded in the transcript (as runsafe run --resume --now --reason does)',
+          ignoreFocusOut: true,
+          validateInput: (t) => (t.trim() ? undefined : 'a reason is required'),
+        });
+        if (!now?.trim()) return undefined;
+      }
+    }
+    return run(vscode.Uri.file(isAbsolute(past.runbookPath) ? past.runbookPath : join(folder, past.runbookPath)), undefined, false, undefined, { transcript, now });
   };
   reg('runsafe.view.resume', (node) => {
     const n = node as ViewNode | undefined;

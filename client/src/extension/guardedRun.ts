@@ -23,6 +23,8 @@ export interface GuardedRunRequest {
   sectionsOffered?: string[];
   /** Continue the failed, aborted or parked run this transcript (its last segment) records. */
   resume?: string;
+  /** A parked run resumed before its wait is over: the operator's reason (recorded, as `--now --reason`). */
+  resumeNow?: string;
 }
 
 /** The runner asks once per optional section; a section left unticked in the quick pick is a "no" already given. */
@@ -200,6 +202,7 @@ export function startGuardedRun(req: GuardedRunRequest, deps: GuardedRunDeps): P
       operator: deps.operator,
       transcriptPath: req.dryRun || req.resume ? undefined : transcriptPath,
       resume: req.resume,
+      resumeNow: req.resumeNow,
       stateKey: deps.stateKey,
       signer: deps.signer,
       verifyApproval: deps.verifyApproval,

@@ -68,3 +68,11 @@ export function relativeTime(at: number, now: number): string {
   const text = `${n} ${name}${n === 1 ? '' : 's'}`;
   return d >= 0 ? `in ${text}` : `${text} ago`;
 }
+
+/** Where a parked run waits: its last `parked` record (step and resume-after time), if any. */
+export function parkedAt(text: string): { stepId: string; resumeAfter: string } | undefined {
+  const parked = parseRecords(text).records.filter((r) => r['type'] === 'parked').at(-1);
+  const stepId = str(parked?.['stepId']);
+  const resumeAfter = str(parked?.['resumeAfter']);
+  return stepId && resumeAfter ? { stepId, resumeAfter } : undefined;
+}
