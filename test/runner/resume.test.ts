@@ -317,3 +317,34 @@ test('a signed run resumes against --trust: its segments are signed and verify t
   assert.equal(whole.code, 0, whole.out);
   assert.equal(runsafeIn(dir, ['verify', seg2, '--trust', 'trust.yaml']).code === 0, false, 'a later segment alone verifies');
 });
+
+test('a secret whose fragment matches part of a step id does not rename the step in the transcript: the resume still skips it', () => {
+  // The secret ends in "canonical" (FRAGMENT_LENGTH or more characters of its end are masked on their own), as a connection URL ending in its database name does.
+  const { dir, path } = workspace(
+    'fragment',
+    `runsafe: 1
+id: fragment
+title: A step id that holds a secret's fragment
+inputs:
+  DB_URL: { secret: true }
+steps:
+  - id: restart-canonical-ingest
+    title: A change that must not run twice
+    run: echo x >> count-restart.txt
+  - id: check
+    title: Needs the marker
+    run: test -f marker
+`,
+  );
+  const env = { DB_URL: 'postgres://ops@db.invalid:5432/canonical' };
+  const a = runsafeIn(dir, ['run', '--non-interactive', path], env);
+  assert.equal(a.code, 1, a.out);
+  const [seg1] = transcripts(dir);
+  assert.ok(seg1);
+  assert.ok(records(dir, seg1).some((r) => r.type === 'step_end' && r.stepId === 'restart-canonical-ingest' && r.state === 'passed'), 'the step id was masked in the transcript');
+  writeFileSync(join(dir, 'marker'), '');
+  const b = runsafeIn(dir, ['run', '--non-interactive', '--resume', seg1, path], env);
+  assert.equal(b.code, 0, b.out);
+  assert.equal(count(dir, 'count-restart.txt'), 1, 'the passed step ran again on resume');
+  for (const t of transcripts(dir)) assert.ok(!readFileSync(join(dir, t), 'utf8').includes(env.DB_URL), 'the secret is in the transcript');
+});

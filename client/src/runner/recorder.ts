@@ -8,14 +8,23 @@ import type { Masker } from './masker';
 /** Output is written in records of up to this many characters, so a chatty step is not one fsync per chunk. */
 const OUTPUT_RECORD_CHARS = 8192;
 
-function maskDeep(value: unknown, masker: Masker): Json | undefined {
+/**
+ * Fields that hold the runbook's own identifiers (step ids, loop keys, section ids), never a value:
+ * a secret's fragment that happens to match part of one (a connection URL ending in the database
+ * name "canonical" and a step "restart-canonical-ingest") must not rename the step, since a resume
+ * finds the passed steps by these ids and would run a renamed one again.
+ */
+const IDENTIFIER_FIELDS = new Set(['stepId', 'section', 'after']);
+
+function maskDeep(value: unknown, masker: Masker, key?: string): Json | undefined {
   if (value === undefined) return undefined;
+  if (typeof value === 'string' && key !== undefined && IDENTIFIER_FIELDS.has(key)) return value;
   if (typeof value === 'string') return masker.mask(value);
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return value;
   if (Array.isArray(value)) return value.map((v) => maskDeep(v, masker) ?? null);
   const out: Record<string, Json> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    const m = maskDeep(v, masker);
+    const m = maskDeep(v, masker, k);
     if (m !== undefined) out[k] = m;
   }
   return out;
