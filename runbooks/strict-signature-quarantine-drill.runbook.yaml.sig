@@ -5,12 +5,12 @@
       "statement": {
         "type": "runbook-approval",
         "runbook_id": "strict-signature-quarantine-drill",
-        "runbook_sha256": "3a5b5387c668a411bf3ccf8daa5c5d1fd3b781fbe5cbe8ced59bf5367936dd7d",
-        "approved_at": "2026-12-02T07:22:52.975Z",
+        "runbook_sha256": "103c38bbb65820444fab2ae4048133944b4fea86f5973d54bbb71e65eaa84ab2",
+        "approved_at": "2026-12-03T01:34:14.936Z",
         "key_id": "b4cebbd1dc8d284b",
         "identity": "demo-approver (PUBLIC TEST KEY, examples only)"
       },
-      "sig": "cdaAaXB8ujk-Dbdmps4bwYwusPDIwJ72hl8J36hZRBpSC2y1vaHwunCtwQFfPhn8xPI58aBOlN1Z_yFfWXJ2CQ"
+      "sig": "eaIAKJt3RTkU6V1iIdwj7S6e_GRF6IBPTmhI1JuEFZBpfBM8uSZk2tUZNeiRrg2h-paaodTruWWFdhxDHKcjBw"
     }
   ]
 }
