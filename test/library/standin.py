@@ -1,4 +1,4 @@
-# Stand-in for the external CLIs the shipped runbooks call (heroku, infisical, curl to the Heroku and Signal APIs, vault, aws, helm, kubectl).
+# Stand-in for the external CLIs the shipped runbooks call (heroku, infisical, curl to the Heroku, Signal and Alpaca APIs and the services' health URLs, vault, aws, helm, kubectl, systemctl).
 # Used only by test/library: these services cannot be reached from here. Each call appends
 # {tool, argv, env_names} to calls.jsonl (the NAMES of the environment variables it received,
 # never their values), keeps state in STATE/<tool>.json, and obeys STATE/fail.json rules:
@@ -111,8 +111,25 @@ def helm():
         print('Release "%s" has been upgraded.' % argv[1])
     save('helm', st)
 
+def alpaca(url):
+    # The Alpaca Trading API's account endpoint: 200 for a key pair STATE/alpaca.json holds ({"keys": {id: secret}}), else 401.
+    headers = dict(l.split(': ', 1) for l in (sys.stdin.read() if '@-' in argv else '').splitlines() if ': ' in l)
+    keys = load('alpaca', {}).get('keys', {})
+    ok = keys.get(headers.get('APCA-API-KEY-ID', '')) == headers.get('APCA-API-SECRET-KEY') and headers.get('APCA-API-SECRET-KEY')
+    w = opt('-w')
+    if opt('-o') != '/dev/null':
+        sys.stdout.write(json.dumps({'status': 'ACTIVE'} if ok else {'message': 'unauthorized'}) + '\n')
+    if w:
+        sys.stdout.write(w.replace('%{http_code}', '200' if ok else '401').replace('\\n', '\n'))
+
 def curl():
     url = next(a for a in argv if a.startswith('http'))
+    if 'alpaca.markets' in url:
+        return alpaca(url)
+    if url.startswith('http://localhost:') and url.endswith('/health'):
+        # The trading services' health endpoints (ports 8000-8003).
+        print(json.dumps({'status': load('health', {}).get(url.split(':')[2].split('/')[0], 'healthy')}))
+        return
     if 'api.heroku.com' not in url:
         return signal(url)
     # The Heroku Platform API config-vars endpoint.
@@ -153,6 +170,33 @@ def infisical():
     else:
         print('ok')
 
+def vault():
+    # Vault's KV engine: values in STATE/vault.json {"kv": {path: value}, "meta": {path: {k: v}}}; `value=-` reads stdin.
+    st = load('vault', {'kv': {}, 'meta': {}})
+    path = argv[-1] if argv else ''
+    if argv[:2] == ['token', 'lookup']:
+        print('{"data": {"policies": ["rotation"]}}')
+    elif argv[:2] == ['kv', 'get']:
+        if path not in st['kv']:
+            sys.stderr.write('No value found at %s\n' % path)
+            sys.exit(2)
+        sys.stdout.write(st['kv'][path])
+    elif argv[:2] == ['kv', 'put']:
+        path = argv[2]
+        value = sys.stdin.read() if 'value=-' in argv else next(a.split('=', 1)[1] for a in argv[3:] if a.startswith('value='))
+        if not drop:
+            st['kv'][path] = value
+        print('Success! Data written to: %s' % path)
+    elif argv[:3] == ['kv', 'metadata', 'put']:
+        meta = st['meta'].setdefault(path, {})
+        for a in argv[3:-1]:
+            if a.startswith('-custom-metadata='):
+                k, v = a[len('-custom-metadata='):].split('=', 1)
+                meta[k] = v
+    elif argv[:3] == ['kv', 'metadata', 'get']:
+        print(json.dumps({'data': {'custom_metadata': st['meta'].get(path, {})}}))
+    save('vault', st)
+
 def generic():
     if not sys.stdin.isatty():
         try:
@@ -161,4 +205,4 @@ def generic():
             pass
     print(load(tool + '-out', {}).get(' '.join(argv), 'ok'))
 
-{'heroku': heroku, 'curl': curl, 'infisical': infisical, 'helm': helm}.get(tool, generic)()
+{'heroku': heroku, 'curl': curl, 'infisical': infisical, 'helm': helm, 'vault': vault}.get(tool, generic)()
