@@ -10,8 +10,8 @@ import { runbook, simulation } from './sim';
 
 const file = runbook('secret-rotation-90-day.runbook.yaml');
 // An operator who confirms everything the plan could ask for in advance.
-const confirmed = ['alpaca-dashboard-access', 'human-checks', 'db-alter-password', 'db-restart-signal-service', 'db-restart-orchestrator', 'alpaca-generate-key',
-  'alpaca-restart-execution-gateway', 'alpaca-restart-market-data', 'alpaca-restart-orchestrator', 'alpaca-delete-old-key'].flatMap((s) => ['--confirm', s]);
+const confirmed = ['alpaca-dashboard-access', 'human-checks', 'db-alter-password', 'db-restart-service', 'alpaca-generate-key',
+  'alpaca-restart-service', 'alpaca-delete-old-key'].flatMap((s) => ['--confirm', s]);
 
 let pg: Cluster;
 before(async () => {
@@ -47,6 +47,10 @@ test('Part B parks at the 24-hour grace period with the old key backed up only i
   const first = sim.runsafe(['run', copy, '--non-interactive', '--answer', 'rotation=yes', '--answer', 'part-a=no', '--answer', 'part-b=yes', '-i', `DB_HOST=${pg.socketDir}`,
     '--park-waits', '--state-key-file', keyFile, ...confirmed], { ...env, RUNSAFE_TEST_NOW: t0 });
   assert.equal(first.code, 3, first.out);
+  // Step 3 is an items loop: one service at a time, each healthy before the next.
+  const restarts = () => sim.calls().filter((c) => c.tool === 'systemctl').map((c) => c.argv.join(' '));
+  assert.deepEqual(restarts(), ['restart execution-gateway', 'restart market-data-service', 'restart orchestrator']);
+  assert.match(first.out, /── .*Step 3: graceful restarts, one service at a time · 2\/3 market-data-service ──/);
   const vault = () => (JSON.parse(readFileSync(join(sim.dir, 'state/vault.json'), 'utf8')) as { kv: Record<string, string>; meta: Record<string, Record<string, string>> });
   assert.equal(vault().kv['secret/prod/alpaca/api_key_id'], fresh.id);
   assert.equal(vault().kv['secret/prod/alpaca/api_secret_key'], fresh.secret);
@@ -67,7 +71,10 @@ test('Part B parks at the 24-hour grace period with the old key backed up only i
   assert.match(r.out, /alpaca-old-key-rejected +run +failed/);
   assert.equal(vault().kv['secret/prod/alpaca/api_key_id'], old.id, `the emergency rollback had nothing to restore\n${r.out}`);
   assert.equal(vault().kv['secret/prod/alpaca/api_secret_key'], old.secret);
-  assert.ok(sim.records().some((x) => x.type === 'step_end' && x.stepId === 'rollback-alpaca-secret-vault' && x.state === 'passed'));
+  // The emergency rollback runs once, in the document's order (revert, restart everything, verify the old key), not once per restarted service.
+  const ran = sim.records().filter((x) => x.type === 'step_end' && x.group === 'rollback' && x.state === 'passed').map((x) => x.stepId);
+  assert.deepEqual(ran, ['rollback-alpaca-secret-vault', 'rollback-alpaca-restart', 'rollback-alpaca-verify-old-key']);
+  assert.deepEqual(restarts().slice(3), ['restart execution-gateway market-data-service orchestrator']);
 
   const secrets = [old.id, old.secret, fresh.id, fresh.secret];
   for (const c of sim.calls()) {
