@@ -122,14 +122,28 @@ def alpaca(url):
     if w:
         sys.stdout.write(w.replace('%{http_code}', '200' if ok else '401').replace('\\n', '\n'))
 
+def local_service(url):
+    # Services on this host (the trading services' /health on 8000-8003, the API's /health and /ready):
+    # STATE/health.json maps "port/path" or "port" to a status; anything but healthy/ready answers 503.
+    port, _, path = url.split('://', 1)[1].split(':', 1)[1].partition('/')
+    st = load('health', {})
+    status = st.get(port + '/' + path, st.get(port, 'ready' if path == 'ready' else 'healthy'))
+    code = 200 if status in ('healthy', 'ready') else 503
+    short = ''.join(a[1:] for a in argv if a.startswith('-') and not a.startswith('--'))
+    if code != 200 and 'f' in short:
+        sys.stderr.write('curl: (22) The requested URL returned error: %d\n' % code)
+        sys.exit(22)
+    sys.stdout.write(json.dumps({'status': status}) + '\n')
+    w = opt('-w')
+    if w:
+        sys.stdout.write(w.replace('%{http_code}', str(code)).replace('\\n', '\n'))
+
 def curl():
     url = next(a for a in argv if a.startswith('http'))
     if 'alpaca.markets' in url:
         return alpaca(url)
-    if url.startswith('http://localhost:') and url.endswith('/health'):
-        # The trading services' health endpoints (ports 8000-8003).
-        print(json.dumps({'status': load('health', {}).get(url.split(':')[2].split('/')[0], 'healthy')}))
-        return
+    if url.startswith('http://localhost:'):
+        return local_service(url)
     if 'api.heroku.com' not in url:
         return signal(url)
     # The Heroku Platform API config-vars endpoint.
