@@ -15,7 +15,7 @@ before(async () => {
   editor = await startEditor({
     trusted: true,
     prepare: (ws) => {
-      for (const f of ['ops.runbook.yaml', 'slow.runbook.yaml']) copyFileSync(join(__dirname, 'cockpit', f), join(ws, f));
+      for (const f of ['ops.runbook.yaml', 'slow.runbook.yaml', 'leak.runbook.yaml', 'quick.runbook.yaml']) copyFileSync(join(__dirname, 'cockpit', f), join(ws, f));
       writeFileSync(join(ws, 'notes.txt'), 'not a runbook\n');
     },
   });
@@ -99,5 +99,38 @@ test('first run: key offered and created, sections chosen, typed confirmation, f
     assert.match(rows, /Operator/);
     assert.match(rows, /Transcript/);
     await editor.capture('cockpit-run-view');
+  });
+});
+
+// Issue 18's reproduction: a refused run, then another run while the Runs view was collapsed; expanded,
+// the view showed nothing at all. It must show the new run, not the refused one.
+test('a refused run, then a run while the Runs view is hidden: shown again, it has the new run', { timeout: 240_000 }, async () => {
+  await step(editor, 'cockpit-collapsed-view', async () => {
+    const { page, workspace } = editor;
+    await openFile(page, 'leak.runbook.yaml');
+    await runCommand(page, 'Runsafe: Run Runbook');
+    await runCommand(page, 'Runsafe: Focus on Runs View');
+    await poll('the refused run in the view', async () => /refused/i.test(await viewRows()) && /Print the database password/.test(await viewRows()));
+    // The Runs view is alone in its container, so VS Code hides its header and it cannot be collapsed;
+    // hiding the whole container (the Explorer shown instead) is today's form of "collapsed".
+    const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Runs' }) });
+    await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').click();
+    await poll('the Runs view to be hidden', async () => !(await pane.isVisible()));
+    await openFile(page, 'quick.runbook.yaml');
+    await runCommand(page, 'Runsafe: Run Runbook');
+    await poll('the quick run to write its marker', async () => existsSync(join(workspace, 'hello.marker')), 120_000);
+    await poll('the quick run to finish', async () => {
+      const dir = join(workspace, '.runsafe', 'transcripts');
+      const f = existsSync(dir) ? readdirSync(dir).find((n) => n.startsWith('quick') && n.endsWith('.transcript.jsonl')) : undefined;
+      return f && /"type":"head"/.test(readFileSync(join(dir, f), 'utf8'));
+    }, 120_000);
+    assert.ok(!(await pane.isVisible()), 'the run happened while the view was hidden');
+    await page.locator('.activitybar .action-item a[aria-label^="Runsafe"]').click();
+    const rows = await poll('the expanded pane to show the quick run', async () => {
+      const t = await viewRows();
+      return /Write the hello marker/.test(t) && /passed/.test(t) ? t : undefined;
+    });
+    assert.doesNotMatch(rows.split(/Past runs/)[0] ?? rows, /Print the database password/, 'the current run is the new one, not the refused one');
+    await editor.capture('cockpit-collapsed-view');
   });
 });
