@@ -8,7 +8,7 @@ export const root = resolve(__dirname, '../..');
 const cli = join(root, 'client/out/cli.js');
 
 /** The tools that stand in for services unreachable from here (curl answers only the Heroku Platform, Signal and Alpaca APIs and the trading services' localhost health URLs the runbooks call). */
-export const standIns = ['heroku', 'infisical', 'curl', 'vault', 'aws', 'helm', 'kubectl', 'systemctl'] as const;
+export const standIns = ['heroku', 'infisical', 'curl', 'vault', 'aws', 'helm', 'kubectl', 'systemctl', 'journalctl'] as const;
 
 export interface Call {
   tool: string;

@@ -1,4 +1,4 @@
-# Stand-in for the external CLIs the shipped runbooks call (heroku, infisical, curl to the Heroku, Signal and Alpaca APIs and the services' health URLs, vault, aws, helm, kubectl, systemctl).
+# Stand-in for the external CLIs the shipped runbooks call (heroku, infisical, curl to the Heroku, Signal and Alpaca APIs and the services' health URLs, vault, aws, helm, kubectl, systemctl, journalctl).
 # Used only by test/library: these services cannot be reached from here. Each call appends
 # {tool, argv, env_names} to calls.jsonl (the NAMES of the environment variables it received,
 # never their values), keeps state in STATE/<tool>.json, and obeys STATE/fail.json rules:
