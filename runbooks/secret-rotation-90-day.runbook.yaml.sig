@@ -5,12 +5,12 @@
       "statement": {
         "type": "runbook-approval",
         "runbook_id": "secret-rotation-90-day",
-        "runbook_sha256": "f079b9040872426a099ecc72a6ecb4e3b4cd41a86790f2e6b487fd7d6efab04b",
-        "approved_at": "2026-12-03T01:42:16.907Z",
+        "runbook_sha256": "e49aa7cc40c72bf721f3e9642da366c32565423e2fd065ca387b8c1b47408fd5",
+        "approved_at": "2026-12-03T08:13:29.239Z",
         "key_id": "b4cebbd1dc8d284b",
         "identity": "demo-approver (PUBLIC TEST KEY, examples only)"
       },
-      "sig": "FSTTo1Ct83b2-M_5iC5cmcOe3YNW7kCu863cOuCjzHHU9RG-Doa_zpEW9ZJzi25IOLU3FCSZ_-By_vQBVEZVCw"
+      "sig": "E9bpTUpb_WdDMwzoMWDSfXEof0Mg2B5GS8z4MQTZYgxuJ6N-0Ewqy-hw3ZQ_7qp2YLfo3mPmvmo2unTdOgRDAA"
     }
   ]
 }

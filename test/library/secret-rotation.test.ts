@@ -1,6 +1,5 @@
 // Secret rotation through the real CLI with recording stand-ins (vault, curl to Alpaca and the services' health URLs, systemctl) and a real PostgreSQL:
-// the whole rotation passes end to end (Part A, Part B across the parked 24-hour grace); a troubleshooting run rotates nothing;
-// the Alpaca backups survive the parked grace period in the encrypted state.
+// a troubleshooting run rotates nothing; the Alpaca backups survive the parked 24-hour grace period in the encrypted state.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -155,4 +154,13 @@ test('Part B parks at the 24-hour grace period with the old key backed up only i
   assert.deepEqual(restarts().slice(3), ['restart execution-gateway market-data-service orchestrator']);
 
   assertNoLeak(sim, [old.id, old.secret, fresh.id, fresh.secret]);
+});
+
+test('validation: logs that cannot be read fail "logs clean" (it passed on an empty read before)', () => {
+  const { sim, copy } = rotation('secret-logs-unreadable');
+  sim.fail([{ tool: 'journalctl', stderr: 'No journal files were found.\n' }]);
+  const r = sim.runsafe(['run', copy, '--non-interactive', '--answer', 'rotation=yes', '--answer', 'part-a=no', '--answer', 'part-b=no', '-i', `DB_HOST=${pg.socketDir}`, ...confirmed]);
+  assert.equal(r.code, 1, r.out);
+  assert.match(r.out, /\nvalidate-logs-clean +run +failed/);
+  assert.ok(sim.calls().some((c) => c.tool === 'journalctl'), 'the journal was not read');
 });
