@@ -32,8 +32,8 @@ function produce(args: string[]) {
   return r.stdout;
 }
 
-async function verify(args: string[], url = verifierUrl) {
-  const r = await cli(['verify', '--pg', 'AUDIT_URL', '--table', 'canonical_events', '--mapping', mapping(), '--trust', trust, ...args], dir, { AUDIT_URL: url });
+async function verify(args: string[], url = verifierUrl, env: Record<string, string> = {}) {
+  const r = await cli(['verify', '--pg', 'AUDIT_URL', '--table', 'canonical_events', '--mapping', mapping(), '--trust', trust, ...args], dir, { AUDIT_URL: url, ...env });
   return { ...r, json: args.includes('json') && r.stdout ? (JSON.parse(r.stdout) as Record<string, unknown>) : undefined };
 }
 
@@ -94,6 +94,9 @@ test('a table verifies with the same verdict, findings, indexes and head as its 
   for (const k of ['verdict', 'records', 'failing', 'counts', 'findings', 'firstHashChainBreach', 'firstSignatureBreach', 'lastHash', 'signers']) assert.deepEqual(fromTable.json![k], f[k], k);
   assert.deepEqual((fromTable.json!['counts'] as Record<string, number>), { 'SIGNATURE_BREACH:invalid_signature': 1, 'HASH_CHAIN_BREACH:prev_hash_mismatch': 1 });
   assert.equal((fromTable.json!['firstHashChainBreach'] as { index: number }).index, 5);
+  // With the signature lane forced on (every batch checked on a second thread): the same report.
+  const twoLanes = await verify(['--format', 'json'], verifierUrl, { RUNSAFE_VERIFY_LANE: 'always' });
+  assert.equal(twoLanes.stdout, fromTable.stdout);
   const text = await verify([]);
   assert.match(text.stdout, /^chain table canonical_events: FAILED: 2 of 12 records fail/m);
   assert.match(text.stdout, /HASH_CHAIN_BREACH \(critical\): first at record 5 \(id evt-000005\): prev_hash_mismatch/);
@@ -115,7 +118,11 @@ test('strict mode, as a role with only SELECT on the source: rows signed by an u
   assert.equal(pg.psql('SELECT count(*) FROM audit_signature_quarantine q JOIN canonical_events e ON e.seq::text = q.order_value AND e.record = q.record_bytes', 'audit').trim(), '4');
   assert.equal(pg.psql("SELECT string_agg(record_index::text, ',' ORDER BY record_index) FROM audit_signature_quarantine", 'audit').trim(), '3,4,5,6');
   // A second run adds no duplicates; non-strict admits and counts.
-  await verify(['--strict', '--quarantine-table', 'audit_signature_quarantine']);
+  const again = await verify(['--strict', '--quarantine-table', 'audit_signature_quarantine']);
+  assert.equal(pg.psql('SELECT count(*) FROM audit_signature_quarantine', 'audit').trim(), '4');
+  // The signature lane forced on rejects the same rows, so it adds none either.
+  const lane = await verify(['--strict', '--quarantine-table', 'audit_signature_quarantine'], verifierUrl, { RUNSAFE_VERIFY_LANE: 'always' });
+  assert.equal(lane.stdout, again.stdout);
   assert.equal(pg.psql('SELECT count(*) FROM audit_signature_quarantine', 'audit').trim(), '4');
   const lax = await verify([]);
   assert.equal(lax.status, 1);

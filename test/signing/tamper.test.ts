@@ -1,5 +1,6 @@
 // Tamper matrix: each attack on a signed transcript and a signed audit chain gives the exact
-// verdict, reason and index; strict quarantine keeps the rejected bytes exactly. The chain is short
+// verdict, reason and index, with the signature lane (a second thread) and without; strict
+// quarantine keeps the rejected bytes exactly. The chain is short
 // (each class needs only a record before and after the breach); the streaming and flat-memory
 // property on a large file is transcript.test.ts's "streaming" test.
 import { test } from 'node:test';
@@ -14,6 +15,7 @@ import { DEFAULT_CHAIN_MAPPING, TRANSCRIPT_MAPPING, type ChainMapping } from '..
 import { createTranscriptChain } from '../../client/src/signing/transcript';
 import { nativeCrypto } from '../../client/src/node/native-crypto';
 import { verifyFile } from '../../client/src/node/verify-file';
+import { createSignatureLane } from '../../client/src/node/signature-lane';
 import type { Signer } from '../../client/src/signing/keys';
 import { signer, trustEntry, tempDir } from './helpers';
 
@@ -28,6 +30,30 @@ function verifyLines(lines: string[], mapping: ChainMapping, trust: TrustKey[], 
   const v = createVerifier({ mapping, keys: createKeyLookup(trust), crypto: nativeCrypto, ...extra });
   for (const l of lines) v.push(Buffer.from(l));
   return v.finish();
+}
+
+/**
+ * The same verification with the signature lane forced on (RUNSAFE_VERIFY_LANE=always's mode: every
+ * batch of a short chain goes to the second thread): the whole report must equal the serial one.
+ */
+async function verifyLinesBothWays(lines: string[], mapping: ChainMapping, trust: TrustKey[], extra: { expectCount?: number; strict?: boolean } = {}): Promise<VerificationReport> {
+  const serial = verifyLines(lines, mapping, trust, extra);
+  const lane = createSignatureLane('always')!;
+  try {
+    await lane.started();
+    const v = createVerifier({ mapping, keys: createKeyLookup(trust), crypto: nativeCrypto, lane, ...extra });
+    for (const l of lines) {
+      v.push(Buffer.from(l));
+      const wait = v.ready();
+      if (wait) await wait;
+    }
+    await v.drain();
+    assert.deepEqual(v.finish(), serial, 'the report with the signature lane equals the serial one');
+    if (serial.signed > 0) assert.ok(lane.stats.lane > 0, 'batches went through the lane');
+  } finally {
+    lane.close();
+  }
+  return serial;
 }
 
 /** What a test asserts: verdict plus the first breach of each kind (index and reason). */
@@ -128,16 +154,16 @@ const chainCases: { name: string; lines: () => string[]; trust?: TrustKey[]; exp
 ];
 
 for (const c of chainCases) {
-  test(`chain: ${c.name}`, () => {
-    const r = verifyLines(c.lines(), DEFAULT_CHAIN_MAPPING, c.trust ?? chainTrust, { expectCount: c.expectCount });
+  test(`chain: ${c.name}`, async () => {
+    const r = await verifyLinesBothWays(c.lines(), DEFAULT_CHAIN_MAPPING, c.trust ?? chainTrust, { expectCount: c.expectCount });
     assert.deepEqual(summary(r), c.want);
   });
 }
 
-test('chain: revoked key counts every record after the revocation; ids are reported', () => {
+test('chain: revoked key counts every record after the revocation; ids are reported', async () => {
   // Long enough that the findings after the revocation pass the cap of 1,000.
   const long = buildChain(K + 1_100);
-  const r = verifyLines(long, DEFAULT_CHAIN_MAPPING, [emitterA({ revoked_at: iso(K) })]);
+  const r = await verifyLinesBothWays(long, DEFAULT_CHAIN_MAPPING, [emitterA({ revoked_at: iso(K) })]);
   assert.equal(r.counts['SIGNATURE_BREACH:key_revoked'], 1_100);
   assert.equal(r.findings[0]!.id, `evt-${K}`);
   assert.equal(r.findings[0]!.severity, 'high');
@@ -157,6 +183,12 @@ test('chain: strict mode quarantines the exact bytes with reasons; non-strict ad
   const keys = createKeyLookup(chainTrust);
   const q = join(dir, 'quarantine.jsonl');
   const strict = await verifyFile(input, { mapping: DEFAULT_CHAIN_MAPPING, keys, strict: true, quarantine: q });
+  // With the lane forced on, the quarantine holds the same bytes and reasons in the same order.
+  const q2 = join(dir, 'quarantine-lane.jsonl');
+  const twoLanes = await verifyFile(input, { mapping: DEFAULT_CHAIN_MAPPING, keys, strict: true, quarantine: q2, lane: 'always' });
+  assert.deepEqual(twoLanes, strict);
+  assert.deepEqual(readFileSync(q2), readFileSync(q));
+  assert.equal(readFileSync(`${q2}.reasons.jsonl`, 'utf8'), readFileSync(`${q}.reasons.jsonl`, 'utf8'));
   assert.equal(strict.rejected, 4);
   assert.equal(strict.admitted, N - 4);
   const raw = readFileSync(input);
@@ -244,8 +276,8 @@ const transcriptCases: { name: string; lines: () => string[]; trust?: TrustKey[]
 ];
 
 for (const c of transcriptCases) {
-  test(`transcript: ${c.name}`, () => {
-    assert.deepEqual(summary(verifyLines(c.lines(), TRANSCRIPT_MAPPING, c.trust ?? [op(A)])), c.want);
+  test(`transcript: ${c.name}`, async () => {
+    assert.deepEqual(summary(await verifyLinesBothWays(c.lines(), TRANSCRIPT_MAPPING, c.trust ?? [op(A)])), c.want);
   });
 }
 

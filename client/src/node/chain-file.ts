@@ -12,6 +12,7 @@ import { DEFAULT_MAX_RECORD_BYTES, readLines } from './line-reader';
 import { nativeCrypto } from './native-crypto';
 import { toHex } from '../signing/bytes';
 import type { TsaEntry } from '../signing/trust-store';
+import { createSignatureLane, type LaneMode } from './signature-lane';
 
 export interface VerifyFileOptions {
   mapping: ChainMapping;
@@ -33,6 +34,8 @@ export interface VerifyFileOptions {
   tsa?: TsaEntry[];
   /** Longer records are MALFORMED_RECORD record_too_large, hashed but never held (default 16 MiB). */
   maxRecordBytes?: number;
+  /** The second core for signatures (signature-lane.ts); default from RUNSAFE_VERIFY_LANE, else `auto`. */
+  lane?: LaneMode;
 }
 
 /** Verifies the file at `path`; `attested` is the checked time-stamp token over its last line, if any. */
@@ -52,7 +55,9 @@ export async function verifyChainFile(path: string, options: VerifyFileOptions, 
     let off = 0;
     while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
   };
+  const lane = createSignatureLane(options.lane);
   const verifier = createVerifier({
+    lane,
     mapping: options.mapping,
     keys: options.keys,
     crypto: nativeCrypto,
@@ -89,6 +94,7 @@ export async function verifyChainFile(path: string, options: VerifyFileOptions, 
           },
   });
   try {
+    await lane?.started();
     const limit = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
     let index = 0;
     // 64 KiB reads: with 1 MiB ones the chunks waiting for a scavenge alone added ~15 MiB of peak RSS.
@@ -102,10 +108,14 @@ export async function verifyChainFile(path: string, options: VerifyFileOptions, 
         sourceOffset += line.bytes.length + (line.terminated ? 1 : 0);
       }
       index++;
+      const wait = verifier.ready();
+      if (wait) await wait;
     }
-    // finish() flushes the last batch, which may still quarantine records: before the files close.
+    // The last batches may still quarantine records: before the files close.
+    await verifier.drain();
     return verifier.finish();
   } finally {
+    lane?.close();
     for (const fd of [qfd, rfd]) {
       if (fd !== undefined) {
         fsyncSync(fd);

@@ -17,6 +17,7 @@ import { toHex } from '../signing/bytes';
 import { encodeBytes } from '../signing/chain-writer';
 import { libpqEnv } from './libpq-env';
 import { DEFAULT_MAX_RECORD_BYTES } from './line-reader';
+import { createSignatureLane, SignatureLaneError, type LaneMode } from './signature-lane';
 
 export interface PgSource {
   /** postgres:// URL or key=value connection string. */
@@ -49,6 +50,8 @@ export interface PgVerifyOptions {
   batchSize?: number;
   /** Longer records are MALFORMED_RECORD record_too_large: the server sends only their length and SHA-256 (default 16 MiB). */
   maxRecordBytes?: number;
+  /** The second core for signatures (signature-lane.ts); default from RUNSAFE_VERIFY_LANE, else `auto`. */
+  lane?: LaneMode;
 }
 
 export interface PgReport extends VerificationReport {
@@ -287,6 +290,7 @@ export async function verifyTable(o: PgVerifyOptions): Promise<PgReport> {
   const client = await connect(source.connection);
   let colType = 'bytea';
   let quarantine: Awaited<ReturnType<typeof openQuarantine>> | undefined;
+  let lane: ReturnType<typeof createSignatureLane>;
   try {
     try {
       // One snapshot for the whole read; READ ONLY makes the server refuse any write on this connection.
@@ -345,7 +349,10 @@ export async function verifyTable(o: PgVerifyOptions): Promise<PgReport> {
     // Oversized rows' SHA-256 by index: quarantined as that hash, with empty bytes.
     const bigRows = new Map<number, string>();
     let quarantined = 0;
+    lane = createSignatureLane(o.lane);
+    await lane?.started();
     const verifier = createVerifier({
+      lane,
       mapping: o.mapping,
       keys: o.keys,
       crypto: nativeCrypto,
@@ -413,6 +420,8 @@ export async function verifyTable(o: PgVerifyOptions): Promise<PgReport> {
               orders.set(checkpoint ? index : firstIndex + index, row.k);
               bigRows.set(checkpoint ? index : firstIndex + index, toHex(bigHash));
               verifier.pushOversized(length, new Uint8Array(bigHash), true, maxRecord);
+              const wait = verifier.ready();
+              if (wait) await wait;
               lastOrder = row.k;
               lastBytes = undefined;
             }
@@ -429,6 +438,8 @@ export async function verifyTable(o: PgVerifyOptions): Promise<PgReport> {
           } else {
             orders.set(checkpoint ? index : firstIndex + index, row.k);
             verifier.push(bytes, true);
+            const wait = verifier.ready();
+            if (wait) await wait;
             lastOrder = row.k;
             lastBytes = bytes;
           }
@@ -436,11 +447,18 @@ export async function verifyTable(o: PgVerifyOptions): Promise<PgReport> {
           index++;
         }
         if (quarantine && pending.length) quarantined += await quarantine.insert(pending.splice(0), source.table);
-        // Rows of earlier batches were all flushed by now except the verifier's last partial batch.
-        if (orders.size > 4 * batch) for (const k of [...orders.keys()].slice(0, orders.size - 2 * batch)) orders.delete(k);
+        // Rows the verifier has finished need no order value any more (only a rejected row's is used).
+        if (orders.size > 4 * batch) {
+          const settled = verifier.unsettled();
+          for (const k of orders.keys()) {
+            if (k >= settled) break;
+            orders.delete(k);
+          }
+        }
       }
+      await verifier.drain();
     } catch (err) {
-      throw err instanceof PgSourceError ? err : dbError(`reading ${source.table}`, err);
+      throw err instanceof PgSourceError || err instanceof SignatureLaneError ? err : dbError(`reading ${source.table}`, err);
     }
     const report = verifier.finish();
     if (quarantine && pending.length) quarantined += await quarantine.insert(pending.splice(0), source.table);
@@ -487,6 +505,7 @@ export async function verifyTable(o: PgVerifyOptions): Promise<PgReport> {
       ...(o.checkpoint ? { checkpoint: { previous: checkpoint?.count ?? 0, now: index, written } } : {}),
     };
   } finally {
+    lane?.close();
     await quarantine?.rollback();
     await client.end().catch(() => undefined);
   }

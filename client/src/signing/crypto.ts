@@ -5,6 +5,8 @@ import { verifyStrict } from './ed25519';
 export interface CryptoProvider {
   name: string;
   sha256(bytes: Uint8Array): Uint8Array;
+  /** SHA-256 as lowercase hex, when the provider has a faster way than hex-encoding sha256()'s bytes. */
+  sha256Hex?(bytes: Uint8Array): string;
   /** Must give exactly the verdict of `verifyStrict` (tests hold fast paths to that). */
   verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean;
 }

@@ -16,6 +16,7 @@ import { signedMessage } from './signed-body';
 import { paePrefix } from './envelope';
 import type { CryptoProvider } from './crypto';
 import { nobleCrypto } from './crypto';
+import type { SignatureLane, SignatureCheck } from './signature-lane';
 import type { ChainMapping, Encoding } from './chain-mapping';
 import { CLAIM_TOLERANCE_MS, claimedTime, keyStateAt, keyStateDetail, type KeyLookup, type ResolvedKey, type TimestampCheck } from './trust-index';
 
@@ -92,6 +93,13 @@ export interface VerifierOptions {
    * backdated_claim; with a problem, the head gets an invalid_timestamp finding.
    */
   attested?: TimestampCheck;
+  /**
+   * A second thread checking signatures (node/signature-lane.ts): batches it takes are checked
+   * there while this thread parses and links the next records; results are merged back in record
+   * order, so the report is the one the serial path gives. With a lane, call `ready()` after each
+   * push and `drain()` before `finish()`.
+   */
+  lane?: SignatureLane;
 }
 
 export interface ChainVerifier {
@@ -104,6 +112,15 @@ export interface ChainVerifier {
    */
   pushOversized(length: number, sha256: Uint8Array, terminated?: boolean, limit?: number): void;
   finish(): VerificationReport;
+  /**
+   * Back-pressure: undefined when more records may be pushed now, else a promise to await first
+   * (too many batches wait for the signature lane). Always undefined without a lane.
+   */
+  ready(): Promise<void> | undefined;
+  /** Waits until every batch handed to the signature lane is checked and its records finished (then call finish). */
+  drain(): Promise<void>;
+  /** Index of the oldest record not finished yet (its findings and onReject still to come). */
+  unsettled(): number;
 }
 
 
@@ -137,6 +154,7 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
   const strict = options.strict ?? false;
   const maxFindings = options.maxFindings ?? 1000;
   const prefix = m.payloadType === null ? null : paePrefix(m.payloadType);
+  const hexHash = m.hashEncoding === 'hex' && crypto.sha256Hex ? crypto.sha256Hex.bind(crypto) : undefined;
   const r: VerificationReport = {
     verdict: 'failed',
     records: 0,
@@ -274,10 +292,11 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
       add(list, { ...base, keyId: key.entry.key_id, kind: 'SIGNATURE_BREACH', reason: 'invalid_signature', detail: `the signature does not verify with key ${key.entry.key_id} (${key.entry.identity} v${key.entry.version})` });
       return;
     }
-    // With a time-stamp token the authority's time decides, whatever the record claims.
-    const time = attestedTime ?? (m.time ? claimedTime(obj[m.time]) : undefined);
-    const state = keyStateAt(key, time);
+    // With a time-stamp token the authority's time decides, whatever the record claims. A key
+    // with no window and no compromise is valid at any time, so its records' times are not parsed.
+    const state = key.entry.compromised !== true && key.revokedAt === undefined && key.validUntil === undefined && key.validFrom === undefined ? undefined : keyStateAt(key, attestedTime ?? (m.time ? claimedTime(obj[m.time]) : undefined));
     if (state) {
+      const time = attestedTime ?? (m.time ? claimedTime(obj[m.time]) : undefined);
       const claimed = attestedTime !== undefined ? `${new Date(attestedTime).toISOString()} by the time-stamping authority` : m.time && typeof obj[m.time] === 'string' && time !== undefined ? (obj[m.time] as string) : '';
       add(list, { ...base, keyId: key.entry.key_id, kind: 'SIGNATURE_BREACH', reason: state, detail: keyStateDetail(key, state, claimed) });
       return;
@@ -294,9 +313,58 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
   // alternating JSON work and verification), and the records are finished in order.
   const queue: Queued[] = [];
 
+  // With a lane, batches wait here (in record order) until their verdicts are in; without, each is
+  // finished as soon as it is checked.
+  interface Batch {
+    items: Queued[];
+    checks: PendingCheck[];
+    ticket: number | undefined;
+    bytes: number;
+  }
+  const lane = options.lane;
+  const batches: Batch[] = [];
+  let pendingBytes = 0;
+  let settledCount = 0;
+  /** Bytes of records waiting for the lane before a push must wait: bounded memory whatever the record sizes. */
+  const MAX_PENDING_BYTES = 32 << 20;
+
   function flush(): void {
-    for (const q of queue) if (q.check) q.check.ok = q.check.sig !== undefined && crypto.verify(q.check.sig, q.check.message, q.check.key.publicKey);
-    for (const q of queue) {
+    if (queue.length === 0) return;
+    const items = queue.splice(0);
+    const checks: PendingCheck[] = [];
+    let bytes = 0;
+    for (const q of items) {
+      bytes += q.bytes.length;
+      if (q.check) checks.push(q.check);
+    }
+    let ticket: number | undefined;
+    if (lane && checks.length > 0 && checks.every((c) => c.sig !== undefined)) {
+      ticket = lane.offer(checks.map((c): SignatureCheck => ({ signature: c.sig!, message: c.message, publicKey: c.key.publicKey })));
+    }
+    if (ticket === undefined) for (const c of checks) c.ok = c.sig !== undefined && crypto.verify(c.sig, c.message, c.key.publicKey);
+    batches.push({ items, checks, ticket, bytes });
+    pendingBytes += bytes;
+    settle();
+  }
+
+  /** Finishes the batches at the head whose verdicts are in, in order. */
+  function settle(): void {
+    while (batches.length > 0) {
+      const b = batches[0]!;
+      if (b.ticket !== undefined) {
+        const verdicts = lane!.poll(b.ticket);
+        if (!verdicts) return;
+        for (let i = 0; i < b.checks.length; i++) b.checks[i]!.ok = verdicts[i] === 1;
+        b.ticket = undefined;
+      }
+      batches.shift();
+      pendingBytes -= b.bytes;
+      finishRecords(b.items);
+    }
+  }
+
+  function finishRecords(items: Queued[]): void {
+    for (const q of items) {
       if (q.check) afterVerify(q.check, q.list);
       commit(q.list);
       if (q.list.length > 0) {
@@ -307,14 +375,20 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
         } else r.admitted++;
       } else r.admitted++;
     }
-    queue.length = 0;
+    settledCount += items.length;
+  }
+
+  async function waitHead(): Promise<void> {
+    const head = batches[0];
+    if (head?.ticket !== undefined) await lane!.wait(head.ticket);
+    settle();
   }
 
   return {
     push(bytes, terminated = true) {
       const index = base + r.records++;
       const list: Finding[] = [];
-      const hash = encodeBytes(crypto.sha256(bytes), m.hashEncoding);
+      const hash = hexHash ? hexHash(bytes) : encodeBytes(crypto.sha256(bytes), m.hashEncoding);
       let text: string | undefined;
       let obj: Record<string, unknown> | undefined;
       let malformed: { reason: string; detail: string } | undefined;
@@ -356,8 +430,24 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
       if (queue.length >= BATCH) flush();
     },
 
+    ready() {
+      if (!lane || batches.length === 0) return undefined;
+      settle();
+      return batches.length > lane.slots + 2 || pendingBytes > MAX_PENDING_BYTES ? waitHead() : undefined;
+    },
+
+    async drain() {
+      flush();
+      while (batches.length > 0) await waitHead();
+    },
+
+    unsettled() {
+      return base + settledCount;
+    },
+
     finish() {
       flush();
+      if (batches.length > 0) throw new Error('the verifier was finished with batches still at the signature lane: drain() first');
       r.lastHash = lastHash;
       r.terminated = headIndex >= 0;
       const findingsList: Finding[] = [];
