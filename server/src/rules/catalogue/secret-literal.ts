@@ -13,6 +13,12 @@ interface Pattern {
   contextual?: boolean;
   /** For `NAME=value` patterns: the variable name, which must look secret. */
   name?: (m: RegExpMatchArray) => string;
+  /**
+   * The pattern can match across a line break (`\\s` outside a class that excludes it), so it is
+   * run over the whole text; every other pattern never contains a line break (nor matches empty)
+   * and is run line by line, with a line's matches kept for the next lint.
+   */
+  crossesLines?: true;
 }
 
 /** Variable names that hold a credential (`POSTGRES_PASSWORD`, `PGPASSWORD`, `MYSQL_PWD`, `VAULT_TOKEN`). */
@@ -56,6 +62,7 @@ const patterns: Pattern[] = [
     // `mysql -u root -pS3cret`: the password glued to -p (a bare -p prompts for it).
     re: new RegExp(`(?<![\\w-])(?:${mysqlClients})\\b[^\\n|;&]*?\\s-p(?!\\s)("[^"\\n]*"|'[^'\\n]*'|[^\\s"'$\`;|&)]+)`, 'g'),
     what: 'a database password on the mysql command line',
+    crossesLines: true,
     group: 1,
     accept: (v) => {
       const inner = v.replace(/^["']|["']$/g, '');
@@ -78,6 +85,7 @@ const patterns: Pattern[] = [
     // `-H "X-Vault-Token: s.abc…"`, `Authorization: Bearer eyJ…`: a credential in a request header.
     re: /(?:x-vault-token|private-token|x-api-key|x-auth-token|authorization:\s*(?:bearer|basic|token))\s*:?\s*([A-Za-z0-9._~+/=-]{8,})/gi,
     what: 'a credential in a request header',
+    crossesLines: true,
     group: 1,
     accept: (v) => !envPlaceholder.test(v),
   },
@@ -106,6 +114,7 @@ const patterns: Pattern[] = [
     // `old-password=accepted` inside a longer word is a label.
     re: /(?<![\w-])(?:password|passwd|pwd|secret|api[_-]?key|token)\b["']?[:=]\s*("[^"\n]*"|'[^'\n]*'|[^\s"'&;,)]+)/gi,
     what: 'a password literal',
+    crossesLines: true,
     group: 1,
     accept: (v) => {
       const inner = v.replace(/^["']|["']$/g, '');
@@ -121,20 +130,63 @@ export const secretLiteral: Rule = {
   severity: 'error',
   summary: 'A secret value is written into the runbook, where every reader and every copy keeps it.',
   check(ctx) {
-    const out: Finding[] = [];
     const text = ctx.text;
-    for (const p of patterns) {
-      p.re.lastIndex = 0;
-      for (const m of text.matchAll(p.re)) {
-        const value = p.group ? m[p.group]! : m[0];
-        const start = m.index! + (p.group ? m[0].lastIndexOf(value) : 0);
-        if (p.accept && !p.accept(value)) continue;
-        if (p.name && !credentialName(p.name(m))) continue;
-        const lineStart = text.lastIndexOf('\n', m.index!) + 1;
-        if (p.contextual && namedAsSafe.test(text.slice(lineStart, m.index!))) continue;
-        out.push({ span: { start, end: start + value.length }, message: `${p.what} is written in the runbook; pass it as a secret input or read it from a secret store` });
-      }
+    const out: Finding[] = [];
+    // Carriage returns: the whole text, as one (the line-by-line scan below is for editors' LF text).
+    if (text.includes('\r')) return wholeTextFindings(text);
+    // The lines holding a line-by-line match: the same matches as a scan of the whole text, since
+    // such a match never spans a line break and a break passes every look-around a line's edge does.
+    const hits: { at: number; found: Finding[][] }[] = [];
+    const count = ctx.lines.lineCount;
+    for (let l = 0; l < count; l++) {
+      const at = ctx.lines.lineStart(l);
+      const found = lineMatches(text.slice(at, ctx.lines.lineEnd(l)));
+      if (found) hits.push({ at, found });
     }
+    patterns.forEach((p, i) => {
+      if (p.crossesLines) return matches(text, p, 0, out);
+      for (const h of hits) for (const f of h.found[i]!) out.push({ span: { start: f.span.start + h.at, end: f.span.end + h.at }, message: f.message });
+    });
     return out;
   },
 };
+
+/** Every pattern over the whole text at once: what the line-by-line scan must equal (tests compare them). */
+export function wholeTextFindings(text: string): Finding[] {
+  const out: Finding[] = [];
+  for (const p of patterns) matches(text, p, 0, out);
+  return out;
+}
+
+/** `p`'s findings in `text`, whose first character is at `base` in the runbook. */
+function matches(text: string, p: Pattern, base: number, out: Finding[]): void {
+  p.re.lastIndex = 0;
+  for (const m of text.matchAll(p.re)) {
+    const value = p.group ? m[p.group]! : m[0];
+    const start = m.index! + (p.group ? m[0].lastIndexOf(value) : 0);
+    if (p.accept && !p.accept(value)) continue;
+    if (p.name && !credentialName(p.name(m))) continue;
+    const lineStart = text.lastIndexOf('\n', m.index!) + 1;
+    if (p.contextual && namedAsSafe.test(text.slice(lineStart, m.index!))) continue;
+    out.push({ span: { start: base + start, end: base + start + value.length }, message: `${p.what} is written in the runbook; pass it as a secret input or read it from a secret store` });
+  }
+}
+
+/** Per line text: each pattern's findings in it (offsets from the line's start), null for none. Bounded. */
+const lineCache = new Map<string, Finding[][] | null>();
+const lineCacheLimit = 50_000;
+
+function lineMatches(line: string): Finding[][] | null {
+  const hit = lineCache.get(line);
+  if (hit !== undefined) return hit;
+  let any = false;
+  const found = patterns.map((p) => {
+    const out: Finding[] = [];
+    if (!p.crossesLines) matches(line, p, 0, out);
+    any ||= out.length > 0;
+    return out;
+  });
+  if (lineCache.size >= lineCacheLimit) lineCache.clear();
+  lineCache.set(line, any ? found : null);
+  return any ? found : null;
+}
