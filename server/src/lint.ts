@@ -6,6 +6,7 @@ import { runRules } from './rules/engine';
 import { findDangers, type Danger } from './rules/confirmations';
 import { workspacePolicyFrom, type WorkspacePolicy } from './rules/policy';
 import { shellReady } from './rules/shell/index';
+import type { StepFindings } from './rules/step-findings';
 
 export interface LintOptions extends ParseOptions {
   /** The workspace's `.runsafe.yaml` policy, already read. */
@@ -14,11 +15,15 @@ export interface LintOptions extends ParseOptions {
   policy?: Record<string, unknown>;
   /** The parse of this text before its latest edit (editors): only the edited part is parsed again. */
   previous?: ParsedRunbook;
+  /** The per-step findings of the lint before the latest edit: unchanged steps are not checked again. */
+  previousFindings?: StepFindings;
 }
 
 export interface LintResult {
   parsed: ParsedRunbook;
   problems: Problem[];
+  /** Per-step findings to pass as `previousFindings` to the lint after the next edit. */
+  stepFindings?: StepFindings;
 }
 
 /**
@@ -40,7 +45,10 @@ export function lintRunbook(source: string | Uint8Array, options: LintOptions = 
     problems.push(problem('shell-parser-unavailable', 'info', 'the shell parser is not loaded, so commands were only checked conservatively', { start: 0, end: 0 }));
   }
   const workspacePolicy = options.workspacePolicy ?? (options.policy ? workspacePolicyFrom(options.policy) : undefined);
-  const ruleOptions = workspacePolicy ? { workspacePolicy } : {};
+  let stepFindings: StepFindings | undefined;
+  const ruleOptions = { ...(workspacePolicy ? { workspacePolicy } : {}), ...(options.previousFindings ? { previous: options.previousFindings } : {}), record: (f: StepFindings) => (stepFindings = f) };
   problems.push(...runRules({ text: parsed.text, lines: parsed.lines, runbook: parsed.runbook }, ruleOptions));
-  return { parsed, problems: sortProblems(problems) };
+  const result: LintResult = { parsed, problems: sortProblems(problems) };
+  if (stepFindings) result.stepFindings = stepFindings;
+  return result;
 }

@@ -1,32 +1,22 @@
 // Incremental analysis gives exactly what a full analysis gives: random edit sequences on the
 // shipped runbooks and the test fixtures, each version analysed both from the previous version
-// (as the language server does) and from scratch, compared on the tree (spans, values, scalar
+// (as the language server does: the parse and the step-scoped rules' per-step findings reused) and
+// from scratch, compared on the tree (spans, values, scalar
 // offsets), the problems, the editor's diagnostics (ranges, messages, related information) and
 // the document symbols.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import type { LNode } from '../../server/src/language/index';
 import { analyze, diagnostics, documentSymbols, type RunbookDocument } from '../../server/src/service/index';
 import { defaultSettings } from '../../server/src/service/settings';
 import { initShellFromDisk } from '../../server/src/shell-wasm';
+import { corpusFiles, corpusTexts } from './runbook-corpus';
 
 before(() => initShellFromDisk());
 
-const root = join(__dirname, '..', '..');
-
-function runbooksUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    if (statSync(p).isDirectory()) return runbooksUnder(p);
-    return f.endsWith('.runbook.yaml') ? [p] : [];
-  });
-}
-
-const files = [...runbooksUnder(join(root, 'runbooks')), ...runbooksUnder(join(root, 'test', 'fixtures'))].sort();
-const texts = new Map(files.map((f) => [f, readFileSync(f, 'utf8')]));
+const files = corpusFiles;
+const texts = corpusTexts;
 
 function tree(n: LNode | null): unknown {
   if (!n) return null;
@@ -73,6 +63,7 @@ test('incremental analysis after each edit equals a full analysis', () => {
   assert.ok(files.length > 20, 'the shipped runbooks and fixtures are found');
   let reused = 0;
   let edits = 0;
+  let stepsReused = 0;
   fc.assert(
     fc.property(fc.constantFrom(...files), fc.array(edit, { minLength: 1, maxLength: 8 }), (file, list) => {
       let text = texts.get(file)!;
@@ -87,6 +78,10 @@ test('incremental analysis after each edit equals a full analysis', () => {
         const a = incremental.parsed.root;
         const b = previous.parsed.root;
         if (a && b && a !== b && a.kind === 'map' && b.kind === 'map' && a.pairs[0] && a.pairs[0].key === b.pairs[0]?.key) reused++;
+        // Per-step findings are reused for the steps the previous analysis checked with the same facts.
+        const before = previous.stepFindings;
+        const after = incremental.stepFindings;
+        if (before && after && before.global === after.global) stepsReused += [...after.units.keys()].filter((k) => before.units.has(k)).length;
         previous = incremental;
       }
     }),
@@ -94,4 +89,5 @@ test('incremental analysis after each edit equals a full analysis', () => {
   );
   // The property says nothing if every edit fell back to a full parse.
   assert.ok(reused > edits / 5, `incremental re-parse used for ${reused} of ${edits} edits`);
+  assert.ok(stepsReused > edits, `per-step findings reused ${stepsReused} times over ${edits} edits`);
 });

@@ -6,6 +6,7 @@ import { problem, type Problem, type Severity } from '../language/problems';
 import { buildContext } from './context';
 import { effectivePolicy, isLocked, loosenedSeverities, ruleOff, ruleSeverity, type EffectivePolicy, type WorkspacePolicy } from './policy';
 import { rules as registered, ruleNames } from './registry';
+import { globalFacts, stepScopedFindings, stepUnits, type StepFindings } from './step-findings';
 import { findSuppressions, type Suppression } from './suppressions';
 import type { Finding, Fix, Rule } from './types';
 
@@ -25,6 +26,10 @@ export interface RunRulesOptions {
   workspacePolicy?: WorkspacePolicy;
   /** Defaults to every registered rule. */
   rules?: Rule[];
+  /** The previous analysis's per-step findings (editors): unchanged steps are not checked again. */
+  previous?: StepFindings;
+  /** Receives this analysis's per-step findings, for the next one. */
+  record?: (findings: StepFindings) => void;
 }
 
 /** Codes the engine itself reports about suppression comments. */
@@ -41,11 +46,19 @@ export function runRules(input: RunRulesInput, options: RunRulesOptions = {}): P
   const suppressions = findSuppressions(input.text, input.lines);
   const suppressionAt = suppressionIndex(suppressions);
   const out: Problem[] = [];
+  const global = globalFacts(input.text, input.runbook, options.workspacePolicy);
+  const next: StepFindings | undefined = global === null ? undefined : { global, units: new Map() };
+  const units = next ? stepUnits(ctx, options.previous, next) : [];
   for (const rule of rules) {
     if (ruleOff(policy, rule.name)) continue;
     let findings: Finding[];
     try {
-      findings = rule.check(ctx);
+      try {
+        findings = rule.scope === 'step' && next ? stepScopedFindings(rule, ctx, units) : rule.check(ctx);
+      } catch {
+        // Checked as a whole, so a failing rule is reported as it would be by a full lint.
+        findings = rule.check(ctx);
+      }
     } catch (err) {
       // A rule bug must not hide the other rules' findings or crash the editor.
       out.push(problem('rule-error', 'info', `rule ${rule.name} failed: ${err instanceof Error ? err.message : String(err)}`, { start: 0, end: 0 }));
@@ -72,6 +85,7 @@ export function runRules(input: RunRulesInput, options: RunRulesOptions = {}): P
   }
   out.push(...suppressionProblems(suppressions, policy, new Set(rules.map((r) => r.name))));
   out.push(...policyProblems(input, policy));
+  if (next) options.record?.(next);
   return out;
 }
 

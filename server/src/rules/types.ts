@@ -1,5 +1,6 @@
 // The contract between the rule engine and each rule: metadata, a check over the context, findings with fixes.
 import type { Span } from '../language/positions';
+import type { Step } from '../language/model';
 import type { RuleContext } from './context';
 
 export type RuleSeverity = 'error' | 'warning' | 'info';
@@ -37,4 +38,13 @@ export interface Rule {
   /** One line for listings and SARIF. */
   summary: string;
   check(context: RuleContext): Finding[];
+  /**
+   * `'step'`: the rule walks `ctx.scripts` and what it finds in a step's scripts depends only on
+   * that step's own text, the list it sits in, and the runbook-wide facts of
+   * `step-findings.ts#globalFacts` (policy, inputs, secret captures), plus `stepKey`. The engine
+   * then checks one step at a time and reuses the findings of unchanged steps after an edit.
+   */
+  scope?: 'step';
+  /** For a step-scoped rule: anything else of the runbook its findings about `step` depend on. */
+  stepKey?(context: RuleContext, step: Step): string;
 }

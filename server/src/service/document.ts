@@ -2,6 +2,7 @@
 // shared by every feature (diagnostics, hover, completion, …).
 import { lintRunbook } from '../lint';
 import type { LineIndex, ParsedRunbook, Problem } from '../language/index';
+import type { StepFindings } from '../rules/step-findings';
 import type { ServiceSettings } from './settings';
 import { defaultSettings } from './settings';
 
@@ -13,6 +14,8 @@ export interface RunbookDocument {
   /** Every problem found by parse, schema and rules, before severity overrides. */
   problems: Problem[];
   settings: ServiceSettings;
+  /** The step-scoped rules' findings per step, reused by the analysis after the next edit. */
+  stepFindings?: StepFindings;
 }
 
 /**
@@ -22,7 +25,9 @@ export interface RunbookDocument {
 export function analyze(uri: string, text: string, settings: ServiceSettings = defaultSettings, previous?: RunbookDocument): RunbookDocument {
   // The rule engine applies the workspace policy (and its severities) itself; editor severities are
   // applied on top by diagnostics.ts, so they reach parse and schema problems too.
-  const options = { ...(settings.maxLength ? { maxLength: settings.maxLength } : {}), workspacePolicy: settings.policy, ...(previous ? { previous: previous.parsed } : {}) };
+  const options = { ...(settings.maxLength ? { maxLength: settings.maxLength } : {}), workspacePolicy: settings.policy, ...(previous ? { previous: previous.parsed } : {}), ...(previous?.stepFindings ? { previousFindings: previous.stepFindings } : {}) };
   const result = lintRunbook(text, options);
-  return { uri, text, lines: result.parsed.lines, parsed: result.parsed, problems: result.problems, settings };
+  const doc: RunbookDocument = { uri, text, lines: result.parsed.lines, parsed: result.parsed, problems: result.problems, settings };
+  if (result.stepFindings) doc.stepFindings = result.stepFindings;
+  return doc;
 }

@@ -10,6 +10,7 @@ export const appendOnlyMutation: Rule = {
   docs: docsUrl('append-only-mutation'),
   severity: 'error',
   summary: 'SQL changes or removes rows of an append-only table (ledger, audit trail, hash chain).',
+  scope: 'step',
   check(ctx) {
     const out: Finding[] = [];
     for (const info of ctx.scripts) {

@@ -61,6 +61,7 @@ export const disableSafety: Rule = {
   docs: docsUrl('disable-safety'),
   severity: 'error',
   summary: 'The step turns off authentication, rate limiting, TLS or signature verification, or enables debug/reload in production.',
+  scope: 'step',
   check(ctx) {
     const out: Finding[] = [];
     const inputEnv = new Map(ctx.runbook.inputs.map((i) => [i.name, environmentOf([i.default, ...(i.enum ?? [])].filter((v): v is string => typeof v === 'string'))]));

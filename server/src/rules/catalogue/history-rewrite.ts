@@ -16,6 +16,7 @@ export const historyRewrite: Rule = {
   docs: docsUrl('history-rewrite'),
   severity: 'error',
   summary: 'The step rewrites history others rely on: force pushes, filtered repositories, edited migrations, re-signed records.',
+  scope: 'step',
   check(ctx) {
     const out: Finding[] = [];
     for (const info of ctx.scripts) {

@@ -15,6 +15,9 @@ export const keyHistoryDeletion: Rule = {
   docs: docsUrl('key-history-deletion'),
   severity: 'error',
   summary: 'Key versions are destroyed while history (signatures, ciphertexts) may still need them.',
+  scope: 'step',
+  // A step may remove old keys once a step it needs has verified nothing uses them: that is outside the step.
+  stepKey: (ctx, step) => String(gatedByVerification(ctx, step)),
   check(ctx) {
     const out: Finding[] = [];
     for (const info of ctx.scripts) {

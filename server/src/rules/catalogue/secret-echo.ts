@@ -13,6 +13,7 @@ export const secretEcho: Rule = {
   docs: docsUrl('secret-echo'),
   severity: 'error',
   summary: 'A secret value is printed to the terminal, where screen shares, scrollback and logs keep it.',
+  scope: 'step',
   check(ctx) {
     const out: Finding[] = [];
     for (const info of ctx.scripts) {

@@ -17,6 +17,7 @@ export const secretInArgv: Rule = {
   docs: docsUrl('secret-in-argv'),
   severity: 'warning',
   summary: 'A secret is passed as a command-line argument, visible to every local user through ps.',
+  scope: 'step',
   check(ctx) {
     const out: Finding[] = [];
     for (const info of ctx.scripts) {
