@@ -2,7 +2,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { initShell, type ShellWasm } from './rules/shell/index';
-import { initPgParser } from './rules/sql/index';
+import { initPgParser, takePgMissed } from './rules/sql/index';
 
 const files = {
   treeSitter: ['web-tree-sitter.wasm', 'web-tree-sitter'],
@@ -26,6 +26,28 @@ export function loadShellWasm(dir: string = __dirname): ShellWasm {
 /** Loads the shell parser (and PostgreSQL's SQL parser) from disk once; adapters await it before their first lint. */
 export function initShellFromDisk(dir?: string): Promise<void> {
   return Promise.all([initShell(loadShellWasm(dir)), initSqlParser()]).then(() => undefined);
+}
+
+/**
+ * The shell parser alone: PostgreSQL's parser (a 1.1 MB wasm instance in every thread) is loaded by
+ * `withSqlParser` for the first runbook that holds SQL; `runsafe lint` over runbooks without SQL never
+ * loads it.
+ */
+export function initShellOnlyFromDisk(dir?: string): Promise<void> {
+  return initShell(loadShellWasm(dir));
+}
+
+/**
+ * Runs `lint` and, when it read SQL before PostgreSQL's parser was loaded, loads the parser and runs it
+ * again, so the result is the one an eager load gives. `lint` must not write anything: it may run twice
+ * (once per thread at most, for the first runbook with SQL).
+ */
+export async function withSqlParser<T>(lint: () => T): Promise<T> {
+  takePgMissed();
+  const first = lint();
+  if (!takePgMissed()) return first;
+  await initSqlParser();
+  return lint();
 }
 
 let sqlParser: Promise<void> | null = null;

@@ -61,3 +61,37 @@ test('--jobs takes a whole number', () => {
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--jobs must be a whole number/);
 });
+
+test('runbooks with SQL among many without: pool and serial give the same findings, read by PostgreSQL\'s parser', () => {
+  // The lint loads libpg-query only at the first runbook holding SQL (and lints that one again with it):
+  // here the first file in one lane and files late in both lanes hold SQL, in a `sql:` step and a psql -c.
+  // `UPDATE … SET x = (SELECT 1 WHERE true)` has no WHERE of its own: PostgreSQL's parser says so
+  // (destructive-unconfirmed); the tokenizer alone takes the sub-select's WHERE for it (unverified-change).
+  const sqlDir = mkdtempSync(join(tmpdir(), 'runsafe-lint-pool-sql-'));
+  try {
+    const book = (steps: string) => `runsafe: 1\nid: x\ntitle: T\nsteps:\n${steps}`;
+    const sqlStep = '  - id: s\n    title: S\n    sql: "SELECT 1; UPDATE accounts SET x = (SELECT 1 WHERE true);"\n';
+    const psqlStep = '  - id: p\n    title: P\n    run: psql -c "UPDATE ledger SET x = (SELECT 1 WHERE true)"\n';
+    const plain = (i: number) => `  - id: r${i}\n    title: R\n    run: echo ${i}\n`;
+    writeFileSync(join(sqlDir, 'a-first.runbook.yaml'), book(sqlStep));
+    for (let i = 0; i < 40; i++) writeFileSync(join(sqlDir, `m${String(i).padStart(2, '0')}.runbook.yaml`), book(plain(i)));
+    for (const [name, steps] of [['z1', sqlStep], ['z2', psqlStep], ['z3', plain(1) + psqlStep], ['z4', sqlStep + psqlStep]]) writeFileSync(join(sqlDir, `${name}.runbook.yaml`), book(steps!));
+    const serial = runsafeIn(sqlDir, ['lint', '.', '--format', 'json', '--jobs', '1']);
+    assert.equal(serial.code, 1, serial.stderr);
+    const report = JSON.parse(serial.stdout) as { files: { path: string; problems: { code: string; line: number }[] }[] };
+    const sqlFindings = (path: string) => report.files.find((f) => f.path === path)?.problems.filter((p) => /destructive|unverified/.test(p.code)).map((p) => `${p.code}:${p.line}`);
+    assert.deepEqual(sqlFindings('a-first.runbook.yaml'), ['destructive-unconfirmed:7']);
+    assert.deepEqual(sqlFindings('z2.runbook.yaml'), ['destructive-unconfirmed:7']);
+    assert.deepEqual(sqlFindings('z4.runbook.yaml'), ['destructive-unconfirmed:7', 'destructive-unconfirmed:10']);
+    for (const args of [['--jobs', '2'], []]) {
+      const pooled = runsafeIn(sqlDir, ['lint', '.', '--format', 'json', ...args]);
+      assert.equal(pooled.code, serial.code, pooled.stderr);
+      assert.equal(pooled.stdout, serial.stdout, args.join(' '));
+    }
+    // One runbook with SQL on stdin reads the same as from a file.
+    const stdin = spawnSync(process.execPath, [join(root, 'client/out/cli.js'), 'lint', '-', '--format', 'json', '--stdin-filename', 'a-first.runbook.yaml'], { cwd: sqlDir, input: book(sqlStep), encoding: 'utf8' });
+    assert.deepEqual((JSON.parse(stdin.stdout) as typeof report).files[0]!.problems.map((p) => p.code), report.files[0]!.problems.map((p) => p.code));
+  } finally {
+    rmSync(sqlDir, { recursive: true, force: true });
+  }
+});

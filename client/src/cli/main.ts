@@ -1,12 +1,13 @@
 // Entry point of the `runsafe` command line: argv -> a sub-command; the only process.exit.
-import { setFlagsFromString } from 'node:v8';
 import { commands } from './commands/index';
 import { isUsageError, EXIT_USAGE, type CliIo } from './command';
 import { version } from '../../../package.json';
 import { describeFileError, reasons } from '../node/file-errors';
+import { applyCliV8Flags } from './v8-flags';
 
 // For `runsafe lint`'s worker threads (commands/lint-pool.ts): they load the lint bundle through this loader.
 export { loadBundled } from './bundle-loader';
+export { applyCliV8Flags } from './v8-flags';
 
 function topHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -60,15 +61,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 }
 
 if (require.main === module) {
-  // The bash grammar's wasm compiles with the baseline compiler only: a CLI run is short, and the
-  // optimising compile V8 would otherwise start (and finish before exit) cost about 60% of a cold lint.
-  setFlagsFromString('--liftoff-only');
-  // The young generation stays at its first size instead of growing to 3 × 16 MiB, and the old one grows
-  // by 20% at a time: a CLI's garbage is short-lived, and linting 1,000 runbooks must stay under 150 MiB
-  // (it peaked at 177 MiB on one thread with V8's defaults, 99 MiB with these).
-  // scripts/code-cache.mjs sets the same flags (V8 accepts a code cache only under the flags it was made with).
-  setFlagsFromString('--semi-space-growth-factor=1');
-  setFlagsFromString('--heap-growing-percent=20');
+  // Baseline wasm compiles and a small young generation (v8-flags.ts says why).
+  applyCliV8Flags();
   // A reader that went away (`runsafe verify … | head`) ends the output, quietly: no EPIPE stack.
   // Commands that must react (run cancels) listen for it themselves.
   for (const [stream, name] of [[process.stdout, 'standard output'], [process.stderr, 'standard error']] as const) {

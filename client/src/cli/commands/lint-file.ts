@@ -6,6 +6,7 @@ import { applySafeFixes } from '../../../../server/src/rules/apply-fixes';
 import { LineIndex, mapGet, nodeAt, type LNode, type Problem } from '../../../../server/src/language/index';
 import { markdownPattern, reasons } from '../../node/runbook-files';
 import { clearShellCache } from '../../../../server/src/rules/shell/index';
+import { withSqlParser } from '../../../../server/src/shell-wasm';
 import { lintMarkdown } from '../../../../server/src/markdown/lint-markdown';
 import { fingerprintProblems, fingerprintText } from '../../review/fingerprint';
 import type { FileReport } from '../format/report';
@@ -35,26 +36,26 @@ function renameMisspeltKeys(text: string, problems: Problem[], root: LNode | nul
   return { text: out, applied: edits.length };
 }
 
-/** The report of one file's bytes; `target` is the file to write fixes to (none for stdin). */
-export function lintBytes(path: string, bytes: Uint8Array, options: LintFileOptions, target?: string): FileReport {
+/** The report of one file's bytes, and with `fix` the fixed text when a fix changed it (written by the caller). */
+export function lintBytes(path: string, bytes: Uint8Array, options: LintFileOptions, fix = false): { report: FileReport; fixed?: string } {
   if (markdownPattern.test(path)) {
     // Markdown: the fences' shell and SQL; quick fixes apply to runbooks only (`runsafe import` makes one).
     const md = lintMarkdown(Buffer.from(bytes).toString('utf8'), options.lint);
     const kept = options.quiet ? md.problems.filter((p) => p.severity === 'error') : md.problems;
-    return { path, text: md.text, lines: md.lines, problems: kept, ...(options.fingerprints ? { fingerprints: fingerprintText(md.text, kept) } : {}) };
+    return { report: { path, text: md.text, lines: md.lines, problems: kept, ...(options.fingerprints ? { fingerprints: fingerprintText(md.text, kept) } : {}) } };
   }
   let { parsed, problems } = lintRunbook(bytes, options.lint);
-  if (options.fix && target) {
-    const original = parsed.text;
+  const original = parsed.text;
+  if (fix) {
     // Misspelt keys first: once `comfirm` reads `confirm`, no rule adds a second `confirm` beside it.
     for (const fix of [renameMisspeltKeys, applySafeFixes]) {
       const fixed = fix(parsed.text, problems, parsed.root);
       if (fixed.applied > 0 && fixed.text !== parsed.text) ({ parsed, problems } = lintRunbook(fixed.text, options.lint));
     }
-    if (parsed.text !== original) writeFileSync(target, parsed.text);
   }
   const kept = options.quiet ? problems.filter((p) => p.severity === 'error') : problems;
-  return { path, text: parsed.text, lines: parsed.lines ?? new LineIndex(parsed.text), problems: kept, ...(options.fingerprints ? { fingerprints: fingerprintProblems(parsed, kept) } : {}) };
+  const report = { path, text: parsed.text, lines: parsed.lines ?? new LineIndex(parsed.text), problems: kept, ...(options.fingerprints ? { fingerprints: fingerprintProblems(parsed, kept) } : {}) };
+  return parsed.text !== original ? { report, fixed: parsed.text } : { report };
 }
 
 /** A file on disk: its report, or why it could not be read. */
@@ -65,14 +66,16 @@ export type FileOutcome = { file: FileReport } | { unreadable: { path: string; r
  * findings keeps no text (its lines are never shown), and the shell parses, shared by the rules within
  * a file, are dropped after it (no other file has the same scripts; kept, 1,000 runbooks held 4,096 parses).
  */
-export function lintFile(display: string, file: string, options: LintFileOptions): FileOutcome {
+export async function lintFile(display: string, file: string, options: LintFileOptions): Promise<FileOutcome> {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file);
   } catch (err) {
     return { unreadable: { path: display, reason: reasons[(err as NodeJS.ErrnoException).code ?? ''] ?? String((err as Error).message) } };
   }
-  const report = lintBytes(display, bytes, options, file);
+  // PostgreSQL's parser is loaded with the first runbook holding SQL (a second lint of that one file).
+  const { report, fixed } = await withSqlParser(() => lintBytes(display, bytes, options, options.fix));
+  if (fixed !== undefined) writeFileSync(file, fixed);
   clearShellCache();
   return { file: report.problems.length ? report : { ...report, text: '', lines: new LineIndex('') } };
 }

@@ -10,7 +10,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker, parentPort, workerData } from 'node:worker_threads';
-import { initShellFromDisk } from '../../../../server/src/shell-wasm';
+import { initShellOnlyFromDisk } from '../../../../server/src/shell-wasm';
 import { LineIndex } from '../../../../server/src/language/index';
 import { readWorkspacePolicy } from '../../node/workspace-policy';
 import { lintFile, type FileOutcome, type LintFileOptions } from './lint-file';
@@ -51,14 +51,22 @@ export function laneCount(files: number, jobs?: number, cores: number = availabl
 }
 
 /** Takes files off the shared counter until none is left, handing each outcome to `emit`. */
-function drain(job: PoolJob, options: LintFileOptions, counter: Int32Array, emit: (m: Message) => void): void {
+async function drain(job: PoolJob, options: LintFileOptions, counter: Int32Array, emit: (m: Message) => void, between?: () => Promise<void>): Promise<void> {
   for (let i = Atomics.add(counter, 0, 1); i < job.files.length; i = Atomics.add(counter, 0, 1)) {
     try {
-      emit({ index: i, outcome: lintFile(job.display[i]!, job.files[i]!, options) });
+      emit({ index: i, outcome: await lintFile(job.display[i]!, job.files[i]!, options) });
     } catch (err) {
       emit({ index: i, error: err instanceof Error ? err.message : String(err) });
     }
+    await between?.();
   }
+}
+
+/** Every file on this thread, in order (the serial lint). */
+export async function lintSerially(job: PoolJob, options: LintFileOptions): Promise<FileOutcome[]> {
+  const out: FileOutcome[] = [];
+  for (let i = 0; i < job.files.length; i++) out.push(await lintFile(job.display[i]!, job.files[i]!, options));
+  return out;
 }
 
 /**
@@ -75,7 +83,8 @@ export async function lintInPool(job: PoolJob, options: LintFileOptions, lanes: 
     else if ('outcome' in m) outcomes[m.index] = m.outcome;
   };
   const input: WorkerInput = { ...job, counter, runsafeLintWorker: true };
-  const bootstrap = `require(${JSON.stringify(join(cliDir, 'cli.js'))}).loadBundled('lint').lintWorkerMain();`;
+  // The CLI's V8 flags first: this thread's heap was created with a growth factor V8 reset (v8-flags.ts).
+  const bootstrap = `const cli = require(${JSON.stringify(join(cliDir, 'cli.js'))}); cli.applyCliV8Flags(); cli.loadBundled('lint').lintWorkerMain();`;
   const workers = Array.from({ length: lanes - 1 }, () => {
     const worker = new Worker(bootstrap, { eval: true, workerData: input, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } });
     return new Promise<void>((resolve) => {
@@ -91,18 +100,10 @@ export async function lintInPool(job: PoolJob, options: LintFileOptions, lanes: 
   });
   // This thread's lane yields after each file, so the workers' results are taken as they come rather
   // than queued (serialised) until its lane is done.
-  const shared = new Int32Array(counter);
-  for (let i = Atomics.add(shared, 0, 1); i < job.files.length; i = Atomics.add(shared, 0, 1)) {
-    try {
-      take({ index: i, outcome: lintFile(job.display[i]!, job.files[i]!, options) });
-    } catch (err) {
-      take({ index: i, error: err instanceof Error ? err.message : String(err) });
-    }
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
+  await drain(job, options, new Int32Array(counter), take, () => new Promise<void>((resolve) => setImmediate(resolve)));
   await Promise.all(workers);
   if (errors.size) throw new Error(errors.get(Math.min(...errors.keys())));
-  for (let i = 0; i < outcomes.length; i++) outcomes[i] ??= lintFile(job.display[i]!, job.files[i]!, options);
+  for (let i = 0; i < outcomes.length; i++) outcomes[i] ??= await lintFile(job.display[i]!, job.files[i]!, options);
   return outcomes as FileOutcome[];
 }
 
@@ -111,8 +112,8 @@ export async function lintWorkerMain(): Promise<void> {
   const input = workerData as WorkerInput;
   if (!parentPort || !input?.runsafeLintWorker) return;
   const port = parentPort;
-  await initShellFromDisk();
-  drain(input, optionsOf(input), new Int32Array(input.counter), (m) => port.postMessage(m));
+  await initShellOnlyFromDisk();
+  await drain(input, optionsOf(input), new Int32Array(input.counter), (m) => port.postMessage(m));
   port.postMessage({ done: true } satisfies Message);
 }
 

@@ -1,11 +1,11 @@
 // `runsafe lint`: check runbooks against the format and the safety rules, in four output formats.
 import { existsSync } from 'node:fs';
 import { relative, isAbsolute, join } from 'node:path';
-import { initShellFromDisk } from '../../../../server/src/shell-wasm';
+import { initShellOnlyFromDisk, withSqlParser } from '../../../../server/src/shell-wasm';
 import { findWorkspaceConfig } from '../../node/workspace-policy';
 import { findRunbooks } from '../../node/runbook-files';
 import { lintBytes, lintFile } from './lint-file';
-import { laneCount, lintInPool, optionsOf, type PoolJob } from './lint-pool';
+import { laneCount, lintInPool, lintSerially, optionsOf, type PoolJob } from './lint-pool';
 import { parse, readAll, useColor } from '../args';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from '../command';
 import { formatGithub } from '../format/github';
@@ -103,7 +103,7 @@ export const lintCommand: Command = {
     });
     const jobs = values.jobs === undefined ? undefined : /^[1-9]\d{0,3}$/.test(String(values.jobs)) ? Number(values.jobs) : NaN;
     if (Number.isNaN(jobs)) throw new UsageError(`--jobs must be a whole number from 1 to 9999, got '${String(values.jobs)}'`);
-    await initShellFromDisk();
+    await initShellOnlyFromDisk();
     const format = values.format as Format;
     if (!formats.includes(format)) throw new UsageError(`unknown format '${values.format}'; use one of ${formats.join(', ')}`);
     const paths = positionals.length ? positionals : ['.'];
@@ -125,7 +125,8 @@ export const lintCommand: Command = {
     if (paths.includes('-')) {
       if (paths.length > 1) throw new UsageError("'-' (stdin) cannot be combined with other paths");
       if (values.fix) throw new UsageError('--fix needs files to write; it cannot fix stdin');
-      report.files.push(lintBytes((values['stdin-filename'] as string | undefined) ?? '<stdin>', await readAll(io.stdin), options));
+      const bytes = await readAll(io.stdin);
+      report.files.push((await withSqlParser(() => lintBytes((values['stdin-filename'] as string | undefined) ?? '<stdin>', bytes, options))).report);
     } else {
       const resolved = paths.map((p) => (isAbsolute(p) ? p : `${io.cwd}/${p}`));
       const found = findRunbooks(resolved, { markdown: values.markdown === true });
@@ -135,7 +136,7 @@ export const lintCommand: Command = {
       // Many files: every core (lint-pool.ts), in input order; a few: this thread alone.
       const outDir = cliOutDir();
       const lanes = outDir ? laneCount(job.files.length, jobs) : 1;
-      const outcomes = lanes > 1 && outDir ? await lintInPool(job, options, lanes, outDir) : job.files.map((f, i) => lintFile(job.display[i]!, f, options));
+      const outcomes = lanes > 1 && outDir ? await lintInPool(job, options, lanes, outDir) : await lintSerially(job, options);
       for (const o of outcomes) {
         if ('file' in o) report.files.push(o.file);
         else report.unreadable.push(o.unreadable);

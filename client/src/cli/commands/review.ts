@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, posix, relative } from 'node:path';
 import { parse as parseYamlText } from 'yaml';
-import { initShellFromDisk } from '../../../../server/src/shell-wasm';
+import { initShellOnlyFromDisk, withSqlParser } from '../../../../server/src/shell-wasm';
 import type { WorkspacePolicy } from '../../../../server/src/rules/policy';
 import { parseApprovalFile, verifyApproval } from '../../signing/approval';
 import type { KeyLookup } from '../../signing/trust-index';
@@ -199,13 +199,14 @@ export const reviewCommand: Command = {
         throw new UsageError((err as Error).message);
       }
     }
-    await initShellFromDisk();
+    await initShellOnlyFromDisk();
     let report: ReviewReport;
     let link: LinkFor = () => undefined;
     try {
-      if (fileMode) report = reviewFiles(values.base as string, values.head as string, io, keys);
+      // Both only read (files, git): a review that meets SQL runs again once PostgreSQL's parser is loaded.
+      if (fileMode) report = await withSqlParser(() => reviewFiles(values.base as string, values.head as string, io, keys));
       else {
-        const r = reviewGit(positionals[0]!, positionals.slice(1), io, keys);
+        const r = await withSqlParser(() => reviewGit(positionals[0]!, positionals.slice(1), io, keys));
         report = r;
         const repoUrl = (values['repo-url'] as string | undefined) ?? (io.env.GITHUB_SERVER_URL && io.env.GITHUB_REPOSITORY ? `${io.env.GITHUB_SERVER_URL}/${io.env.GITHUB_REPOSITORY}` : undefined);
         if (repoUrl) link = (s, path, line) => `${repoUrl.replace(/\/+$/, '')}/blob/${s === 'base' ? r.baseCommit : r.headCommit}/${path.split('/').map(encodeURIComponent).join('/')}#L${line}`;

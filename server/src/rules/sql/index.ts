@@ -2,4 +2,4 @@
 export { tokenizeSql, type SqlToken, type SqlTokenKind } from './tokenize';
 export { parseSql, type SqlKind, type SqlStatement, type SqlTable } from './statements';
 export { sqlOf, sqlSpan, isSqlClient, type SqlSource } from './extract';
-export { initPgParser, pgReady, type PgParse } from './pg';
+export { initPgParser, pgReady, takePgMissed, type PgParse } from './pg';

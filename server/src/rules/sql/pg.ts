@@ -5,14 +5,34 @@ import type { SqlKind, SqlStatement, SqlTable } from './statements';
 export type PgParse = (sql: string) => unknown;
 
 let pgParse: PgParse | null = null;
+/** Whether an adapter has said what to parse with yet (initPgParser); before that, SQL read is noted in `missed`. */
+let decided = false;
+let missed = false;
 
 /** Installs the parser (adapters call it once, after loading the wasm); null switches back to the tokenizer. */
 export function initPgParser(parse: PgParse | null): void {
   pgParse = parse;
+  decided = true;
+}
+
+/**
+ * True when SQL was read by the tokenizer alone because no adapter had handed in the parser yet (adapters
+ * load libpg-query only for the runbooks that hold SQL: they lint, and lint again once it is loaded);
+ * reading it resets it.
+ */
+export function takePgMissed(): boolean {
+  const was = missed;
+  missed = false;
+  return was;
 }
 
 export function pgReady(): boolean {
   return pgParse !== null;
+}
+
+/** No adapter has said yet whether the parser is there: what is read now is read again (not to be cached). */
+export function pgPending(): boolean {
+  return !decided;
 }
 
 type Node = Record<string, unknown>;
@@ -171,7 +191,10 @@ function nameEnd(text: string, start: number): number {
  * Returns null when the parser is not installed or rejects the text (the tokenizer takes over).
  */
 export function pgStatements(text: string, offset: number): SqlStatement[] | null {
-  if (!pgParse) return null;
+  if (!pgParse) {
+    if (!decided) missed = true;
+    return null;
+  }
   let tree: unknown;
   try {
     tree = pgParse(psqlToSql(text));

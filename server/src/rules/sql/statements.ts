@@ -1,5 +1,5 @@
 // Splits tokenized SQL into statements and finds each one's kind and the tables it reads or changes.
-import { pgReady, pgStatements } from './pg';
+import { pgPending, pgReady, pgStatements } from './pg';
 import { tokenizeSql, type SqlToken } from './tokenize';
 
 export type SqlKind =
@@ -59,6 +59,8 @@ const tableObjects = new Set(['TABLE', 'VIEW', 'MATERIALIZED', 'FOREIGN', 'TEMPO
  * is kept only for text the parser rejects (placeholders, other dialects, fragments).
  */
 export function parseSql(sql: string): SqlStatement[] {
+  // Read before the adapter has loaded the parser: it lints again once it has, so nothing is kept.
+  if (pgPending()) return parseSqlUncached(sql);
   // Every lint reads the same `sql:` texts again; parses are shared (bounded, like the shell parses).
   const key = `${pgReady() ? 'pg' : 'tok'}\u0000${sql}`;
   const hit = cache.get(key);
