@@ -109,11 +109,17 @@ test('a refused run, then a run while the Runs view is hidden: shown again, it h
     const { page, workspace } = editor;
     await openFile(page, 'leak.runbook.yaml');
     await runCommand(page, 'Runsafe: Run Runbook');
-    await runCommand(page, 'Runsafe: Focus on Runs View');
-    await poll('the refused run in the view', async () => /refused/i.test(await viewRows()) && /Print the database password/.test(await viewRows()));
-    // The Runs view is alone in its container, so VS Code hides its header and it cannot be collapsed;
+    await poll('the lint gate to refuse the run', async () => /refused/i.test(await terminalText()), 60_000);
+    // The view is alone in its container, so VS Code hides its header and it cannot be collapsed;
     // hiding the whole container (the Explorer shown instead) is today's form of "collapsed".
     const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Runs' }) });
+    // A click on the active container's icon would close the side bar, so click only when hidden.
+    const showRuns = () => poll('the Runs view to show', async () => {
+      if (!(await pane.isVisible())) await page.locator('.activitybar .action-item a[aria-label^="Runsafe"]').click();
+      return pane.isVisible();
+    });
+    await showRuns();
+    await poll('the refused run in the view', async () => /refused/i.test(await viewRows()) && /Print the database password/.test(await viewRows()));
     await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').click();
     await poll('the Runs view to be hidden', async () => !(await pane.isVisible()));
     await openFile(page, 'quick.runbook.yaml');
@@ -125,7 +131,7 @@ test('a refused run, then a run while the Runs view is hidden: shown again, it h
       return f && /"type":"head"/.test(readFileSync(join(dir, f), 'utf8'));
     }, 120_000);
     assert.ok(!(await pane.isVisible()), 'the run happened while the view was hidden');
-    await page.locator('.activitybar .action-item a[aria-label^="Runsafe"]').click();
+    await showRuns();
     const rows = await poll('the expanded pane to show the quick run', async () => {
       const t = await viewRows();
       return /Write the hello marker/.test(t) && /passed/.test(t) ? t : undefined;

@@ -21,11 +21,20 @@ export async function openQuickInput(page: Page, key: string): Promise<Locator> 
 
 /** Runs a command by its palette label (F1, type, Enter), as a person would. */
 export async function runCommand(page: Page, label: string): Promise<void> {
-  const input = await openQuickInput(page, 'F1');
-  await input.fill(`>${label}`);
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
-  await row.waitFor({ state: 'visible' });
-  await row.click();
+  // Whatever the previous command started (a terminal opening, a notification) may take focus and
+  // close the palette between its opening and our typing, so the whole gesture is retried.
+  await poll(`the command "${label}"`, async () => {
+    const input = await openQuickInput(page, 'F1');
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+    try {
+      await input.fill(`>${label}`, { timeout: 5_000 });
+      await row.waitFor({ state: 'visible', timeout: 10_000 });
+      await row.click({ timeout: 5_000 });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 120_000);
 }
 
 /** Opens a workspace file through Quick Open and waits until its editor tab is active. */
