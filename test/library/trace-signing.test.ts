@@ -1,7 +1,9 @@
-// Trace signing key rotation through the real CLI with recording stand-ins: no overwritten key version, the right switch-back.
+// Trace signing key rotation through the real CLI with recording stand-ins: the rotation end to end across its parked 15-minute grace, no overwritten key version, the right switch-back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runbook, simulation } from './sim';
 
 const file = runbook('trace-signing-key-rotation.runbook.yaml');
@@ -76,4 +78,45 @@ test('provisioning loops over every environment × subsystem: a key version 1 th
     assert.match(text, /"stepId":"provision-store-in-vault\[staging × RAPTOR_ORDER_ROUTER\]"/);
     assert.equal(sim.runsafe(['verify', t, '--allow-unsigned']).code, 0, 'the transcript does not verify');
   }
+});
+
+test('happy path: the rotation adds v2 beside v1, switches to it, parks at the 15-minute grace and, resumed after it on the test clock, passes the integrity check; v1 stays, no rollback, no seed in argv, environment or transcript', () => {
+  const sim = simulation('trace-rotate-happy');
+  sim.setState('infisical', { [vaultKey(1)]: seed('a') });
+  sim.setState('heroku', { [app]: { TRACE_SIGNING_PRIVKEY_MQA_SCHEDULER_V1: seed('a'), TRACE_SIGNING_KEY_VERSION_MQA_SCHEDULER: 'v1' } });
+  // NEW_SEED (a secret capture) is what the rollbacks after the resume would need: kept only in the encrypted state.
+  const keyFile = join(sim.dir, 'state.key');
+  writeFileSync(keyFile, randomBytes(32).toString('hex'), { mode: 0o600 });
+  const args = [file, '--non-interactive', '--state-key-file', keyFile, ...inputs(1, 2), ...confirms];
+  // The 15-minute wait (key cache TTL + grace) may park the run: the plan says so.
+  assert.match(sim.runsafe(['run', '--dry-run', ...args]).out, /rotate-grace[\s\S]*?wait +15m \(may park the run/);
+  const first = sim.runsafe(['run', '--park-waits', ...args], { RUNSAFE_TEST_NOW: '2026-12-01T09:00:00.000Z' });
+  assert.equal(first.code, 3, first.out);
+  assert.match(first.out, /\nrotate-verify-active-version +run +passed/);
+  assert.ok(!sim.calls().some((c) => c.tool === 'heroku' && c.argv[0] === 'run'), 'the integrity checker ran before the grace period');
+  const newSeed = sim.vault()[vaultKey(2)] ?? '';
+  assert.match(newSeed, /^[A-Za-z0-9_-]{43}$/);
+  const cfg = sim.dyno(app);
+  assert.equal(cfg.TRACE_SIGNING_PRIVKEY_MQA_SCHEDULER_V2, newSeed);
+  assert.equal(cfg.TRACE_SIGNING_KEY_VERSION_MQA_SCHEDULER, 'v2');
+
+  // Before the grace period is over a resume is refused; 16 minutes later it goes on.
+  const early = sim.runsafe(['run', ...args, '--resume', sim.transcripts()[0]!], { RUNSAFE_TEST_NOW: '2026-12-01T09:05:00.000Z' });
+  assert.notEqual(early.code, 0, early.out);
+  assert.match(early.out, /parked at rotate-grace/);
+  const r = sim.runsafe(['run', ...args, '--resume', sim.transcripts()[0]!], { RUNSAFE_TEST_NOW: '2026-12-01T09:16:00.000Z' });
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, /\nrotate-integrity-check +run +passed/);
+  assert.ok(!sim.records().some((x) => x.type === 'step_start' && x.group === 'rollback'), 'a rollback ran');
+  // Old events stay verifiable: v1 is untouched in Infisical and on the dyno.
+  assert.equal(sim.vault()[vaultKey(1)], seed('a'));
+  assert.equal(sim.dyno(app).TRACE_SIGNING_PRIVKEY_MQA_SCHEDULER_V1, seed('a'));
+  for (const c of sim.calls()) {
+    assert.ok(!c.argv.some((a) => a.includes(newSeed) || a.includes(seed('a'))), `${c.tool} got a seed in argv`);
+    // Only the tools of the steps that write or compare the seed (curl to the Platform API, infisical) see it.
+    if (c.tool !== 'curl' && c.tool !== 'infisical') assert.ok(!c.env_names.includes('NEW_SEED'), `${c.tool} ${c.argv.join(' ')} got NEW_SEED in its environment`);
+  }
+  for (const t of sim.transcripts()) assert.ok(!readFileSync(t, 'utf8').includes(newSeed), 'the seed is in the transcript');
+  const v = sim.runsafe(['verify', ...sim.transcripts(), '--allow-unsigned']);
+  assert.equal(v.code, 0, v.out);
 });

@@ -2,8 +2,12 @@
 import { formatDuration } from '../../../../server/src/language/duration';
 import type { PlanStep } from '../plan-types';
 
-/** A fixed `wait: { for }` of at least this long may park the run (the grace periods of rotations: hours to days). */
-export const PARK_MIN_MS = 60 * 60 * 1000;
+/**
+ * A fixed `wait: { for }` of at least this long may park the run: the grace periods of rotations, from the
+ * trace signing key's 15 minutes (key cache TTL + grace) to the Alpaca key's day. Shorter waits (a few minutes
+ * of traffic) are waited out: parking them would cost the operator a resume for less than it saves.
+ */
+export const PARK_MIN_MS = 15 * 60 * 1000;
 
 /** Whether the step is a fixed wait long enough to park at. */
 export function parkable(step: PlanStep): boolean {
