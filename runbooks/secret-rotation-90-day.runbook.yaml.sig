@@ -5,12 +5,12 @@
       "statement": {
         "type": "runbook-approval",
         "runbook_id": "secret-rotation-90-day",
-        "runbook_sha256": "e49aa7cc40c72bf721f3e9642da366c32565423e2fd065ca387b8c1b47408fd5",
-        "approved_at": "2026-12-03T08:13:29.239Z",
+        "runbook_sha256": "23e8b1d1ae80ff89526b5aa03099df303c86119031930ebeb2fa91a11aea63e4",
+        "approved_at": "2026-12-03T08:35:03.110Z",
         "key_id": "b4cebbd1dc8d284b",
         "identity": "demo-approver (PUBLIC TEST KEY, examples only)"
       },
-      "sig": "E9bpTUpb_WdDMwzoMWDSfXEof0Mg2B5GS8z4MQTZYgxuJ6N-0Ewqy-hw3ZQ_7qp2YLfo3mPmvmo2unTdOgRDAA"
+      "sig": "95bghy4nGl8ppOORRwWXn3Qv6m5aqxBTWd234QIDVmj0-E1__RAtAI8_lB7gGiUdGH_ZnO_7p2WV0tETtoSiDA"
     }
   ]
 }

@@ -5,12 +5,12 @@
       "statement": {
         "type": "runbook-approval",
         "runbook_id": "trace-signing-key-rotation",
-        "runbook_sha256": "977e84cee2678139bd0bcc0c780fe1aae9f0cf5938fe28172003d7ffc408acb0",
-        "approved_at": "2026-12-03T08:30:25.329Z",
+        "runbook_sha256": "1e281d7682d85a36da5624347fb2d79f04c7f3a378ba8baa7a01b78986572320",
+        "approved_at": "2026-12-03T08:35:07.645Z",
         "key_id": "b4cebbd1dc8d284b",
         "identity": "demo-approver (PUBLIC TEST KEY, examples only)"
       },
-      "sig": "kN-N0gwqsl04WNKWzmx_oGJzF_ZeGNOjuJpF2ZsInOk53Cei7ldBvWAdBV_zoqlM4Iz_0_90K7neo7ot8jtnAg"
+      "sig": "sJxCjyHtCwf5g52eBFPgri9CgywhMGKuUlLxGZMzyKgcFrMX8FdYdqooxU3F1p_5DIgt_BXO1MnZzwkTEwBwAw"
     }
   ]
 }
