@@ -11,6 +11,8 @@ import type { Finding, Rule } from './types';
 
 /** One step's findings per rule, at the offsets its text had (`base`: where the text started). */
 interface Unit {
+  /** The list the step sat in (a precondition and a step of the same text are told apart). */
+  group: Step['group'];
   base: number;
   byRule: Map<string, Finding[]>;
 }
@@ -35,11 +37,11 @@ export function globalFacts(text: string, runbook: Runbook, workspacePolicy: Wor
   return JSON.stringify([workspacePolicy ?? null, runbook.policy, inputs, secretCaptures]);
 }
 
-/** A step's own lines: from the start of its first line to its end, and the list it sits in. */
+/** A step's own lines: from the start of its first line to its end (a slice, not a copy, of the text). */
 function unitKey(text: string, lines: LineIndex, step: Step): { key: string; start: number; end: number } {
   const start = lines.lineStart(lines.positionAt(step.node.span.start).line);
   const end = step.node.span.end;
-  return { key: `${step.group}\0${text.slice(start, end)}`, start, end };
+  return { key: text.slice(start, end), start, end };
 }
 
 function shifted(findings: Finding[], delta: number): Finding[] {
@@ -65,7 +67,8 @@ export interface StepUnit {
   start: number;
   end: number;
   old: Unit | undefined;
-  next: Unit;
+  /** Undefined when another step of the same text in another list took the entry. */
+  next: Unit | undefined;
 }
 
 /**
@@ -83,8 +86,9 @@ export function stepUnits(ctx: RuleContext, previous: StepFindings | undefined, 
     while (j < scripts.length && scripts[j]!.step === step) j++;
     const { key, start, end } = unitKey(ctx.text, ctx.lines, step);
     let unit = next.units.get(key);
-    if (!unit) next.units.set(key, (unit = { base: start, byRule: new Map() }));
-    out.push({ step, scripts: scripts.slice(i, j), start, end, old: reuse?.get(key), next: unit });
+    if (!unit) next.units.set(key, (unit = { group: step.group, base: start, byRule: new Map() }));
+    const old = reuse?.get(key);
+    out.push({ step, scripts: scripts.slice(i, j), start, end, old: old?.group === step.group ? old : undefined, next: unit.group === step.group ? unit : undefined });
     i = j;
   }
   return out;
@@ -106,7 +110,7 @@ export function stepScopedFindings(rule: Rule, ctx: RuleContext, units: StepUnit
         continue;
       }
     }
-    u.next.byRule.set(ruleKey, shifted(findings, u.next.base - u.start));
+    u.next?.byRule.set(ruleKey, shifted(findings, u.next.base - u.start));
     out.push(...findings);
   }
   return out;
