@@ -6,7 +6,7 @@ import { problem, type Problem, type Severity } from '../language/problems';
 import { buildContext } from './context';
 import { effectivePolicy, isLocked, loosenedSeverities, ruleOff, ruleSeverity, type EffectivePolicy, type WorkspacePolicy } from './policy';
 import { rules as registered, ruleNames } from './registry';
-import { globalFacts, stepScopedFindings, stepUnits, type StepFindings } from './step-findings';
+import { globalFacts, recordEffects, reuseEffects, stepScopedFindings, stepUnits, type StepFindings } from './step-findings';
 import { findSuppressions, type Suppression } from './suppressions';
 import type { Finding, Fix, Rule } from './types';
 
@@ -49,6 +49,7 @@ export function runRules(input: RunRulesInput, options: RunRulesOptions = {}): P
   const global = globalFacts(input.text, input.runbook, options.workspacePolicy);
   const next: StepFindings | undefined = global === null ? undefined : { global, units: new Map() };
   const units = next ? stepUnits(ctx, options.previous, next) : [];
+  reuseEffects(ctx, units);
   for (const rule of rules) {
     if (ruleOff(policy, rule.name)) continue;
     let findings: Finding[];
@@ -85,7 +86,10 @@ export function runRules(input: RunRulesInput, options: RunRulesOptions = {}): P
   }
   out.push(...suppressionProblems(suppressions, policy, new Set(rules.map((r) => r.name))));
   out.push(...policyProblems(input, policy));
-  if (next) options.record?.(next);
+  if (next) {
+    recordEffects(ctx, units);
+    options.record?.(next);
+  }
   return out;
 }
 

@@ -26,6 +26,18 @@ export function stepEffects(ctx: RuleContext, step: Step): Effect[] {
   return effects;
 }
 
+/** A step's effects as a previous analysis computed them (moved with its text), so this one reuses them. */
+export function reuseStepEffects(ctx: RuleContext, step: Step, effects: Effect[]): void {
+  let byStep = cache.get(ctx);
+  if (!byStep) cache.set(ctx, (byStep = new Map()));
+  byStep.set(step, effects);
+}
+
+/** A step's effects if this analysis computed (or reused) them, without computing them. */
+export function computedStepEffects(ctx: RuleContext, step: Step): Effect[] | undefined {
+  return cache.get(ctx)?.get(step);
+}
+
 function computeEffects(ctx: RuleContext, step: Step): Effect[] {
   const out: Effect[] = [];
   for (const info of ctx.scriptsOf(step)) {

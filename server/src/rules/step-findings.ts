@@ -6,6 +6,7 @@ import type { LineIndex } from '../language/positions';
 import type { Runbook, Step } from '../language/model';
 import { treeStats } from '../language/yaml-tree';
 import type { RuleContext, ScriptInfo } from './context';
+import { computedStepEffects, reuseStepEffects, type Effect } from './step-effects';
 import type { WorkspacePolicy } from './policy';
 import type { Finding, Rule } from './types';
 
@@ -15,6 +16,8 @@ interface Unit {
   group: Step['group'];
   base: number;
   byRule: Map<string, Finding[]>;
+  /** The step's effects (step-effects.ts), which depend on nothing else but the policy either. */
+  effects?: Effect[];
 }
 
 /** What one analysis found per step, handed to the next analysis of the same document. */
@@ -42,6 +45,24 @@ function unitKey(text: string, lines: LineIndex, step: Step): { key: string; sta
   const start = lines.lineStart(lines.positionAt(step.node.span.start).line);
   const end = step.node.span.end;
   return { key: text.slice(start, end), start, end };
+}
+
+/** Before the rules run: each unchanged step's effects from the previous analysis, moved with it. */
+export function reuseEffects(ctx: RuleContext, units: StepUnit[]): void {
+  for (const u of units) {
+    const e = u.old?.effects;
+    if (e) reuseStepEffects(ctx, u.step, u.start === u.old!.base ? e : e.map((x) => ({ ...x, span: { start: x.span.start + u.start - u.old!.base, end: x.span.end + u.start - u.old!.base } })));
+  }
+}
+
+/** After the rules ran: the effects this analysis has for each step, for the next one. */
+export function recordEffects(ctx: RuleContext, units: StepUnit[]): void {
+  for (const u of units) {
+    const e = computedStepEffects(ctx, u.step);
+    if (!e || !u.next || !e.every((x) => x.span.start >= u.start && x.span.end <= u.end)) continue;
+    const delta = u.next.base - u.start;
+    u.next.effects = delta === 0 ? e : e.map((x) => ({ ...x, span: { start: x.span.start + delta, end: x.span.end + delta } }));
+  }
 }
 
 function shifted(findings: Finding[], delta: number): Finding[] {
