@@ -49,7 +49,7 @@ const lazyCommands = {
 };
 
 // web-tree-sitter's ESM build loads node:module with a dynamic import(), which code compiled through
-// node:vm (bundle-loader.ts) cannot run; its CommonJS build is the same parser and uses require.
+// node:vm (server/src/code-cache.ts: the command bundles and the server's) cannot run; its CommonJS build is the same parser and uses require.
 const treeSitterCjs = {
   name: 'web-tree-sitter-cjs',
   setup(b) {
@@ -68,7 +68,9 @@ const standaloneSchema = {
 // self-contained, parsing shared modules once.
 const entries = [
   { in: { cli: 'client/src/cli/main.ts' }, dir: 'client/out', banner: '#!/usr/bin/env node', plugins: [lazyCommands] },
-  { in: { server: 'server/src/lsp/main.ts' }, dir: 'server/out', banner: '#!/usr/bin/env node' },
+  // The language server: server.js (boot.ts) loads server-core.js (main.ts) with its code cache.
+  { in: { server: 'server/src/lsp/boot.ts' }, dir: 'server/out', banner: '#!/usr/bin/env node' },
+  { in: { 'server-core': 'server/src/lsp/main.ts' }, dir: 'server/out', plugins: [treeSitterCjs] },
   // The worker thread `runsafe verify` runs a chain verification in (client/src/node/verify-worker.ts).
   { in: { 'verify-worker': 'client/src/node/verify-worker-main.ts' }, dir: 'client/out', external: ['pg-native'] },
   { in: { extension: 'client/src/extension/main.ts' }, dir: 'client/out', external: ['vscode'] },
@@ -119,9 +121,10 @@ await Promise.all(entries.map(async (e) => {
 }));
 
 // V8's compiled code for each command bundle, recorded after a representative run (a lint of shipped
-// runbooks; the other commands are loaded only), for bundle-loader.ts. Skipped under --watch.
+// runbooks; the other commands are loaded only), for bundle-loader.ts, and for the language server after
+// a session that opens and edits the shipped runbooks, for boot.ts. Skipped under --watch.
 if (!watch) {
-  const workloads = { lint: ['runbooks/examples/hello.runbook.yaml', 'runbooks/examples'] };
+  const workloads = { lint: ['runbooks/examples/hello.runbook.yaml', 'runbooks/examples'], '--server': ['runbooks', 'runbooks/examples'] };
   const run = (name) =>
     new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [join(root, 'scripts/code-cache.mjs'), name, ...(workloads[name] ?? [])], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -130,5 +133,5 @@ if (!watch) {
       child.on('error', reject);
       child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`code cache for ${name}: ${err}`))));
     });
-  await Promise.all(commandNames.map(run));
+  await Promise.all([...commandNames, '--server'].map(run));
 }

@@ -36,11 +36,14 @@ export interface Client {
 export interface ClientOptions {
   /** Answers workspace/configuration items (per scopeUri). */
   configuration?: (scopeUri: string | undefined, section: string | undefined) => unknown;
+  /** Another copy of the bundled server (default: server/out/server.js). */
+  serverPath?: string;
 }
 
 export function startClient(opts: ClientOptions = {}): Client {
-  if (!existsSync(serverPath)) throw new Error(`${serverPath} is missing: run npm run build first`);
-  const proc = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const server = opts.serverPath ?? serverPath;
+  if (!existsSync(server)) throw new Error(`${server} is missing: run npm run build first`);
+  const proc = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '';
   proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((res) => proc.on('exit', (code) => res(code)));
