@@ -1,7 +1,7 @@
 // Issue 12 case 6: a step's process group dies with the runner (HUP, TERM, KILL); the lock holds while a member lives; the next run says the last one died.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { liveGroupMembers } from '../../client/src/runner/process';
 import { cli, cliAsync, workspace } from './helpers';
@@ -61,6 +61,19 @@ for (const signal of ['SIGHUP', 'SIGTERM', 'SIGKILL'] as const) {
 test('case 6: while a dead run\'s step group still lives, the next run refuses; once it is gone, the lock is recovered and the gate says the run died', async () => {
   const { dir, path } = workspace('longrun', runbook);
   const { runner, group, exited } = await startAndWaitForStep(dir, path);
+  // The runner records the group in the lock when the supervisor's `spawned` message reaches it, a moment
+  // after the step starts; on a loaded machine the kill below once came first (a narrow race of its own,
+  // in the closing note of 3 December), so the case waits for the lock the refusal is about.
+  const locks = join(dir, '.runsafe', 'locks');
+  const groupIn = (file: string) => {
+    try {
+      return (JSON.parse(readFileSync(file, 'utf8')) as { group?: number }).group;
+    } catch {
+      return undefined; // being rewritten
+    }
+  };
+  const recorded = () => existsSync(locks) && readdirSync(locks).some((f) => f.endsWith('.lock') && groupIn(join(locks, f)) === group);
+  await until(recorded, `the lock to record group ${group}`);
   // Supervisor and runner killed together: nothing is left to end the group.
   process.kill(Number(readFileSync(join(dir, 'supervisor.pid'), 'utf8')), 'SIGKILL');
   runner.kill('SIGKILL');
