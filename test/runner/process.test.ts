@@ -83,6 +83,62 @@ test('background processes left behind by a finished step are ended with it', as
   assert.deepEqual(liveGroupMembers(r.pid!), []);
 });
 
+// The run lock names a step's process group before anything of the step runs: otherwise runner
+// and supervisor killed together in that moment would leave a running step no lock names.
+const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+const parentOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+
+test('nothing of the command runs until onSpawn has returned with its group', async () => {
+  const marker = join(dir, 'gate-ran');
+  let ranEarly: boolean | undefined;
+  let group: number | undefined;
+  const r = await runProcess({
+    command: `touch "${marker}"; ps -o pgid= -p $$`,
+    cwd: dir,
+    env: {},
+    onSpawn: (pid) => {
+      group = pid;
+      // As slow as a lock write on a loaded machine can be, and then some.
+      pause(400);
+      ranEarly = existsSync(marker);
+    },
+  });
+  assert.equal(r.exitCode, 0, r.stderr);
+  assert.equal(ranEarly, false, 'the command ran before its group was recorded');
+  assert.ok(existsSync(marker), 'the command ran once released');
+  assert.equal(Number(r.stdout.trim()), group, 'the group reported is the command\'s own');
+});
+
+/** Runs `touch marker` with `onSpawn`; says whether it ran and which group it had. */
+async function touchWith(name: string, onSpawn: (pid: number) => void) {
+  const marker = join(dir, name);
+  let group: number | undefined;
+  const result = await runProcess({ command: `touch "${marker}"`, cwd: dir, env: {}, onSpawn: (pid) => onSpawn((group = pid)) });
+  return { result, ran: existsSync(marker), group: group! };
+}
+
+test('when onSpawn throws, the command never runs and its group is gone', async () => {
+  const { result, ran, group } = await touchWith('gate-refused', () => {
+    throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+  });
+  assert.match(result.spawnError ?? '', /cannot record the step's process group \d+: ENOSPC; the step was not started/);
+  assert.equal(ran, false);
+  assert.deepEqual(liveGroupMembers(group), []);
+});
+
+test('a supervisor killed before the command is released takes the command with it, unstarted', async () => {
+  let aliveAfter: number[] = [];
+  const { result, ran } = await touchWith('gate-orphan', (pid) => {
+    process.kill(parentOf(pid), 'SIGKILL');
+    // The gate sees its pipe close and leaves; bounded wait, then look.
+    for (let i = 0; i < 100 && liveGroupMembers(pid).length; i++) pause(20);
+    aliveAfter = liveGroupMembers(pid);
+  });
+  assert.deepEqual(aliveAfter, [], 'the gate left by itself once its supervisor died');
+  assert.equal(ran, false, 'the command never ran');
+  assert.match(result.spawnError ?? '', /supervisor ended unexpectedly/);
+});
+
 test('an unknown shell is a clear error; a missing working directory is a spawn error', async () => {
   await assert.rejects(runProcess({ command: 'true', shell: 'fish-nope', cwd: dir, env: {} }), /unknown shell 'fish-nope'/);
   const r = await runProcess({ command: 'true', cwd: join(dir, 'missing'), env: {} });

@@ -14,6 +14,7 @@ steps:
     title: Sleeps with a background child
     run: |
       if [ -e quick ]; then exit 0; fi
+      cat .runsafe/locks/*.lock > lock-at-start
       sleep 300 &
       echo "$PPID" > supervisor.pid
       ps -o pgid= -p $$ | tr -d ' ' > group.pid
@@ -61,19 +62,9 @@ for (const signal of ['SIGHUP', 'SIGTERM', 'SIGKILL'] as const) {
 test('case 6: while a dead run\'s step group still lives, the next run refuses; once it is gone, the lock is recovered and the gate says the run died', async () => {
   const { dir, path } = workspace('longrun', runbook);
   const { runner, group, exited } = await startAndWaitForStep(dir, path);
-  // The runner records the group in the lock when the supervisor's `spawned` message reaches it, a moment
-  // after the step starts; on a loaded machine the kill below once came first (a narrow race of its own,
-  // in the closing note of 3 December), so the case waits for the lock the refusal is about.
-  const locks = join(dir, '.runsafe', 'locks');
-  const groupIn = (file: string) => {
-    try {
-      return (JSON.parse(readFileSync(file, 'utf8')) as { group?: number }).group;
-    } catch {
-      return undefined; // being rewritten
-    }
-  };
-  const recorded = () => existsSync(locks) && readdirSync(locks).some((f) => f.endsWith('.lock') && groupIn(join(locks, f)) === group);
-  await until(recorded, `the lock to record group ${group}`);
+  // The lock named the step's group before the step's first line ran (the supervisor's gate): a kill
+  // at any moment from here on leaves a group the next run knows about.
+  assert.equal((JSON.parse(readFileSync(join(dir, 'lock-at-start'), 'utf8')) as { group?: number }).group, group);
   // Supervisor and runner killed together: nothing is left to end the group.
   process.kill(Number(readFileSync(join(dir, 'supervisor.pid'), 'utf8')), 'SIGKILL');
   runner.kill('SIGKILL');

@@ -45,7 +45,10 @@ export interface RunProcessOptions {
   onStderr?: (text: string) => void;
   /** Text written to the process's stdin (SQL for psql); stdin is closed otherwise. */
   input?: string;
-  /** Called once the process exists, with its pid (which is also its process group id). */
+  /**
+   * Called once the process group exists, with its id, before anything of the command runs (it
+   * waits at the supervisor's gate until this returns). Throwing keeps the command from starting.
+   */
   onSpawn?: (pid: number) => void;
   /** Keep at most this many characters of each stream for checks and captures. */
   maxBuffer?: number;
@@ -161,7 +164,10 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessRes
   const env = { PATH: '/usr/local/bin:/usr/bin:/bin', ...options.env };
   const config: SupervisorConfig = { file: shell.file, args: [...shell.args, options.command], cwd: options.cwd, env, graceMs };
   if (options.timeoutMs !== undefined) config.timeoutMs = options.timeoutMs;
-  const sup = startSupervisor(config, options.input);
+  const sup = startSupervisor(config, options.input, (pid) => {
+    result.pid = pid;
+    options.onSpawn?.(pid);
+  });
   const collect = (stream: Readable, key: 'stdout' | 'stderr', sink?: (t: string) => void) => {
     const decoder = new StringDecoder('utf8');
     const take = (text: string) => {
@@ -185,10 +191,6 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessRes
   // A backstop in the runner's own clock, should the supervisor itself be stuck or killed.
   const backstop = options.timeoutMs !== undefined ? setTimeout(() => sup.kill(), options.timeoutMs + graceMs + 10_000) : undefined;
   try {
-    sup.onSpawn((pid) => {
-      result.pid = pid;
-      options.onSpawn?.(pid);
-    });
     const end = await sup.done;
     if (end.kind === 'error') result.spawnError = end.message;
     else if (end.kind === 'exit') {

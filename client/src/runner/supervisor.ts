@@ -4,7 +4,16 @@
 // SIGKILL runs no handler. The supervisor holds the read end of a control pipe from the
 // runner; the kernel closes the runner's end whatever kills it, and the supervisor then ends
 // the whole group (SIGTERM, grace, SIGKILL). It also measures the step's timeout from the
-// step's own spawn, so a busy runner event loop can neither stretch nor falsely trip it.
+// step's own start, so a busy runner event loop can neither stretch nor falsely trip it.
+//
+// Why the step waits at a gate: the step's process group exists only once it is spawned, and the
+// runner must have written that group into the run lock before anything of the step runs.
+// Otherwise runner and supervisor killed together in between (SIGKILL, OOM killer) leave a
+// running step the lock does not name, and the next run would take the lock over beside it. So
+// the group's leader is first `/bin/sh` blocked reading a private pipe; the supervisor reports
+// the group, the runner records it and answers `go`, and only then does the gate `exec` the
+// step's shell (same pid, same group). If the supervisor dies before that, the gate reads end
+// of file and exits without running anything.
 import { spawn } from 'node:child_process';
 import type { Duplex, Readable } from 'node:stream';
 
@@ -20,7 +29,7 @@ export interface SupervisorConfig {
 
 /** Reported by the supervisor on the control pipe, one JSON line each. */
 export type SupervisorEvent =
-  | { event: 'spawned'; pid: number }
+  | { event: 'spawned'; pid: number }   // the group exists, the step waits at its gate for 'go'
   | { event: 'error'; message: string; code?: string }
   | { event: 'exit'; code: number | null; signal: string | null; timedOut: boolean; cancelled: boolean; durationMs: number; escaped: { pid: number; command: string }[] };
 
@@ -107,17 +116,31 @@ control.on('data', (d) => {
     let m;
     try { m = JSON.parse(line); } catch { continue; }
     if (!config) start(m);
+    else if (m.cmd === 'go') go();
     else if (m.cmd === 'cancel') { cancelled = true; endGroup(); }
   }
 });
 control.on('end', orphaned);
 control.on('close', orphaned);
 control.on('error', orphaned);
+// The gate: blocked on fd 3 until the supervisor writes a line; end of file (the supervisor died)
+// exits without running the step. 125 is outside what a shell returns for the step's own status.
+const GATE = 'IFS= read -r _ <&3 || exit 125; exec 3<&-; exec "$@"';
+// The gate would turn a missing shell into exit 127 with a message of its own; look it up first,
+// in the step's PATH, so a missing shell stays the same clear error.
+function findExecutable(file, path) {
+  const candidates = file.includes('/') ? [file] : String(path || '').split(':').filter(Boolean).map((d) => d + '/' + file);
+  return candidates.some((f) => { try { fs.accessSync(f, fs.constants.X_OK); return fs.statSync(f).isFile(); } catch { return false; } });
+}
+let timer;
 function start(c) {
   config = c;
-  started = process.hrtime.bigint();
+  if (!findExecutable(c.file, c.env.PATH)) {
+    send({ event: 'error', message: 'spawn ' + c.file + ' ENOENT', code: 'ENOENT' });
+    return control.end(leave);
+  }
   try {
-    child = spawn(c.file, c.args, { cwd: c.cwd, env: c.env, detached: true, stdio: 'inherit' });
+    child = spawn('/bin/sh', ['-c', GATE, 'runsafe-gate', c.file, ...c.args], { cwd: c.cwd, env: c.env, detached: true, stdio: ['inherit', 'inherit', 'inherit', 'pipe'] });
   } catch (e) {
     send({ event: 'error', message: e.message, code: e.code });
     return control.end(leave);
@@ -128,10 +151,9 @@ function start(c) {
   });
   if (child.pid === undefined) return;
   pgid = child.pid;
-  send({ event: 'spawned', pid: pgid });
-  const timer = typeof c.timeoutMs === 'number' ? setTimeout(() => { timedOut = true; endGroup(); }, c.timeoutMs) : undefined;
+  child.stdio[3].on('error', () => {});
   child.on('exit', async (code, sig) => {
-    const durationMs = Number((process.hrtime.bigint() - started) / 1000000n);
+    const durationMs = started === undefined ? 0 : Number((process.hrtime.bigint() - started) / 1000000n);
     if (timer) clearTimeout(timer);
     // What the shell left behind in its group ends with it.
     await endGroup();
@@ -141,6 +163,14 @@ function start(c) {
     send({ event: 'exit', code, signal: sig, timedOut, cancelled, durationMs, escaped });
     control.end(leave);
   });
+  send({ event: 'spawned', pid: pgid });
+}
+// The runner has recorded the group: open the gate; the step's time starts now.
+function go() {
+  if (!child || started !== undefined || cancelled || ending) return;
+  started = process.hrtime.bigint();
+  child.stdio[3].end('\n');
+  if (typeof config.timeoutMs === 'number') timer = setTimeout(() => { timedOut = true; endGroup(); }, config.timeoutMs);
 }
 `;
 
@@ -154,7 +184,6 @@ export interface SupervisedProcess {
   stderr: Readable;
   /** The supervisor's pid (not the step's). */
   pid: number | undefined;
-  onSpawn(f: (pgid: number) => void): void;
   /** Asks the supervisor to end the group (SIGTERM, grace, SIGKILL). */
   cancel(): void;
   /** Kills the supervisor outright: its group is then ended by the caller. */
@@ -162,8 +191,12 @@ export interface SupervisedProcess {
   done: Promise<SupervisorEnd>;
 }
 
-/** Starts a supervisor for one command; `input` goes to the command's stdin (closed otherwise). */
-export function startSupervisor(config: SupervisorConfig, input?: string): SupervisedProcess {
+/**
+ * Starts a supervisor for one command; `input` goes to the command's stdin (closed otherwise).
+ * `onSpawn` gets the step's process group before anything of the step runs: the step starts
+ * when it returns. Should it throw (the group could not be recorded), the step never starts.
+ */
+export function startSupervisor(config: SupervisorConfig, input?: string, onSpawn?: (pgid: number) => void): SupervisedProcess {
   // The supervisor leads a session of its own: a terminal's Ctrl+C or hang-up reaches the
   // runner, which decides; the supervisor follows the runner's control pipe only.
   const child = spawn(process.execPath, ['-e', SUPERVISOR_SOURCE], {
@@ -172,8 +205,6 @@ export function startSupervisor(config: SupervisorConfig, input?: string): Super
     stdio: [input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe', 'pipe'],
   });
   const control = child.stdio[3] as Duplex;
-  let spawned: ((pgid: number) => void) | undefined;
-  let pgid: number | undefined;
   let end: SupervisorEnd | undefined;
   const done = new Promise<SupervisorEnd>((resolve) => {
     let buffer = '';
@@ -189,8 +220,14 @@ export function startSupervisor(config: SupervisorConfig, input?: string): Super
           continue;
         }
         if (m.event === 'spawned') {
-          pgid = m.pid;
-          spawned?.(m.pid);
+          try {
+            onSpawn?.(m.pid);
+          } catch (err) {
+            end ??= { kind: 'error', message: `cannot record the step's process group ${m.pid}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; the step was not started` };
+            control.write(`${JSON.stringify({ cmd: 'cancel' })}\n`);
+            continue;
+          }
+          control.write(`${JSON.stringify({ cmd: 'go' })}\n`);
         } else if (m.event === 'error') end ??= { kind: 'error', message: m.code === 'ENOENT' ? `cannot start ${config.file}: not found` : m.code ? `cannot start ${config.file} in ${config.cwd}: ${m.code}` : m.message };
         else if (m.event === 'exit') end ??= { kind: 'exit', code: m.code, signal: m.signal, timedOut: m.timedOut, cancelled: m.cancelled, durationMs: m.durationMs, escaped: m.escaped ?? [] };
       }
@@ -211,10 +248,6 @@ export function startSupervisor(config: SupervisorConfig, input?: string): Super
     stdout: child.stdout!,
     stderr: child.stderr!,
     pid: child.pid,
-    onSpawn(f) {
-      spawned = f;
-      if (pgid !== undefined) f(pgid);
-    },
     cancel() {
       control.write(`${JSON.stringify({ cmd: 'cancel' })}\n`);
     },
