@@ -80,6 +80,31 @@ test('push diagnostics, incremental changes, and no result for a stale version',
   }
 });
 
+test('with no debounce, a burst of changes already sent is analysed once, at its last version', limit, async () => {
+  const c = startClient();
+  try {
+    await c.initialize({}, { debounceMs: 0 });
+    await c.conn.sendNotification('initialized', {});
+    await open(c, base);
+    await c.waitForDiagnostics((p) => p.uri === uri && p.version === 1);
+    const countBefore = c.published.length;
+    // Thirty one-letter edits written at once (no waiting between them), as a paste or a fast typist's
+    // buffered keystrokes arrive; a single publish of an early version would mean each was analysed.
+    const at = lineCol(base, 'title: ', 'title: '.length);
+    const sends: Promise<void>[] = [];
+    for (let v = 2; v <= 31; v++) {
+      sends.push(c.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: v }, contentChanges: [{ range: { start: at, end: at }, text: 'x' }] }));
+    }
+    await Promise.all(sends);
+    const last = await c.waitForDiagnostics((p) => p.uri === uri && p.version === 31);
+    const versions = c.published.slice(countBefore).filter((p) => p.uri === uri).map((p) => p.version!);
+    assert.ok(versions.length <= 3, `analysed ${versions.length} times: versions ${versions.join(', ')}`);
+    assert.equal(versions.at(-1), 31);
+  } finally {
+    await c.close();
+  }
+});
+
 test('hover, completion, symbols, definition, references over the protocol', limit, async () => {
   const c = startClient();
   try {
