@@ -36,7 +36,7 @@ function snapshot(doc: RunbookDocument) {
     problems: doc.problems,
     diagnostics: diagnostics(doc),
     symbols: documentSymbols(doc),
-    lines: doc.lines.lineCount,
+    lines: Array.from({ length: doc.lines.lineCount }, (_, l) => doc.lines.lineStart(l)),
     steps: doc.parsed.runbook.allSteps.map((s) => [s.id?.value, s.kind, s.group, s.node.span.start, s.node.span.end]),
   };
 }

@@ -108,6 +108,28 @@ function rebuild(node: LNode, path: Step[], at: number, replacement: LNode | LPa
   return end === null ? null : { kind: 'seq', span: { start: seq.span.start, end }, items };
 }
 
+// The unchanged head and tail of an edited text, compared 256 characters at a time by the native
+// string comparison and then character by character: a loop over every character cost 140-160 µs per
+// edit of the 448-line shipped runbook (its text holds non-ASCII characters, so V8 keeps it two-byte),
+// the blocks about 30 µs.
+const BLOCK = 256;
+
+/** Length of the longest common prefix of `a` and `b`, at most `max`. */
+function commonPrefix(a: string, b: string, max: number): number {
+  let i = 0;
+  while (i + BLOCK <= max && a.startsWith(b.slice(i, i + BLOCK), i)) i += BLOCK;
+  while (i < max && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** Length of the longest common suffix of `a` and `b`, at most `max`. */
+function commonSuffix(a: string, b: string, max: number): number {
+  let t = 0;
+  while (t + BLOCK <= max && a.endsWith(b.slice(b.length - t - BLOCK, b.length - t), a.length - t)) t += BLOCK;
+  while (t < max && a.charCodeAt(a.length - 1 - t) === b.charCodeAt(b.length - 1 - t)) t++;
+  return t;
+}
+
 /** `text` parsed reusing `prev` (a clean parse of the text before one edit), or null to parse in full. */
 export function reparseYaml(prev: ParsedYaml, text: string, options: ParseOptions = {}): ParsedYaml | null {
   const root = prev.root;
@@ -117,11 +139,9 @@ export function reparseYaml(prev: ParsedYaml, text: string, options: ParseOption
   const old = prev.text;
   // Lone carriage returns break lines where the slices below would not.
   if (old.includes('\r') || text.includes('\r')) return null;
-  let from = 0;
   const min = Math.min(old.length, text.length);
-  while (from < min && old.charCodeAt(from) === text.charCodeAt(from)) from++;
-  let tail = 0;
-  while (tail < min - from && old.charCodeAt(old.length - 1 - tail) === text.charCodeAt(text.length - 1 - tail)) tail++;
+  const from = commonPrefix(old, text, min);
+  const tail = commonSuffix(old, text, min - from);
   const to = old.length - tail;
   const delta = text.length - old.length;
   if (delta === 0 && from === old.length) return { text, lines: prev.lines, root, data: prev.data, problems: [] };
