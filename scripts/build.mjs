@@ -102,7 +102,11 @@ await Promise.all(entries.map(async (e) => {
     // The command bundles' maps point at the sources rather than copying them (ten copies otherwise).
     sourcesContent: !e.commands,
     minify,
-    keepNames: true,
+    // No keepNames: it wraps every function and class that esbuild renames in a call that redefines its
+    // `name`, at each creation, closures in hot paths included (0.12 ms of each edit in the server's
+    // profile, and more on a cold first open). Nothing reads those names; a CPU profile maps them back
+    // through the bundle's source map.
+    keepNames: false,
     external: e.external ?? [],
     banner: e.banner ? { js: e.banner } : undefined,
     logLevel: 'warning',
