@@ -4,6 +4,7 @@
 // streams of its own to record the code a session compiles.
 import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter, type Connection } from 'vscode-languageserver/node';
 import { initShellFromDisk } from '../shell-wasm';
+import { idleCollector } from './idle-gc';
 import { startServer } from './server';
 
 const usage = 'usage: runsafe-language-server --stdio | --node-ipc | --socket=<port>';
@@ -43,5 +44,7 @@ export function main(argv: readonly string[] = process.argv, io: ServerIo = proc
   process.on('uncaughtException', (err) => connection.console.error(`runsafe: uncaught ${err.stack ?? err.message}`));
   process.on('unhandledRejection', (err) => connection.console.error(`runsafe: unhandled rejection ${String(err)}`));
   // The rules parse shell with tree-sitter; its wasm files sit beside this bundle (scripts/build.mjs).
-  startServer(connection, { prepare: () => initShellFromDisk() });
+  // Only in the server's own process: scripts/code-cache.mjs records the cache through here with its own
+  // streams, and V8 would refuse a cache recorded after idleCollector's flag change.
+  startServer(connection, { prepare: () => initShellFromDisk(), ...(io === process ? { idle: idleCollector() } : {}) });
 }

@@ -29,6 +29,8 @@ import { pathToUri, uriToPath, Workspace } from './workspace';
 export interface ServerOptions {
   /** Called once before the first analysis (loads the shell parser for the rules). */
   prepare?: () => Promise<void>;
+  /** Told when diagnostics are out and when a change arrives (main.ts: idle-time young-generation GC). */
+  idle?: { soon(): void; cancel(): void };
 }
 
 interface Cached {
@@ -155,6 +157,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     // Never publish results for a version the editor no longer shows.
     if (!doc || documents.get(uri)?.version !== version) return;
     await connection.sendDiagnostics({ uri, version, diagnostics: service.diagnostics(doc) });
+    options.idle?.soon();
   }
 
   function revalidateAll(): void {
@@ -231,6 +234,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   );
 
   documents.onDidChangeContent((e) => {
+    options.idle?.cancel();
     if (!pull) debouncer.schedule(e.document.uri, () => void validate(e.document.uri).catch((err) => log(String(err))));
   });
   documents.onDidClose((e) => {
