@@ -9,7 +9,7 @@ import { idleCollector } from '../../server/src/lsp/idle-gc';
 async function minorGcs(during: () => Promise<void>, settleMs = 20): Promise<number> {
   let count = 0;
   const obs = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) if ((e.detail as { kind?: number } | undefined)?.kind === constants.NODE_PERFORMANCE_GC_MINOR) count++;
+    for (const e of list.getEntries()) if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) count++;
   });
   obs.observe({ entryTypes: ['gc'] });
   await during();
