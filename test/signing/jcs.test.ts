@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalize, canonicalBytes, parseCanonical, parseCanonicalBytes, CanonicalJsonError } from '../../client/src/signing/jcs';
+import { canonicalize, canonicalBytes, canonicalCheck, parseCanonical, parseCanonicalBytes, CanonicalJsonError } from '../../client/src/signing/jcs';
 import { fromHex } from '../../client/src/signing/bytes';
 import { JCS_CASES, vectorsDir } from './vectors';
 
@@ -36,4 +36,48 @@ test('values JSON cannot carry are refused', () => {
   assert.throws(() => canonicalize(() => 1), CanonicalJsonError);
   assert.equal(canonicalize(-0), '0');
   assert.equal(canonicalize({ b: undefined, a: 1 }), '{"a":1}');
+});
+
+test('canonicalCheck agrees with canonicalize (its fast path and its general one)', () => {
+  const seeds = [
+    '{"a":1,"b":[true,false,null,"x"],"c":{"d":-1.5,"e":"é😀"}}',
+    '{"10":1,"9":2,"a":"b"}',
+    '{"a":"x\\ny","b":"\\u001f"}',
+    '{"a":1e+21,"b":1e-7,"c":0.1,"d":123456789012345680000}',
+    '[]',
+    '{}',
+    '"s"',
+    '{"__proto__":1,"a":[{"b":[]}]}',
+  ];
+  const noncanonical = [
+    '{"b":1,"a":2}', '{"a":1,"a":1}', '{"a":1,"b":2,"a":1}', '{"a": 1}', '{"a":1.0}', '{"a":-0}', '{"a":1E2}', '{"a":"\\u0041"}', '{"a":"\\/"}', '[1e3]',
+    '{"a":12345678901234567890}', ' {}', '{} ', '{"a":[1 ,2]}', '{"a":"\\ud800"}', '{"a":"\\uD83D\\uDE00"}', '{"a":"\\ud83d\\ude00"}', '{"a":"\ud800"}', '{"9":1,"10":2}', '{"a":"é","a":"é"}', '{"aa":1,"a":2}',
+  ];
+  const texts = [...seeds, ...noncanonical];
+  // Every one-character deletion, duplication and swap of neighbours of the seeds that still parses.
+  for (const s of seeds) {
+    for (let i = 0; i < s.length; i++) {
+      texts.push(s.slice(0, i) + s.slice(i + 1), s.slice(0, i + 1) + s.slice(i), s.slice(0, i) + (s[i + 1] ?? '') + s[i] + s.slice(i + 2));
+    }
+  }
+  let canonical = 0;
+  for (const text of texts) {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      continue;
+    }
+    let expected: boolean;
+    try {
+      expected = canonicalize(value) === text;
+    } catch {
+      expected = false;
+    }
+    if (expected) canonical++;
+    assert.equal(Boolean(canonicalCheck(value, text)), expected, text);
+  }
+  for (const text of seeds) assert.ok(canonicalCheck(JSON.parse(text), text), text);
+  for (const text of noncanonical) assert.equal(canonicalCheck(JSON.parse(text), text), false, text);
+  assert.ok(canonical > seeds.length);
 });

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { signedMessage } from '../../client/src/signing/signed-body';
-import { canonicalize } from '../../client/src/signing/jcs';
+import { canonicalCheck, canonicalize, type MemberSpan } from '../../client/src/signing/jcs';
 import { pae, paePrefix, PAYLOAD_TYPES } from '../../client/src/signing/envelope';
 import { utf8 } from '../../client/src/signing/bytes';
 
@@ -23,6 +23,13 @@ function check(obj: Record<string, unknown>, field = 'sig'): void {
   const rest = { ...obj };
   delete rest[field];
   assert.equal(Buffer.from(raw).toString('utf8'), canonicalize(rest));
+  // As the verifier calls it: the member's place from the canonical check (when its fast path found it), memory from a block.
+  const parsed = JSON.parse(text) as Record<string, unknown>;
+  const span: MemberSpan = { key: field, start: -1, end: -1 };
+  assert.ok(canonicalCheck(parsed, text, span), text);
+  const block = new ArrayBuffer(1 << 16);
+  const viaSpan = signedMessage(paePrefix(type), utf8(text), text, parsed, field, (n) => new Uint8Array(block, 7, n), span);
+  assert.deepEqual(Buffer.from(viaSpan), Buffer.from(expected(obj, field)), `${text} (span ${span.start})`);
 }
 
 test('edge cases: first, middle, last and only member; non-ASCII; the same member nested; look-alike keys', () => {

@@ -46,7 +46,10 @@ export function hasNativeKey(publicKey: Uint8Array): boolean {
 
 export function nativeVerifyOnly(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
   const key = nativeKey(publicKey);
-  if (!key) return false;
+  return key ? verifyWith(key, signature, message) : false;
+}
+
+function verifyWith(key: KeyObject, signature: Uint8Array, message: Uint8Array): boolean {
   try {
     return nodeVerify(null, message, key, signature);
   } catch {
@@ -62,8 +65,10 @@ export const nativeCrypto: CryptoProvider = {
   sha256Hex: typeof oneShotHash === 'function' ? (bytes) => oneShotHash('sha256', bytes, 'hex') : (bytes) => createHash('sha256').update(bytes).digest('hex'),
   verify(signature, message, publicKey) {
     if (signature.length !== 64 || publicKey.length !== 32) return false;
-    // A key the pure layer would refuse has no native object: decide it there.
-    return nativeKey(publicKey) ? nativeVerifyOnly(signature, message, publicKey) : verifyStrict(signature, message, publicKey);
+    // A key the pure layer would refuse has no native object: decide it there. One lookup per
+    // call (the verifier calls this once per record, so a second lookup was measurable).
+    const key = nativeKey(publicKey);
+    return key ? verifyWith(key, signature, message) : verifyStrict(signature, message, publicKey);
   },
 };
 

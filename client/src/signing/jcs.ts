@@ -110,13 +110,90 @@ function keysInOrder(value: unknown): boolean {
 const ESCAPED_SURROGATE = /\\u[dD][89a-fA-F]/;
 
 /**
+ * Compares `text` from position `p` with the canonical form of `v`, piece by piece, without
+ * building it: the index after `v`'s form, or -1 at the first difference. Strings are taken to
+ * serialise as their raw characters between quotes, which holds only when the text has no
+ * backslash and no lone surrogate (see canonicalCheck); keys must come in strictly increasing
+ * code-unit order, so integer-like keys (enumerated first by JavaScript) take the general path.
+ */
+function matchesCanonical(v: unknown, text: string, p: number, span?: MemberSpan): number {
+  switch (typeof v) {
+    case 'string':
+      if (text.charCodeAt(p) !== 0x22 || text.slice(p + 1, p + 1 + v.length) !== v || text.charCodeAt(p + 1 + v.length) !== 0x22) return -1;
+      return p + 2 + v.length;
+    case 'number': {
+      if (!Number.isFinite(v)) return -1;
+      const form = Object.is(v, -0) ? '0' : String(v);
+      return text.slice(p, p + form.length) === form ? p + form.length : -1;
+    }
+    case 'boolean': {
+      const form = v ? 'true' : 'false';
+      return text.slice(p, p + form.length) === form ? p + form.length : -1;
+    }
+    case 'object': {
+      if (v === null) return text.slice(p, p + 4) === 'null' ? p + 4 : -1;
+      if (Array.isArray(v)) {
+        if (text.charCodeAt(p++) !== 0x5b) return -1;
+        for (let i = 0; i < v.length; i++) {
+          if (i > 0 && text.charCodeAt(p++) !== 0x2c) return -1;
+          p = matchesCanonical(v[i], text, p);
+          if (p < 0) return -1;
+        }
+        return text.charCodeAt(p) === 0x5d ? p + 1 : -1;
+      }
+      if (text.charCodeAt(p++) !== 0x7b) return -1;
+      const keys = Object.keys(v);
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
+        if (i > 0 && (!(keys[i - 1]! < k) || text.charCodeAt(p++) !== 0x2c)) return -1;
+        const start = p;
+        if (text.charCodeAt(p) !== 0x22 || text.slice(p + 1, p + 1 + k.length) !== k) return -1;
+        p += 1 + k.length;
+        if (text.charCodeAt(p) !== 0x22 || text.charCodeAt(p + 1) !== 0x3a) return -1;
+        p = matchesCanonical((v as Record<string, unknown>)[k], text, p + 2);
+        if (p < 0) return -1;
+        if (span !== undefined && k === span.key) {
+          span.start = start;
+          span.end = p;
+        }
+      }
+      return text.charCodeAt(p) === 0x7d ? p + 1 : -1;
+    }
+    default:
+      return -1;
+  }
+}
+
+/**
+ * Where a top-level member `"key":value` is in a canonical text: characters [start, end), or
+ * start -1 when canonicalCheck did not find it (no such member, or the general path decided).
+ */
+export interface MemberSpan {
+  key: string;
+  start: number;
+  end: number;
+}
+
+const isWellFormed = (String.prototype as { isWellFormed?: () => boolean }).isWellFormed;
+
+/**
  * Whether `text` is exactly the canonical form of `value` (= JSON.parse(text)), and how that was
  * established. 'native': the native JSON.stringify equals the text, every key order is canonical
  * and no surrogate escape appears, which together imply RFC 8785 form (same number and string
- * rules); then JSON.stringify of any sub-object is canonical too. 'full': the general serialiser
- * was needed (integer-like keys, which JavaScript enumerates first). false: not canonical.
+ * rules; the escape-free fast path implies the same without calling it); then JSON.stringify of
+ * any sub-object is canonical too. 'full': the general serialiser was needed (integer-like keys,
+ * which JavaScript enumerates first). false: not canonical. `span`, when given, receives where the
+ * top-level member `span.key` is (see MemberSpan).
  */
-export function canonicalCheck(value: unknown, text: string): 'native' | 'full' | false {
+export function canonicalCheck(value: unknown, text: string, span?: MemberSpan): 'native' | 'full' | false {
+  if (span !== undefined) span.start = -1;
+  // Fast path, about a third cheaper than the re-serialisation below: with no backslash in the
+  // text every string in value is its raw characters (JSON forbids raw quotes and controls), and
+  // with no lone surrogate each serialises as those characters between quotes, so comparing
+  // piecewise is comparing with the canonical form. A mismatch may still be canonical (integer-like
+  // keys): it is decided below.
+  if (text.indexOf('\\') < 0 && (isWellFormed ? isWellFormed.call(text) : !LONE_SURROGATE.test(text)) && matchesCanonical(value, text, 0, span) === text.length) return 'native';
+  if (span !== undefined) span.start = -1;
   if (!ESCAPED_SURROGATE.test(text) && JSON.stringify(value) === text && keysInOrder(value)) return 'native';
   try {
     return canonicalize(value) === text ? 'full' : false;

@@ -1,6 +1,6 @@
 // The bytes a record's signature covers: PAE(type, canonical record without its signature member).
 import { findAll, utf8 } from './bytes';
-import { canonicalize } from './jcs';
+import { canonicalize, type MemberSpan } from './jcs';
 
 const COMMA = 0x2c;
 
@@ -23,9 +23,13 @@ function memberRange(bytes: Uint8Array, text: string, obj: Record<string, unknow
     start = at[0]!;
     length = needle.length;
   }
-  let end = start + length;
-  if (bytes[start - 1] === COMMA) start -= 1;
-  else if (bytes[end] === COMMA) end += 1;
+  return withComma(bytes, start, start + length);
+}
+
+/** A member's range widened by one separating comma, so cutting it leaves valid JSON. */
+function withComma(bytes: Uint8Array, start: number, end: number): [number, number] {
+  if (bytes[start - 1] === COMMA) return [start - 1, end];
+  if (bytes[end] === COMMA) return [start, end + 1];
   return [start, end];
 }
 
@@ -35,10 +39,21 @@ function memberRange(bytes: Uint8Array, text: string, obj: Record<string, unknow
  * changes). Inside JSON strings every quote is escaped, so the member text can only recur as
  * another object member with the same key and value (or after a key's escaped quote); when it
  * occurs more than once the record is re-serialised instead, so the cut is never ambiguous.
- * The message is built in one allocation: prefix (PAE head, or none), body length, body.
+ * `span`: where canonicalCheck found the top-level signature member, which spares the search
+ * (character offsets are byte offsets only in an ASCII record; otherwise it is searched for).
+ * The message is built in one allocation: prefix (PAE head, or none), body length, body;
+ * `alloc` gives that memory (the verifier carves it from larger blocks).
  */
-export function signedMessage(prefix: Uint8Array | null, bytes: Uint8Array, text: string, obj: Record<string, unknown>, sigField: string): Uint8Array {
-  const range = memberRange(bytes, text, obj, sigField);
+export function signedMessage(
+  prefix: Uint8Array | null,
+  bytes: Uint8Array,
+  text: string,
+  obj: Record<string, unknown>,
+  sigField: string,
+  alloc: (length: number) => Uint8Array = (n) => new Uint8Array(n),
+  span?: MemberSpan,
+): Uint8Array {
+  const range = span !== undefined && span.key === sigField && span.start >= 0 && bytes.length === text.length ? withComma(bytes, span.start, span.end) : memberRange(bytes, text, obj, sigField);
   let body: Uint8Array;
   let cut: [number, number];
   if (range) {
@@ -53,7 +68,7 @@ export function signedMessage(prefix: Uint8Array | null, bytes: Uint8Array, text
   const bodyLength = body.length - (cut[1] - cut[0]);
   const len = prefix === null ? '' : ` ${bodyLength} `;
   const head = prefix === null ? 0 : prefix.length + len.length;
-  const out = new Uint8Array(head + bodyLength);
+  const out = alloc(head + bodyLength);
   if (prefix !== null) {
     out.set(prefix, 0);
     for (let i = 0; i < len.length; i++) out[prefix.length + i] = len.charCodeAt(i);

@@ -11,7 +11,7 @@
 // non-strict mode admits it and counts it per reason. Neither drops nor re-encodes bytes.
 import { fromBase64, fromBase64url, fromHex, fromUtf8 } from './bytes';
 import { encodeBytes } from './chain-writer';
-import { canonicalCheck } from './jcs';
+import { canonicalCheck, type MemberSpan } from './jcs';
 import { signedMessage } from './signed-body';
 import { paePrefix } from './envelope';
 import type { CryptoProvider } from './crypto';
@@ -148,12 +148,38 @@ interface Queued {
   check: PendingCheck | undefined;
 }
 
+/**
+ * Zeroed memory for per-record buffers (signed messages), carved from 64 KiB blocks: one typed
+ * array per record instead of a fresh ArrayBuffer each, whose allocation and tracking by the
+ * garbage collector cost more than the copy into it. Blocks are never reused; one is freed when
+ * no record refers to it any more. Large requests get their own buffer, so a block wastes little.
+ */
+function blockAllocator(): (length: number) => Uint8Array {
+  const BLOCK = 64 << 10;
+  const LARGE = 4 << 10;
+  let block = new ArrayBuffer(0);
+  let used = 0;
+  return (length) => {
+    if (length > LARGE) return new Uint8Array(length);
+    if (used + length > block.byteLength) {
+      block = new ArrayBuffer(BLOCK);
+      used = 0;
+    }
+    const out = new Uint8Array(block, used, length);
+    used += length;
+    return out;
+  };
+}
+
 export function createVerifier(options: VerifierOptions): ChainVerifier {
   const m = options.mapping;
   const crypto = options.crypto ?? nobleCrypto;
   const strict = options.strict ?? false;
   const maxFindings = options.maxFindings ?? 1000;
   const prefix = m.payloadType === null ? null : paePrefix(m.payloadType);
+  const alloc = blockAllocator();
+  // Where the record being pushed has its signature member (filled by canonicalCheck, read by signedMessage).
+  const sigSpan: MemberSpan = { key: m.sig, start: -1, end: -1 };
   const hexHash = m.hashEncoding === 'hex' && crypto.sha256Hex ? crypto.sha256Hex.bind(crypto) : undefined;
   const r: VerificationReport = {
     verdict: 'failed',
@@ -283,7 +309,7 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
     }
     // The signed bytes: the canonical record without the signature field. The Ed25519 check
     // itself runs in the next batch (see flush) and the key's state is judged after it.
-    return { sig, message: signedMessage(prefix, bytes, text, obj, m.sig), key, obj, base, ok: false };
+    return { sig, message: signedMessage(prefix, bytes, text, obj, m.sig, alloc, sigSpan), key, obj, base, ok: false };
   }
 
   function afterVerify(p: PendingCheck, list: Finding[]): void {
@@ -407,7 +433,7 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
       }
       let check: PendingCheck | undefined;
       if (obj && text !== undefined) {
-        if (!canonicalCheck(obj, text)) malformed = { reason: 'not_canonical', detail: 'the bytes are not the RFC 8785 canonical form of the record (refused, never re-encoded)' };
+        if (!canonicalCheck(obj, text, sigSpan)) malformed = { reason: 'not_canonical', detail: 'the bytes are not the RFC 8785 canonical form of the record (refused, never re-encoded)' };
         else check = checkRecord(index, bytes, text, obj, list);
       }
       if (malformed) {
