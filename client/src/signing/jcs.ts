@@ -122,8 +122,9 @@ function matchesCanonical(v: unknown, text: string, p: number, span?: MemberSpan
       if (text.charCodeAt(p) !== 0x22 || text.slice(p + 1, p + 1 + v.length) !== v || text.charCodeAt(p + 1 + v.length) !== 0x22) return -1;
       return p + 2 + v.length;
     case 'number': {
+      if (Number.isSafeInteger(v)) return matchesInteger(v, text, p);
       if (!Number.isFinite(v)) return -1;
-      const form = Object.is(v, -0) ? '0' : String(v);
+      const form = String(v);
       return text.slice(p, p + form.length) === form ? p + form.length : -1;
     }
     case 'boolean': {
@@ -172,6 +173,26 @@ export interface MemberSpan {
   key: string;
   start: number;
   end: number;
+}
+
+/**
+ * matchesCanonical for a safe integer, without making its string: the canonical form of one is
+ * its plain decimal digits, '-' first when negative (-0 is "0"), and % 10 on it is exact.
+ */
+function matchesInteger(v: number, text: string, p: number): number {
+  let n = v;
+  if (v < 0) {
+    if (text.charCodeAt(p++) !== 0x2d) return -1;
+    n = -v;
+  }
+  let digits = 1;
+  for (let t = n; t >= 10; t = Math.floor(t / 10)) digits++;
+  const end = p + digits;
+  for (let i = end - 1; i >= p; i--) {
+    if (text.charCodeAt(i) !== 0x30 + (n % 10)) return -1;
+    n = Math.floor(n / 10);
+  }
+  return end;
 }
 
 const isWellFormed = (String.prototype as { isWellFormed?: () => boolean }).isWellFormed;

@@ -9,7 +9,7 @@
 //                                 | record_too_large (longer than the reader's limit: never held, only hashed)
 // Strict mode rejects every record with a finding (handing its exact bytes to onReject);
 // non-strict mode admits it and counts it per reason. Neither drops nor re-encodes bytes.
-import { fromBase64, fromBase64url, fromHex, fromUtf8 } from './bytes';
+import { fromBase64, fromBase64url, fromHex, fromUtf8, type Alloc } from './bytes';
 import { encodeBytes } from './chain-writer';
 import { canonicalCheck, type MemberSpan } from './jcs';
 import { signedMessage } from './signed-body';
@@ -124,8 +124,8 @@ export interface ChainVerifier {
 }
 
 
-function decode(text: string, enc: Encoding): Uint8Array {
-  return enc === 'hex' ? fromHex(text) : enc === 'base64url' ? fromBase64url(text) : fromBase64(text);
+function decode(text: string, enc: Encoding, alloc: Alloc): Uint8Array {
+  return enc === 'hex' ? fromHex(text, alloc) : enc === 'base64url' ? fromBase64url(text, alloc) : fromBase64(text, alloc);
 }
 
 /** Records per batch of signature checks: small enough for flat memory, large enough to keep caches hot. */
@@ -149,12 +149,13 @@ interface Queued {
 }
 
 /**
- * Zeroed memory for per-record buffers (signed messages), carved from 64 KiB blocks: one typed
- * array per record instead of a fresh ArrayBuffer each, whose allocation and tracking by the
- * garbage collector cost more than the copy into it. Blocks are never reused; one is freed when
- * no record refers to it any more. Large requests get their own buffer, so a block wastes little.
+ * Zeroed memory for per-record buffers (signed messages, signatures), carved from 64 KiB blocks:
+ * one typed array per record instead of a fresh ArrayBuffer each, whose allocation and tracking
+ * by the garbage collector cost more than the copy into it (a signature's 64 bytes would live in
+ * the V8 heap and be moved out of it by the native verify). Blocks are never reused; one is freed
+ * when no record refers to it any more. Large requests get their own buffer, so a block wastes little.
  */
-function blockAllocator(): (length: number) => Uint8Array {
+function blockAllocator(): Alloc {
   const BLOCK = 64 << 10;
   const LARGE = 4 << 10;
   let block = new ArrayBuffer(0);
@@ -303,7 +304,7 @@ export function createVerifier(options: VerifierOptions): ChainVerifier {
     }
     let sig: Uint8Array | undefined;
     try {
-      sig = typeof sigValue === 'string' ? decode(sigValue, m.signatureEncoding) : undefined;
+      sig = typeof sigValue === 'string' ? decode(sigValue, m.signatureEncoding, alloc) : undefined;
     } catch {
       sig = undefined;
     }
