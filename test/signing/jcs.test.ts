@@ -1,6 +1,7 @@
 // RFC 8785: every shared vector canonicalises byte-exact, and non-canonical text is refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalize, canonicalBytes, canonicalCheck, parseCanonical, parseCanonicalBytes, CanonicalJsonError } from '../../client/src/signing/jcs';
@@ -81,4 +82,18 @@ test('canonicalCheck agrees with canonicalize (its fast path and its general one
   for (const text of seeds) assert.ok(canonicalCheck(JSON.parse(text), text), text);
   for (const text of noncanonical) assert.equal(canonicalCheck(JSON.parse(text), text), false, text);
   assert.ok(canonical > seeds.length);
+});
+
+test('canonicalCheck decides exactly as canonicalize on random JSON, in canonical and in native key order', () => {
+  fc.assert(
+    fc.property(fc.jsonValue(), (v) => {
+      const value: unknown = JSON.parse(JSON.stringify(v));
+      const canonical = canonicalize(value);
+      assert.ok(canonicalCheck(JSON.parse(canonical), canonical), canonical);
+      // JSON.stringify keeps insertion order and escapes as JavaScript does: canonical only sometimes.
+      const native = JSON.stringify(value);
+      assert.equal(Boolean(canonicalCheck(JSON.parse(native), native)), canonicalize(JSON.parse(native)) === native, native);
+    }),
+    { numRuns: 2000 },
+  );
 });
