@@ -8,7 +8,7 @@ import type { TimestampCheck } from '../signing/trust-index';
 import { createVerifier, type Finding, type VerificationReport } from '../signing/verifier';
 import type { ChainMapping } from '../signing/chain-mapping';
 import type { KeyLookup } from '../signing/trust-index';
-import { DEFAULT_MAX_RECORD_BYTES, readLines } from './line-reader';
+import { DEFAULT_MAX_RECORD_BYTES, readLineBatches } from './line-reader';
 import { nativeCrypto } from './native-crypto';
 import { toHex } from '../signing/bytes';
 import type { TsaEntry } from '../signing/trust-store';
@@ -98,18 +98,20 @@ export async function verifyChainFile(path: string, options: VerifyFileOptions, 
     const limit = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
     let index = 0;
     // 64 KiB reads: with 1 MiB ones the chunks waiting for a scavenge alone added ~15 MiB of peak RSS.
-    for await (const line of readLines(path, 1 << 16, limit)) {
-      if (line.oversized) {
-        if (qfd !== undefined) skipped.set(index, { length: line.oversized.length, offset: sourceOffset, sha256: toHex(line.oversized.sha256) });
-        verifier.pushOversized(line.oversized.length, line.oversized.sha256, line.terminated, limit);
-        sourceOffset += line.oversized.length + (line.terminated ? 1 : 0);
-      } else {
-        verifier.push(line.bytes, line.terminated);
-        sourceOffset += line.bytes.length + (line.terminated ? 1 : 0);
+    for await (const lines of readLineBatches(path, 1 << 16, limit)) {
+      for (const line of lines) {
+        if (line.oversized) {
+          if (qfd !== undefined) skipped.set(index, { length: line.oversized.length, offset: sourceOffset, sha256: toHex(line.oversized.sha256) });
+          verifier.pushOversized(line.oversized.length, line.oversized.sha256, line.terminated, limit);
+          sourceOffset += line.oversized.length + (line.terminated ? 1 : 0);
+        } else {
+          verifier.push(line.bytes, line.terminated);
+          sourceOffset += line.bytes.length + (line.terminated ? 1 : 0);
+        }
+        index++;
+        const wait = verifier.ready();
+        if (wait) await wait;
       }
-      index++;
-      const wait = verifier.ready();
-      if (wait) await wait;
     }
     // The last batches may still quarantine records: before the files close.
     await verifier.drain();

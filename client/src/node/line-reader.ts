@@ -19,6 +19,15 @@ export const DEFAULT_MAX_RECORD_BYTES = 16 << 20;
 
 /** Yields every line; a trailing "\n" ends the last line rather than starting an empty one. */
 export async function* readLines(path: string, chunkSize = 1 << 20, maxLineBytes = Number.POSITIVE_INFINITY): AsyncGenerator<Line> {
+  for await (const lines of readLineBatches(path, chunkSize, maxLineBytes)) yield* lines;
+}
+
+/**
+ * readLines a chunk at a time: the lines each read completes, as one array. For a caller that handles
+ * millions of short lines (`runsafe verify` of a long chain), one await per chunk instead of one per
+ * line (each resumption of an async generator cost about 0.75 µs a line, I/O included).
+ */
+export async function* readLineBatches(path: string, chunkSize = 1 << 20, maxLineBytes = Number.POSITIVE_INFINITY): AsyncGenerator<Line[]> {
   let carry: Buffer | null = null;
   // While inside an oversized line: its running hash and length.
   let skip: { hash: Hash; length: number } | null = null;
@@ -35,6 +44,7 @@ export async function* readLines(path: string, chunkSize = 1 << 20, maxLineBytes
     return { bytes: new Uint8Array(0), terminated, oversized: { length: s.length, sha256: new Uint8Array(s.hash.digest()) } };
   };
   for await (const chunk of createReadStream(path, { highWaterMark: chunkSize }) as AsyncIterable<Buffer>) {
+    const out: Line[] = [];
     let start = 0;
     let nl = chunk.indexOf(0x0a, start);
     while (nl !== -1) {
@@ -42,16 +52,16 @@ export async function* readLines(path: string, chunkSize = 1 << 20, maxLineBytes
       if (skip) {
         (skip as { hash: Hash; length: number }).hash.update(piece);
         (skip as { hash: Hash; length: number }).length += piece.length;
-        yield endSkip(true);
+        out.push(endSkip(true));
       } else if ((carry?.length ?? 0) + piece.length > maxLineBytes) {
         startSkip(carry, piece);
         carry = null;
-        yield endSkip(true);
+        out.push(endSkip(true));
       } else {
         // Copy: the stream may reuse chunk memory, and callers may keep the bytes (quarantine).
         const bytes: Buffer = carry ? Buffer.concat([carry, piece]) : Buffer.from(piece);
         carry = null;
-        yield { bytes, terminated: true };
+        out.push({ bytes, terminated: true });
       }
       start = nl + 1;
       nl = chunk.indexOf(0x0a, start);
@@ -66,7 +76,8 @@ export async function* readLines(path: string, chunkSize = 1 << 20, maxLineBytes
         carry = null;
       } else carry = carry ? Buffer.concat([carry, rest]) : Buffer.from(rest);
     }
+    if (out.length > 0) yield out;
   }
-  if (skip) yield endSkip(false);
-  else if (carry && carry.length > 0) yield { bytes: carry, terminated: false };
+  if (skip) yield [endSkip(false)];
+  else if (carry && carry.length > 0) yield [{ bytes: carry, terminated: false }];
 }
