@@ -21,9 +21,9 @@ export function toHex(bytes: Uint8Array): string {
   return out;
 }
 
-export function fromHex(hex: string, alloc?: Alloc): Uint8Array {
+export function fromHex(hex: string, alloc: Alloc = newBytes): Uint8Array {
   if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) throw new Error('not a hex string');
-  const out = alloc ? alloc(hex.length / 2) : new Uint8Array(hex.length / 2);
+  const out = alloc(hex.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
   return out;
 }
@@ -54,14 +54,15 @@ export function toBase64url(bytes: Uint8Array): string {
 /** Gives zeroed memory for a result (the verifier passes one carving blocks; default: a new array). */
 export type Alloc = (length: number) => Uint8Array;
 
+export const newBytes: Alloc = (length) => new Uint8Array(length);
+
 /**
  * Strict base64url decoding: no padding, no whitespace, no standard-alphabet characters, and
  * unused trailing bits must be zero, so each byte string has exactly one accepted text form.
  */
-export function fromBase64url(text: string, alloc?: Alloc): Uint8Array {
+export function fromBase64url(text: string, alloc: Alloc = newBytes): Uint8Array {
   if (text.length % 4 === 1) throw new Error('not base64url: impossible length');
-  const length = Math.floor((text.length * 3) / 4);
-  const out = alloc ? alloc(length) : new Uint8Array(length);
+  const out = alloc(Math.floor((text.length * 3) / 4));
   let acc = 0;
   let bits = 0;
   let o = 0;
@@ -100,7 +101,7 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** Standard base64 (padding optional), decoded strictly through the base64url decoder. */
-export function fromBase64(text: string, alloc?: Alloc): Uint8Array {
+export function fromBase64(text: string, alloc: Alloc = newBytes): Uint8Array {
   if (/[-_]/.test(text)) throw new Error('not base64: URL-safe characters');
   return fromBase64url(text.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_'), alloc);
 }

@@ -1,5 +1,5 @@
 // The bytes a record's signature covers: PAE(type, canonical record without its signature member).
-import { findAll, utf8, type Alloc } from './bytes';
+import { findAll, newBytes, utf8, type Alloc } from './bytes';
 import { canonicalize, type MemberSpan } from './jcs';
 
 const COMMA = 0x2c;
@@ -50,7 +50,7 @@ export function signedMessage(
   text: string,
   obj: Record<string, unknown>,
   sigField: string,
-  alloc: Alloc = (n) => new Uint8Array(n),
+  alloc: Alloc = newBytes,
   span?: MemberSpan,
 ): Uint8Array {
   const range = span !== undefined && span.key === sigField && span.start >= 0 && bytes.length === text.length ? withComma(bytes, span.start, span.end) : memberRange(bytes, text, obj, sigField);

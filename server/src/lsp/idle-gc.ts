@@ -26,31 +26,34 @@ export interface IdleCollector {
  * of each other; a later one waits at most one scavenge, which it would have paid inside its analysis.
  */
 export function idleCollector(quietMs = 4): IdleCollector {
-  let gc: Gc | undefined;
-  try {
-    setFlagsFromString('--expose-gc');
-    const fn: unknown = runInNewContext('typeof gc === "function" ? gc : undefined');
-    gc = typeof fn === 'function' ? (fn as Gc) : undefined;
-  } catch {
-    gc = undefined;
-  }
+  const gc = exposedGc();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const cancel = () => {
     if (timer) clearTimeout(timer);
     timer = undefined;
   };
   if (!gc) return { soon: () => undefined, cancel };
-  const collect = gc;
   return {
     soon() {
       cancel();
       timer = setTimeout(() => {
         timer = undefined;
-        collect({ type: 'minor', execution: 'sync' });
+        gc({ type: 'minor', execution: 'sync' });
       }, quietMs);
       // Never what keeps the process alive.
       timer.unref();
     },
     cancel,
   };
+}
+
+/** V8's gc function, from a context created after --expose-gc is set; undefined where the flag is refused. */
+function exposedGc(): Gc | undefined {
+  try {
+    setFlagsFromString('--expose-gc');
+    const fn: unknown = runInNewContext('typeof gc === "function" ? gc : undefined');
+    return typeof fn === 'function' ? (fn as Gc) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -21,6 +21,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as service from '../service/index';
 import { configurationSection, lensCommands, runbookGlob, workspaceConfigFiles, type InitializationOptions } from './protocol';
+import type { IdleCollector } from './idle-gc';
 import { Debouncer } from './scheduler';
 import { RunHistory } from './run-history';
 import { isMarkdown, markdownCovered } from './markdown-scope';
@@ -30,7 +31,7 @@ export interface ServerOptions {
   /** Called once before the first analysis (loads the shell parser for the rules). */
   prepare?: () => Promise<void>;
   /** Told when diagnostics are out and when a change arrives (main.ts: idle-time young-generation GC). */
-  idle?: { soon(): void; cancel(): void };
+  idle?: IdleCollector;
 }
 
 interface Cached {
